@@ -1,0 +1,78 @@
+// The abstract syntax tree of a .ae program, as written: no names resolved, no shapes.
+#pragma once
+#include "support/diagnostics.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aec::ast {
+
+enum class ExprKind { Number, Name, Call, Neg, Binary, Power, Transpose, Norm, Unroll };
+enum class BinOp { Add, Sub, MatMul, EMul, EDiv, Div };
+enum class NormKind { L2, L1, Frobenius };
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+// A size in a shape or an unroll count: an integer literal or a dim's name.
+struct Size {
+  std::optional<long> value;
+  std::string name;
+  Span span;
+};
+
+struct Expr {
+  ExprKind kind;
+  Span span;        // the operator token for operators, the whole token otherwise
+  std::string text; // the source text of the whole expression, for messages
+  double number = 0;
+  std::string name;          // Name, Call (callee), Unroll (the loop variable)
+  BinOp op = BinOp::Add;     // Binary
+  NormKind norm = NormKind::L2;
+  std::vector<ExprPtr> args; // operands, call arguments; Unroll: init, step; Power: base, exponent
+  Size count;                // Unroll
+};
+
+enum class StmtKind { Dim, Input, Param, Hyper, Func, Assign, Minimize, Output, Check, Train };
+
+struct Initializer {
+  std::string name;
+  Span span;
+  std::vector<ExprPtr> args;
+};
+
+struct TrainOption {
+  std::string key;
+  std::string value;
+  Span span;
+};
+
+struct Stmt {
+  StmtKind kind;
+  Span span;      // the statement's keyword or first token
+  std::string name;
+  Span name_span;
+  std::optional<long> dim_value;           // Dim
+  std::vector<Size> shape;                 // Input, Param
+  bool per_sample = false;                 // Param
+  Initializer init;                        // Param
+  double hyper_value = 0;                  // Hyper
+  std::vector<std::string> subscripts;     // Func: f_{W,b} -> {W, b}; braced form only
+  bool braced_subscript = false;
+  std::vector<std::pair<std::string, Span>> formals; // Func
+  ExprPtr body;                            // Func, Assign, Minimize, Output
+  std::vector<ExprPtr> check_args;         // Check
+  std::vector<TrainOption> options;        // Train
+};
+
+struct Program {
+  SourcePtr source;
+  std::vector<Stmt> stmts;
+};
+
+// Prints the AST as an indented tree (`aec compile --emit=ast`).
+std::string dump(const Program &p);
+
+} // namespace aec::ast

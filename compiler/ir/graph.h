@@ -1,0 +1,111 @@
+// The IR: immutable, hash-consed nodes in a Graph. Building the same node twice returns the same
+// id, so common subexpressions are shared by construction and equality is identity.
+#pragma once
+#include "support/diagnostics.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace aec::ir {
+
+enum class Op : uint8_t {
+#define OP(name, spelling, arity, kind) name,
+#include "ir/ops.def"
+#undef OP
+};
+enum class OpKind : uint8_t { Leaf, Unary, Binary, Reduce, Batch, Linalg, Layout };
+
+struct OpInfo {
+  const char *spelling;
+  int arity;
+  OpKind kind;
+};
+const OpInfo &info(Op op);
+inline bool is_elementwise(Op op) {
+  return info(op).kind == OpKind::Unary || info(op).kind == OpKind::Binary;
+}
+inline bool is_noise(Op op) { return op == Op::RandN || op == Op::RandU || op == Op::Bernoulli; }
+
+// A size is a positive integer, or a negative id naming a dim not bound yet (`aec check`
+// without data): -1 is the graph's first symbolic dim, and so on.
+using Size = int64_t;
+
+// Per-sample shape: rank 0 (scalar), 1 (vector [d0]) or 2 (matrix [d0, d1], column-major).
+struct Shape {
+  int rank = 0;
+  Size d[2] = {1, 1};
+  static Shape scalar() { return {}; }
+  static Shape vector(Size n) { return {1, {n, 1}}; }
+  static Shape matrix(Size m, Size n) { return {2, {m, n}}; }
+  Size rows() const { return rank >= 1 ? d[0] : 1; }
+  Size cols() const { return rank == 2 ? d[1] : 1; }
+  bool concrete() const { return rows() > 0 && cols() > 0; }
+  int64_t numel() const { return rows() * cols(); }
+  bool operator==(const Shape &o) const {
+    return rank == o.rank && rows() == o.rows() && cols() == o.cols();
+  }
+};
+
+using NodeId = int32_t;
+
+// Attributes of a node; which fields an op uses is stated in ops.def.
+struct Attr {
+  double value = 0;    // Const fill, Bernoulli p, PowC exponent
+  int64_t id = 0;      // noise: the draw it is (two randn(D) in the source are two draws)
+  bool trans_a = false, trans_b = false; // MatMul
+  std::string name;    // Input, Param
+  Shape shape;         // BroadcastTo: the target shape
+};
+
+struct Node {
+  Op op;
+  std::vector<NodeId> in;
+  Attr attr;
+  Shape shape;
+  bool batched = false; // varies from sample to sample (carries the implicit batch axis)
+  Span span;            // where in the .ae source it came from (the first writer's)
+};
+
+struct Output {
+  std::string name; // "loss", "grad.W", "out.code"
+  NodeId node;
+};
+
+class Graph {
+public:
+  // A leaf: its shape and batchedness are given.
+  NodeId leaf(Op op, Shape shape, bool batched, Attr attr = {}, Span span = {});
+  // An inner node: shape and batchedness are inferred by the op's shape rule. Operands must
+  // already be valid for the op (the elaborator reports user errors before calling this).
+  NodeId add(Op op, std::vector<NodeId> in, Attr attr = {}, Span span = {});
+
+  const Node &node(NodeId id) const { return nodes_[static_cast<size_t>(id)]; }
+  size_t size() const { return nodes_.size(); }
+  const Shape &shape(NodeId id) const { return node(id).shape; }
+  bool batched(NodeId id) const { return node(id).batched; }
+
+  // Convenience builders used by autodiff and passes.
+  NodeId constant(double v, Shape s = Shape::scalar()) { return leaf(Op::Const, s, false, {v}); }
+  NodeId unary(Op op, NodeId a, Span sp = {}) { return add(op, {a}, {}, sp); }
+  NodeId binary(Op op, NodeId a, NodeId b, Span sp = {}) { return add(op, {a, b}, {}, sp); }
+  NodeId matmul(NodeId a, NodeId b, bool ta = false, bool tb = false, Span sp = {});
+
+  std::vector<Output> outputs;
+  std::vector<std::string> symbolic_dims; // names of the dims behind negative sizes
+
+  NodeId output(const std::string &name) const; // -1 when absent
+  std::string size_text(Size s) const;
+  std::string shape_text(const Shape &s) const;
+
+private:
+  NodeId intern(Node n);
+  std::vector<Node> nodes_;
+  std::unordered_map<std::string, NodeId> index_;
+};
+
+Shape infer_shape(const Graph &g, Op op, const std::vector<NodeId> &in, const Attr &attr);
+bool infer_batched(const Graph &g, Op op, const std::vector<NodeId> &in);
+
+} // namespace aec::ir

@@ -1,0 +1,132 @@
+// Built-in functions of LANGUAGE.md: elementwise maps, reductions, constructors, noise, losses.
+#include "sema/elaborator.h"
+
+#include <cmath>
+
+namespace aec::sema {
+
+using ir::NodeId;
+using ir::Op;
+
+namespace {
+
+struct Elementwise {
+  const char *name;
+  Op op;
+};
+const Elementwise kElementwise[] = {{"sigmoid", Op::Sigmoid}, {"tanh", Op::Tanh}, {"relu", Op::Relu},
+                                    {"softplus", Op::Softplus}, {"exp", Op::Exp},   {"log", Op::Log},
+                                    {"sqrt", Op::Sqrt},         {"abs", Op::Abs}};
+
+} // namespace
+
+bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
+  const std::string &f = e.name;
+  auto arity = [&](size_t lo, size_t hi) {
+    if (e.args.size() < lo || e.args.size() > hi) {
+      std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
+      fail(e.span, f + " takes " + want + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+    }
+  };
+  // Sizes of a constructor or a noise draw: integers or dims.
+  auto shape_from = [&](size_t first) {
+    std::vector<ir::Size> sizes;
+    for (size_t i = first; i < e.args.size(); ++i) {
+      const ast::Expr &a = *e.args[i];
+      if (a.kind == ast::ExprKind::Number && a.number >= 1 && a.number == std::floor(a.number))
+        sizes.push_back(static_cast<ir::Size>(a.number));
+      else if (a.kind == ast::ExprKind::Name && model_.dims.count(a.name))
+        sizes.push_back(model_.dims.at(a.name));
+      else
+        fail(a.span, f + " expects sizes (positive integers or dims), got '" + a.text + "'");
+    }
+    if (sizes.size() > 2) fail(e.span, f + " makes a scalar, a vector or a matrix: at most two sizes");
+    if (sizes.empty()) return ir::Shape::scalar();
+    return sizes.size() == 1 ? ir::Shape::vector(sizes[0]) : ir::Shape::matrix(sizes[0], sizes[1]);
+  };
+
+  for (const Elementwise &ew : kElementwise) {
+    if (f != ew.name) continue;
+    arity(1, 1);
+    out = g().unary(ew.op, expr(e.args[0]), e.span);
+    return true;
+  }
+  if (f == "sum" || f == "mean") {
+    arity(1, 1);
+    NodeId v = expr(e.args[0]);
+    out = g().unary(Op::SumAll, v, e.span);
+    if (f == "mean") {
+      ir::Size n = g().shape(v).numel();
+      out = g().binary(Op::Div, out, g().constant(static_cast<double>(n > 0 ? n : 1)), e.span);
+    }
+    return true;
+  }
+  if (f == "dot") {
+    arity(2, 2);
+    NodeId a = expr(e.args[0]), b = expr(e.args[1]);
+    const ir::Shape &sa = g().shape(a), &sb = g().shape(b);
+    if (sa.rank != 1 || sb.rank != 1 || (sa.d[0] != sb.d[0] && sa.d[0] > 0 && sb.d[0] > 0))
+      fail(e.span, "dot needs two vectors of one size, got " + describe(*e.args[0], a) + " and " + describe(*e.args[1], b));
+    out = g().unary(Op::SumAll, g().binary(Op::Mul, a, b, e.span), e.span);
+    return true;
+  }
+  if (f == "zeros" || f == "ones") {
+    out = g().leaf(Op::Const, shape_from(0), false, {f == "ones" ? 1.0 : 0.0}, e.span);
+    return true;
+  }
+  if (f == "eye") {
+    arity(1, 1);
+    ir::Shape s = shape_from(0);
+    out = g().leaf(Op::Eye, ir::Shape::matrix(s.d[0], s.d[0]), false, {}, e.span);
+    return true;
+  }
+  if (f == "randn" || f == "rand" || f == "bernoulli") {
+    ir::Attr a;
+    a.id = next_draw_++;
+    Op op = f == "randn" ? Op::RandN : f == "rand" ? Op::RandU : Op::Bernoulli;
+    size_t first = 0;
+    if (op == Op::Bernoulli) {
+      if (e.args.empty()) fail(e.span, "bernoulli takes a probability and sizes, e.g. bernoulli(0.8, D)");
+      a.value = constant(e.args[0]);
+      if (a.value < 0 || a.value > 1) fail(e.args[0]->span, "bernoulli's probability must lie in [0, 1]");
+      first = 1;
+    }
+    out = g().leaf(op, shape_from(first), true, a, e.span);
+    return true;
+  }
+  if (f == "bce") {
+    arity(2, 2);
+    NodeId x = expr(e.args[0]), p = expr(e.args[1]);
+    if (shapes_conflict(g().shape(x), g().shape(p)))
+      fail(e.span, "bce needs x and p of one shape, got " + describe(*e.args[0], x) + " and " + describe(*e.args[1], p));
+    const ir::Node &pn = g().node(p);
+    if (pn.op == Op::Sigmoid) {
+      // bce(x, sigmoid(a)) = sum(softplus(a) - x .* a): exact, and finite for any logit a
+      NodeId a = pn.in[0];
+      out = g().unary(Op::SumAll, g().binary(Op::Sub, g().unary(Op::Softplus, a, e.span), g().binary(Op::Mul, x, a, e.span), e.span), e.span);
+    } else {
+      // -sum(x .* log(p) + (1 - x) .* log(1 - p))
+      NodeId one = g().constant(1);
+      NodeId t1 = g().binary(Op::Mul, x, g().unary(Op::Log, p, e.span), e.span);
+      NodeId t2 = g().binary(Op::Mul, g().binary(Op::Sub, one, x, e.span), g().unary(Op::Log, g().binary(Op::Sub, one, p, e.span), e.span), e.span);
+      out = g().unary(Op::Neg, g().unary(Op::SumAll, g().binary(Op::Add, t1, t2, e.span), e.span), e.span);
+    }
+    return true;
+  }
+  if (f == "kl_normal") {
+    arity(2, 2);
+    NodeId mu = expr(e.args[0]), lv = expr(e.args[1]);
+    if (shapes_conflict(g().shape(mu), g().shape(lv)))
+      fail(e.span, "kl_normal needs mu and logvar of one shape, got " + describe(*e.args[0], mu) + " and " + describe(*e.args[1], lv));
+    // 0.5 * sum(exp(logvar) + mu .* mu - 1 - logvar)
+    NodeId inner = g().binary(Op::Sub, g().binary(Op::Sub, g().binary(Op::Add, g().unary(Op::Exp, lv, e.span), g().unary(Op::Square, mu, e.span), e.span), g().constant(1), e.span), lv, e.span);
+    out = g().binary(Op::Mul, g().constant(0.5), g().unary(Op::SumAll, inner, e.span), e.span);
+    return true;
+  }
+  if (f == "inv" || f == "solve" || f == "diag" || f == "grad") {
+    not_supported(e.span, "the built-in " + f + "()");
+  }
+  return false;
+}
+
+} // namespace aec::sema

@@ -1,0 +1,279 @@
+// Statement-level semantics: one definition per name, dims bound from defaults, --set or the
+// data, params and their initializers, function subscripts, `train` and `check` statements.
+#include "sema/elaborator.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace aec::sema {
+
+void fail(Span s, const std::string &message) { throw CompileError(s, message); }
+
+void Elaborator::not_supported(Span s, const std::string &what) {
+  fail(s, what + " is not supported yet");
+}
+
+static const char *kind_word(ast::StmtKind k) {
+  switch (k) {
+  case ast::StmtKind::Dim: return "dim";
+  case ast::StmtKind::Input: return "input";
+  case ast::StmtKind::Param: return "param";
+  case ast::StmtKind::Hyper: return "hyper";
+  case ast::StmtKind::Func: return "function";
+  case ast::StmtKind::Assign: return "value";
+  default: return "name";
+  }
+}
+
+void Elaborator::collect_declarations() {
+  std::unordered_map<std::string, const ast::Stmt *> outputs;
+  for (const ast::Stmt &s : prog_.stmts) {
+    switch (s.kind) {
+    case ast::StmtKind::Minimize:
+      if (minimize_) fail(s.span, "a second 'minimize': a program has exactly one objective (the first is on line " + std::to_string(minimize_->span.line) + ")");
+      minimize_ = &s;
+      continue;
+    case ast::StmtKind::Check:
+    case ast::StmtKind::Train: continue;
+    case ast::StmtKind::Output: {
+      auto [it, fresh] = outputs.emplace(s.name, &s);
+      if (!fresh) fail(s.name_span, "output '" + s.name + "' is already defined on line " + std::to_string(it->second->span.line));
+      model_.outputs.push_back(s.name);
+      continue;
+    }
+    default: break;
+    }
+    if (s.name == "d")
+      fail(s.name_span, "'d' is reserved for derivatives (df/dx, d(e)/d(v)); choose another name");
+    if (s.kind == ast::StmtKind::Input) {
+      if (input_) fail(s.span, "a second 'input': a program has exactly one (the first, '" + input_->name + "', is on line " + std::to_string(input_->span.line) + ")");
+      input_ = &s;
+    }
+    auto [it, fresh] = globals_.emplace(s.name, &s);
+    if (!fresh)
+      fail(s.name_span, "'" + s.name + "' is already defined as a " + kind_word(it->second->kind) + " on line " + std::to_string(it->second->span.line));
+  }
+  if (!input_) fail({}, "the program has no 'input' statement (write e.g. input x : [D])");
+  if (!minimize_) fail({}, "the program has no 'minimize' statement: state the per-sample objective");
+}
+
+static long parse_positive_int(const std::string &text, const std::string &what) {
+  size_t used = 0;
+  long v = 0;
+  try {
+    v = std::stol(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != text.size() || v <= 0) throw InputError(what + ": expected a positive integer, got '" + text + "'");
+  return v;
+}
+
+void Elaborator::resolve_dims() {
+  // --set names a dim with a default or a hyper.
+  for (auto &[key, value] : opts_.overrides) {
+    auto it = globals_.find(key);
+    std::string flag = "--set " + key + "=" + value;
+    if (it == globals_.end()) throw InputError(flag + ": the program has no dim or hyper named '" + key + "'");
+    const ast::Stmt &s = *it->second;
+    if (s.kind == ast::StmtKind::Dim && !s.dim_value)
+      throw InputError(flag + ": dim " + key + " is taken from the data's sample width and cannot be set");
+    if (s.kind != ast::StmtKind::Dim && s.kind != ast::StmtKind::Hyper)
+      throw InputError(flag + ": '" + key + "' is a " + kind_word(s.kind) + ", not a dim or hyper");
+  }
+
+  const ast::Size *input_size = nullptr;
+  if (input_->shape.size() != 1)
+    fail(input_->name_span, "input " + input_->name + " must be a vector [n]: one sample is one row of the data");
+  input_size = &input_->shape[0];
+  if (!input_size->value) model_.input_dim = input_size->name;
+
+  for (const ast::Stmt &s : prog_.stmts) {
+    if (s.kind == ast::StmtKind::Hyper) {
+      double v = s.hyper_value;
+      if (auto o = opts_.overrides.find(s.name); o != opts_.overrides.end()) {
+        size_t used = 0;
+        try {
+          v = std::stod(o->second, &used);
+        } catch (...) {
+          used = 0;
+        }
+        if (used != o->second.size() || !std::isfinite(v))
+          throw InputError("--set " + s.name + "=" + o->second + ": expected a number");
+      }
+      model_.hypers[s.name] = v;
+    }
+    if (s.kind != ast::StmtKind::Dim) continue;
+    if (s.dim_value) {
+      ir::Size v = *s.dim_value;
+      if (auto o = opts_.overrides.find(s.name); o != opts_.overrides.end())
+        v = parse_positive_int(o->second, "--set " + s.name + "=" + o->second);
+      if (v <= 0) fail(s.name_span, "dim " + s.name + " must be a positive integer");
+      model_.dims[s.name] = v;
+    } else if (s.name == model_.input_dim) {
+      if (opts_.data_width) {
+        model_.dims[s.name] = *opts_.data_width;
+      } else {
+        g().symbolic_dims.push_back(s.name);
+        model_.dims[s.name] = -static_cast<ir::Size>(g().symbolic_dims.size());
+      }
+    } else {
+      fail(s.name_span, "dim " + s.name + " has no value: give it one (dim " + s.name +
+                            " = 32) or use it as the input's width");
+    }
+  }
+
+  model_.input_name = input_->name;
+  model_.input_width = size_of(*input_size);
+  if (opts_.data_width && model_.input_width != *opts_.data_width)
+    fail(input_size->span, "the data's samples have " + std::to_string(*opts_.data_width) +
+                               " values, but input " + input_->name + " is declared [" +
+                               std::to_string(model_.input_width) + "]");
+}
+
+ir::Size Elaborator::size_of(const ast::Size &s) {
+  if (s.value) {
+    if (*s.value <= 0) fail(s.span, "a size must be a positive integer");
+    return *s.value;
+  }
+  auto it = model_.dims.find(s.name);
+  if (it != model_.dims.end()) return it->second;
+  auto g = globals_.find(s.name);
+  if (g != globals_.end())
+    fail(s.span, "'" + s.name + "' is a " + kind_word(g->second->kind) + ", not a dim: a size must be an integer or a dim");
+  fail(s.span, "unknown dim '" + s.name + "'");
+}
+
+namespace {
+struct InitRule {
+  const char *name;
+  int args;
+};
+const InitRule kInitializers[] = {{"zeros", 0},  {"ones", 0},   {"const", 1},      {"normal", 1},
+                                  {"uniform", 2}, {"glorot", 0}, {"orthogonal", 0}, {"identity", 0}};
+} // namespace
+
+void Elaborator::declare_params() {
+  for (const ast::Stmt &s : prog_.stmts) {
+    if (s.kind != ast::StmtKind::Param) continue;
+    ParamInfo p;
+    p.name = s.name;
+    p.span = s.name_span;
+    p.per_sample = s.per_sample;
+    if (s.shape.size() > 2) fail(s.shape[2].span, "a param is a scalar, a vector or a matrix: at most two sizes");
+    if (s.shape.size() == 1) p.shape = ir::Shape::vector(size_of(s.shape[0]));
+    if (s.shape.size() == 2) p.shape = ir::Shape::matrix(size_of(s.shape[0]), size_of(s.shape[1]));
+    const InitRule *rule = nullptr;
+    for (const InitRule &r : kInitializers)
+      if (s.init.name == r.name) rule = &r;
+    if (!rule)
+      fail(s.init.span, "unknown initializer '" + s.init.name + "' (expected zeros, ones, const(v), normal(std), uniform(lo, hi), glorot, orthogonal or identity)");
+    if (static_cast<int>(s.init.args.size()) != rule->args)
+      fail(s.init.span, "initializer " + s.init.name + " takes " + std::to_string(rule->args) + " argument" + (rule->args == 1 ? "" : "s") + ", got " + std::to_string(s.init.args.size()));
+    p.init = rule->name;
+    for (auto &a : s.init.args) p.init_args.push_back(constant(a));
+    if (p.init == "normal" && p.init_args[0] < 0) fail(s.init.args[0]->span, "normal(std) needs std >= 0");
+    if (p.init == "uniform" && !(p.init_args[0] < p.init_args[1]))
+      fail(s.init.span, "uniform(lo, hi) needs lo < hi");
+    if ((p.init == "orthogonal" || p.init == "identity") && p.shape.rank != 2)
+      fail(s.init.span, "initializer " + p.init + " needs a matrix param, but " + p.name + " is " + g().shape_text(p.shape));
+    if (p.per_sample) not_supported(s.name_span, "a 'per sample' param");
+    ir::Attr a;
+    a.name = p.name;
+    param_nodes_[p.name] = g().leaf(ir::Op::Param, p.shape, p.per_sample, a, s.name_span);
+    model_.params.push_back(p);
+  }
+}
+
+// Every name an expression mentions, call targets included.
+static void free_names(const ast::Expr &e, std::set<std::string> &out) {
+  if (e.kind == ast::ExprKind::Name || e.kind == ast::ExprKind::Call) out.insert(e.name);
+  for (auto &a : e.args) free_names(*a, out);
+}
+
+void Elaborator::resolve_function_subscripts() {
+  for (const ast::Stmt &s : prog_.stmts) {
+    if (s.kind != ast::StmtKind::Func) continue;
+    FunctionDef f{&s, s.name, s.subscripts};
+    if (s.braced_subscript) {
+      for (auto &sub : s.subscripts)
+        if (!param_nodes_.count(sub))
+          fail(s.name_span, "'" + sub + "' in the subscript of " + s.name + "_{...} is not a param");
+    } else if (auto us = s.name.rfind('_'); us != std::string::npos && us > 0 && us + 1 < s.name.size()) {
+      std::string sub = s.name.substr(us + 1);
+      if (param_nodes_.count(sub)) {
+        f.base = s.name.substr(0, us);
+        f.subscripts = {sub};
+      }
+    }
+    std::set<std::string> used;
+    free_names(*s.body, used);
+    for (auto &sub : f.subscripts)
+      if (!used.count(sub))
+        fail(s.name_span, "function " + s.name + " lists param " + sub + " in its subscript, but its body never uses it");
+    std::set<std::string> formals;
+    for (auto &[name, span] : s.formals) {
+      if (name == "d") fail(span, "'d' is reserved for derivatives; choose another argument name");
+      if (!formals.insert(name).second) fail(span, "argument '" + name + "' appears twice");
+    }
+    if (f.base != s.name) {
+      auto [it, fresh] = functions_.emplace(f.base, f);
+      if (!fresh) fail(s.name_span, "function '" + f.base + "' is already defined on line " + std::to_string(it->second.stmt->span.line));
+      if (globals_.count(f.base) && globals_.at(f.base)->kind != ast::StmtKind::Func)
+        fail(s.name_span, "'" + f.base + "' is already defined as a " + kind_word(globals_.at(f.base)->kind) + " on line " + std::to_string(globals_.at(f.base)->span.line));
+    }
+    functions_.emplace(s.name, f);
+  }
+}
+
+void Elaborator::validate_train_options() {
+  for (const ast::Stmt &s : prog_.stmts) {
+    if (s.kind != ast::StmtKind::Train) continue;
+    for (const ast::TrainOption &o : s.options) {
+      auto bad = [&](const std::string &why) { fail(o.span, "train " + o.key + "=" + o.value + ": " + why); };
+      auto is_number = [&](double &v) {
+        size_t used = 0;
+        try {
+          v = std::stod(o.value, &used);
+        } catch (...) {
+          return false;
+        }
+        return used == o.value.size() && std::isfinite(v);
+      };
+      double v = 0;
+      if (o.key == "epochs" || o.key == "batch") {
+        if (!is_number(v) || v < 1 || v != std::floor(v)) bad("expected a positive integer");
+      } else if (o.key == "seed") {
+        if (!is_number(v) || v < 0 || v != std::floor(v)) bad("expected a non-negative integer");
+      } else if (o.key == "lr") {
+        if (!is_number(v) || v <= 0) bad("expected a positive number");
+      } else if (o.key == "optimizer") {
+        if (o.value != "sgd" && o.value != "momentum" && o.value != "adam") bad("expected sgd, momentum or adam");
+      } else if (o.key == "center") {
+        if (o.value != "true" && o.value != "false") bad("expected true or false");
+      } else {
+        fail(o.span, "unknown train option '" + o.key + "' (expected epochs, batch, optimizer, lr, seed or center)");
+      }
+      if (model_.train.count(o.key)) fail(o.span, "train option '" + o.key + "' is given twice");
+      model_.train[o.key] = {o.value, o.span};
+    }
+  }
+}
+
+void Elaborator::validate_checks() {
+  for (const ast::Stmt &s : prog_.stmts) {
+    if (s.kind != ast::StmtKind::Check) continue;
+    if (s.name != "pca") fail(s.name_span, "unknown check '" + s.name + "' (expected pca)");
+    if (s.check_args.size() != 1) fail(s.name_span, "check pca takes one param, e.g. check pca(B)");
+    const ast::Expr &arg = *s.check_args[0];
+    auto it = param_nodes_.find(arg.name);
+    if (arg.kind != ast::ExprKind::Name || it == param_nodes_.end())
+      fail(arg.span, "check pca needs a param, but '" + arg.text + "' is not one");
+    const ir::Shape &sh = g().shape(it->second);
+    if (sh.rank != 2 || sh.rows() != model_.input_width)
+      fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) + ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
+    model_.checks.push_back({"pca", arg.name, arg.span});
+  }
+}
+
+} // namespace aec::sema

@@ -1,0 +1,62 @@
+// The sema driver: declarations first, then every value, the objective and the outputs in the
+// order the program states them, so the first error reported is the first in the file.
+#include "sema/elaborator.h"
+
+namespace aec {
+
+const ParamInfo *Model::param(const std::string &name) const {
+  for (const ParamInfo &p : params)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+namespace sema {
+
+Model Elaborator::run() {
+  model_.source = prog_.source;
+  collect_declarations();
+  resolve_dims();
+  declare_params();
+  resolve_function_subscripts();
+  validate_train_options();
+  validate_checks();
+
+  for (const ast::Stmt &s : prog_.stmts) {
+    switch (s.kind) {
+    case ast::StmtKind::Assign: {
+      ast::Expr ref;
+      ref.kind = ast::ExprKind::Name;
+      ref.name = s.name;
+      ref.span = s.name_span;
+      name(ref);
+      break;
+    }
+    case ast::StmtKind::Minimize: {
+      ir::NodeId obj = expr(s.body);
+      if (g().shape(obj).rank != 0)
+        fail(s.body->span, "minimize needs a scalar objective, but " + describe(*s.body, obj) +
+                               " is not one; sum it or take a norm");
+      if (!g().batched(obj)) obj = g().unary(ir::Op::BatchBroadcast, obj, s.body->span);
+      g().outputs.push_back({"loss", g().unary(ir::Op::BatchMean, obj, s.body->span)});
+      g().outputs.push_back({"objective", obj});
+      break;
+    }
+    case ast::StmtKind::Output: {
+      ir::NodeId v = expr(s.body);
+      if (!g().batched(v)) v = g().unary(ir::Op::BatchBroadcast, v, s.body->span);
+      g().outputs.push_back({"out." + s.name, v});
+      break;
+    }
+    default: break;
+    }
+  }
+  return std::move(model_);
+}
+
+} // namespace sema
+
+Model elaborate(const ast::Program &program, const ElaborateOptions &opts) {
+  return sema::Elaborator(program, opts).run();
+}
+
+} // namespace aec

@@ -1,0 +1,68 @@
+// Private to sema: the state shared by declarations.cpp, expressions.cpp and builtins.cpp.
+#pragma once
+#include "sema/model.h"
+
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+namespace aec::sema {
+
+struct FunctionDef {
+  const ast::Stmt *stmt;
+  std::string base; // the name without its subscript: f_W -> f
+  std::vector<std::string> subscripts;
+};
+
+[[noreturn]] void fail(Span s, const std::string &message);
+// Two shapes that cannot be the same, whatever the unbound dims turn out to be.
+bool shapes_conflict(const ir::Shape &a, const ir::Shape &b);
+
+class Elaborator {
+public:
+  Elaborator(const ast::Program &p, const ElaborateOptions &o) : prog_(p), opts_(o) {}
+  Model run();
+
+  // declarations.cpp
+  void collect_declarations();
+  void resolve_dims();
+  void declare_params();
+  void resolve_function_subscripts();
+  void validate_train_options();
+  void validate_checks();
+  ir::Size size_of(const ast::Size &s);
+
+  // expressions.cpp
+  ir::NodeId expr(const ast::ExprPtr &e);
+  ir::NodeId name(const ast::Expr &e);
+  ir::NodeId binary(const ast::Expr &e);
+  ir::NodeId power(const ast::Expr &e);
+  ir::NodeId norm(const ast::Expr &e);
+  ir::NodeId unroll(const ast::Expr &e);
+  ir::NodeId call_user(const ast::Expr &e, const FunctionDef &f);
+  double constant(const ast::ExprPtr &e); // a compile-time number (literal, hyper, dim)
+  std::string describe(const ast::Expr &e, ir::NodeId v) const;
+  std::string shape_text(ir::NodeId v) const { return model_.graph.shape_text(model_.graph.shape(v)); }
+  [[noreturn]] void not_supported(Span s, const std::string &what);
+
+  // builtins.cpp: returns false when `e` does not call a built-in
+  bool builtin(const ast::Expr &e, ir::NodeId &out);
+
+  const ast::Program &prog_;
+  const ElaborateOptions &opts_;
+  Model model_;
+  ir::Graph &g() { return model_.graph; }
+
+  const ast::Stmt *input_ = nullptr;
+  const ast::Stmt *minimize_ = nullptr;
+  std::unordered_map<std::string, const ast::Stmt *> globals_;  // every declared name
+  std::unordered_map<std::string, FunctionDef> functions_;      // by full and by base name
+  std::unordered_map<std::string, ir::NodeId> param_nodes_;
+  std::unordered_map<std::string, ir::NodeId> value_cache_;     // named values, once each
+  std::set<std::string> values_in_progress_;
+  std::vector<std::string> call_stack_;
+  std::vector<std::unordered_map<std::string, ir::NodeId>> locals_;
+  int64_t next_draw_ = 0;
+};
+
+} // namespace aec::sema

@@ -1,0 +1,204 @@
+// Expressions -> graph nodes, checking every operator's shapes with messages that name both
+// operands. Functions are inlined at each call (their bodies are checked per call site).
+#include "sema/elaborator.h"
+
+#include <cmath>
+
+namespace aec::sema {
+
+using ir::NodeId;
+using ir::Op;
+
+std::string Elaborator::describe(const ast::Expr &e, NodeId v) const {
+  std::string t = e.text.size() > 40 ? e.text.substr(0, 37) + "..." : e.text;
+  return t + " : " + shape_text(v);
+}
+
+static bool sizes_conflict(ir::Size a, ir::Size b) { return a != b && (a > 0) == (b > 0); }
+bool shapes_conflict(const ir::Shape &a, const ir::Shape &b) {
+  return a.rank != b.rank || sizes_conflict(a.rows(), b.rows()) || sizes_conflict(a.cols(), b.cols());
+}
+
+NodeId Elaborator::expr(const ast::ExprPtr &p) {
+  const ast::Expr &e = *p;
+  switch (e.kind) {
+  case ast::ExprKind::Number: return g().constant(e.number);
+  case ast::ExprKind::Name: return name(e);
+  case ast::ExprKind::Call: {
+    // A user definition shadows a built-in of the same name.
+    if (auto f = functions_.find(e.name); f != functions_.end()) return call_user(e, f->second);
+    NodeId out;
+    if (builtin(e, out)) return out;
+    if (e.name == "d") not_supported(e.span, "a derivative d(e)/d(v)");
+    if (globals_.count(e.name)) fail(e.span, "'" + e.name + "' is not a function and cannot be called");
+    fail(e.span, "unknown function '" + e.name + "'");
+  }
+  case ast::ExprKind::Neg: return g().unary(Op::Neg, expr(e.args[0]), e.span);
+  case ast::ExprKind::Binary: return binary(e);
+  case ast::ExprKind::Power: return power(e);
+  case ast::ExprKind::Transpose: {
+    NodeId a = expr(e.args[0]);
+    // A vector's (and a scalar's) transpose is itself.
+    return g().shape(a).rank == 2 ? g().unary(Op::Transpose, a, e.span) : a;
+  }
+  case ast::ExprKind::Norm: return norm(e);
+  case ast::ExprKind::Unroll: return unroll(e);
+  }
+  fail(e.span, "unknown expression");
+}
+
+NodeId Elaborator::name(const ast::Expr &e) {
+  for (auto it = locals_.rbegin(); it != locals_.rend(); ++it)
+    if (auto v = it->find(e.name); v != it->end()) return v->second;
+  auto it = globals_.find(e.name);
+  if (it == globals_.end()) {
+    if (e.name.size() > 1 && e.name[0] == 'd' && functions_.count(e.name.substr(1)))
+      not_supported(e.span, "the Jacobian " + e.name + "/d...");
+    if (e.name == "d") fail(e.span, "'d' is reserved for derivatives (df/dx, d(e)/d(v))");
+    fail(e.span, "unknown name '" + e.name + "'");
+  }
+  const ast::Stmt &s = *it->second;
+  switch (s.kind) {
+  case ast::StmtKind::Input: {
+    ir::Attr a;
+    a.name = s.name;
+    return g().leaf(Op::Input, ir::Shape::vector(model_.input_width), true, a, s.name_span);
+  }
+  case ast::StmtKind::Param: return param_nodes_.at(s.name);
+  case ast::StmtKind::Hyper: return g().constant(model_.hypers.at(s.name));
+  case ast::StmtKind::Dim: return g().constant(static_cast<double>(std::max<ir::Size>(model_.dims.at(s.name), 1)));
+  case ast::StmtKind::Func: fail(e.span, "function '" + e.name + "' is used as a value; call it, e.g. " + e.name + "(x)");
+  case ast::StmtKind::Assign: {
+    if (auto c = value_cache_.find(s.name); c != value_cache_.end()) return c->second;
+    if (!values_in_progress_.insert(s.name).second)
+      fail(e.span, "'" + s.name + "' is defined in terms of itself");
+    // A named value sees only globals, never the locals of the function that mentions it.
+    auto saved = std::move(locals_);
+    locals_.clear();
+    NodeId v = expr(s.body);
+    locals_ = std::move(saved);
+    values_in_progress_.erase(s.name);
+    value_cache_[s.name] = v;
+    return v;
+  }
+  default: fail(e.span, "'" + e.name + "' cannot be used as a value");
+  }
+}
+
+NodeId Elaborator::binary(const ast::Expr &e) {
+  const ast::Expr &le = *e.args[0], &re = *e.args[1];
+  // df/dx parses as a division of two names.
+  if (e.op == ast::BinOp::Div && le.kind == ast::ExprKind::Name && re.kind == ast::ExprKind::Name &&
+      le.name.size() > 1 && le.name[0] == 'd' && !globals_.count(le.name) && functions_.count(le.name.substr(1)))
+    not_supported(le.span, "the Jacobian " + e.text);
+  if (e.op == ast::BinOp::Div && le.kind == ast::ExprKind::Call && le.name == "d" && !functions_.count("d"))
+    not_supported(e.span, "the derivative " + e.text);
+
+  NodeId a = expr(e.args[0]), b = expr(e.args[1]);
+  const ir::Shape &sa = g().shape(a), &sb = g().shape(b);
+  auto elementwise = [&](Op op, const char *verb) {
+    if (sa.rank != 0 && sb.rank != 0 && shapes_conflict(sa, sb))
+      fail(e.span, std::string("cannot ") + verb + " " + describe(le, a) + " and " + describe(re, b) + ": shapes differ");
+    return g().binary(op, a, b, e.span);
+  };
+  switch (e.op) {
+  case ast::BinOp::Add: return elementwise(Op::Add, "add");
+  case ast::BinOp::Sub: return elementwise(Op::Sub, "subtract");
+  case ast::BinOp::EMul: return elementwise(Op::Mul, "multiply elementwise");
+  case ast::BinOp::EDiv: return elementwise(Op::Div, "divide elementwise");
+  case ast::BinOp::Div:
+    if (sb.rank != 0)
+      fail(e.span, "'/' divides by a scalar, but " + describe(re, b) + " is not one; write ./ to divide elementwise");
+    return g().binary(Op::Div, a, b, e.span);
+  case ast::BinOp::MatMul: {
+    if (sa.rank == 0 || sb.rank == 0) return g().binary(Op::Mul, a, b, e.span);
+    std::string both = describe(le, a) + " by " + describe(re, b);
+    if (sa.rank == 1 && sb.rank == 1)
+      fail(e.span, "cannot multiply " + both + ": a vector times a vector is not a product; write dot(a, b) or a .* b");
+    if (sa.rank == 1)
+      fail(e.span, "cannot multiply " + both + ": a vector times a matrix is not defined; transpose the matrix and write M' * v");
+    if (sizes_conflict(sa.cols(), sb.rows()))
+      fail(e.span, "cannot multiply " + both + ": inner sizes " + g().size_text(sa.cols()) + " and " + g().size_text(sb.rows()) + " differ");
+    return g().matmul(a, b, false, false, e.span);
+  }
+  }
+  fail(e.span, "unknown operator");
+}
+
+double Elaborator::constant(const ast::ExprPtr &p) {
+  const ast::Expr &e = *p;
+  switch (e.kind) {
+  case ast::ExprKind::Number: return e.number;
+  case ast::ExprKind::Neg: return -constant(e.args[0]);
+  case ast::ExprKind::Name: {
+    auto it = globals_.find(e.name);
+    if (it != globals_.end() && it->second->kind == ast::StmtKind::Hyper) return model_.hypers.at(e.name);
+    if (it != globals_.end() && it->second->kind == ast::StmtKind::Dim) {
+      ir::Size v = model_.dims.at(e.name);
+      return v > 0 ? static_cast<double>(v) : 1.0;
+    }
+    break;
+  }
+  default: break;
+  }
+  fail(e.span, "expected a constant (a number, a hyper or a dim), got '" + e.text + "'");
+}
+
+NodeId Elaborator::power(const ast::Expr &e) {
+  const ast::Expr &base = *e.args[0];
+  double p = constant(e.args[1]);
+  // ||e||^2 and ||e||_F^2 are sums of squares; no square root is taken and undone.
+  if (base.kind == ast::ExprKind::Norm && base.norm != ast::NormKind::L1 && p == 2)
+    return g().unary(Op::SumAll, g().unary(Op::Square, expr(base.args[0]), e.span), e.span);
+  NodeId b = expr(e.args[0]);
+  if (p == 2) return g().unary(Op::Square, b, e.span);
+  if (p == 1) return b;
+  ir::Attr a;
+  a.value = p;
+  return g().add(Op::PowC, {b}, a, e.span);
+}
+
+NodeId Elaborator::norm(const ast::Expr &e) {
+  NodeId v = expr(e.args[0]);
+  if (e.norm == ast::NormKind::L1) return g().unary(Op::SumAll, g().unary(Op::Abs, v, e.span), e.span);
+  return g().unary(Op::Sqrt, g().unary(Op::SumAll, g().unary(Op::Square, v, e.span), e.span), e.span);
+}
+
+NodeId Elaborator::unroll(const ast::Expr &e) {
+  ir::Size n = size_of(e.count);
+  NodeId y = expr(e.args[0]);
+  ir::Shape shape = g().shape(y);
+  // With the count not known yet (`aec check` without data), one step checks the shapes.
+  ir::Size steps = n > 0 ? n : 1;
+  for (ir::Size t = 0; t < steps; ++t) {
+    locals_.push_back({{e.name, y}});
+    NodeId next = expr(e.args[1]);
+    locals_.pop_back();
+    if (shapes_conflict(g().shape(next), shape))
+      fail(e.args[1]->span, "the unrolled step gives " + describe(*e.args[1], next) + ", but " + e.name +
+                                " starts as " + g().shape_text(shape) + "; each step must keep the shape");
+    y = next;
+  }
+  return y;
+}
+
+NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
+  const ast::Stmt &s = *f.stmt;
+  if (e.args.size() != s.formals.size())
+    fail(e.span, "function " + s.name + " takes " + std::to_string(s.formals.size()) + " argument" +
+                     (s.formals.size() == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+  for (auto &active : call_stack_)
+    if (active == s.name) fail(e.span, "function " + s.name + " calls itself; recursion is not allowed (use unroll)");
+  std::unordered_map<std::string, NodeId> frame;
+  for (size_t i = 0; i < e.args.size(); ++i) frame[s.formals[i].first] = expr(e.args[i]);
+  call_stack_.push_back(s.name);
+  // A function body sees its arguments and the globals, not its caller's locals.
+  auto saved = std::move(locals_);
+  locals_ = {std::move(frame)};
+  NodeId out = expr(s.body);
+  locals_ = std::move(saved);
+  call_stack_.pop_back();
+  return out;
+}
+
+} // namespace aec::sema

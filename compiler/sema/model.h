@@ -1,0 +1,60 @@
+// What the front end hands to the rest of the compiler: the forward graph of one .ae program
+// (outputs "loss" and "out.NAME") plus its declarations.
+#pragma once
+#include "ast/ast.h"
+#include "ir/graph.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aec {
+
+struct ParamInfo {
+  std::string name;
+  ir::Shape shape;
+  bool per_sample = false;
+  std::string init;              // zeros, ones, const, normal, uniform, glorot, orthogonal, identity
+  std::vector<double> init_args;
+  Span span;
+};
+
+struct CheckInfo {
+  std::string kind;  // "pca"
+  std::string param; // the matrix whose span is checked
+  Span span;
+};
+
+struct TrainOptionValue {
+  std::string value;
+  Span span;
+};
+
+struct Model {
+  SourcePtr source;
+  ir::Graph graph;
+  std::string input_name;
+  ir::Size input_width = 0;
+  std::string input_dim; // the dim named by the input's shape, when it names one
+  std::vector<ParamInfo> params;
+  std::vector<CheckInfo> checks;
+  std::map<std::string, TrainOptionValue> train; // validated `train` defaults
+  std::map<std::string, ir::Size> dims;
+  std::map<std::string, double> hypers;
+  std::vector<std::string> outputs; // names of `output` statements, in order
+
+  const ParamInfo *param(const std::string &name) const;
+};
+
+struct ElaborateOptions {
+  // Width of one sample of the data, when known. Without it, a data-bound dim stays symbolic
+  // (enough for `aec check`); with it every size is concrete and the graph can be compiled.
+  std::optional<ir::Size> data_width;
+  std::map<std::string, std::string> overrides; // --set name=value
+};
+
+// Names, shapes and every user-facing check, producing the forward graph. Throws CompileError.
+Model elaborate(const ast::Program &program, const ElaborateOptions &opts);
+
+} // namespace aec

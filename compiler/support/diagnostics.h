@@ -1,0 +1,53 @@
+// Source files, spans and diagnostics: every user-facing error carries a file:line:col and is
+// rendered with the source line and a caret under the offending token.
+#pragma once
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace aec {
+
+struct SourceFile {
+  std::string name;
+  std::string text;
+  std::vector<std::string> lines() const;
+};
+using SourcePtr = std::shared_ptr<const SourceFile>;
+
+// A position in a .ae source; line and col count from 1. `len` is the width to underline.
+struct Span {
+  int line = 0;
+  int col = 0;
+  int len = 1;
+  bool valid() const { return line > 0; }
+};
+
+struct Diagnostic {
+  Span span;
+  std::string message;
+  std::string note; // optional second line, e.g. "declared here"
+};
+
+// Renders "file:line:col: error: message", the source line and a caret.
+std::string render(const SourceFile &src, const Diagnostic &d);
+
+// A diagnosed error in the user's input. Thrown by the front end, caught at the tool boundary.
+class CompileError : public std::runtime_error {
+public:
+  explicit CompileError(std::vector<Diagnostic> ds);
+  CompileError(Span s, std::string message);
+  const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+
+private:
+  std::vector<Diagnostic> diags_;
+};
+
+// An error about something that is not a .ae source (a data file, a flag, a checkpoint): the
+// message already names the file and what is wrong.
+class InputError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+} // namespace aec

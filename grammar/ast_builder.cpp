@@ -1,0 +1,287 @@
+// Reads ANTLR's parse tree into the AST. The only file that knows the generated classes.
+#include "AeLexer.h"
+#include "AeParser.h"
+#include "parse.h"
+
+#include <antlr4-runtime.h>
+
+namespace aec {
+namespace {
+
+using namespace ast;
+
+Span span_of(const antlr4::Token *t) {
+  Span s;
+  s.line = static_cast<int>(t->getLine());
+  s.col = static_cast<int>(t->getCharPositionInLine()) + 1;
+  s.len = std::max<int>(1, static_cast<int>(t->getText().size()));
+  return s;
+}
+Span span_of(antlr4::ParserRuleContext *c) { return span_of(c->getStart()); }
+
+// Collects syntax errors as diagnostics in the project's words.
+class CollectingErrorListener : public antlr4::BaseErrorListener {
+public:
+  std::vector<Diagnostic> diags;
+  void syntaxError(antlr4::Recognizer *, antlr4::Token *offending, size_t line, size_t col,
+                   const std::string &msg, std::exception_ptr) override {
+    Diagnostic d;
+    d.span.line = static_cast<int>(line);
+    d.span.col = static_cast<int>(col) + 1;
+    std::string what = msg;
+    if (offending) {
+      std::string text = offending->getText();
+      if (offending->getType() == antlr4::Token::EOF) text = "end of file";
+      else if (text == "\n" || text == "\r\n") text = "end of line";
+      d.span.len = std::max<int>(1, static_cast<int>(offending->getText().size()));
+      if (text == "end of line") d.span.len = 1;
+      // ANTLR's messages name newline tokens literally; say what a user sees instead.
+      for (auto bad : {std::string("'\\n'"), std::string("'\\r\\n'"), std::string("NL")}) {
+        for (size_t p; (p = what.find(bad)) != std::string::npos;) what.replace(p, bad.size(), "end of line");
+      }
+    }
+    d.message = "syntax error: " + what;
+    diags.push_back(d);
+  }
+};
+
+class Builder {
+public:
+  Builder(const std::string &text) : text_(text) {}
+
+  Program build(AeParser::ProgramContext *p) {
+    Program prog;
+    for (auto *s : p->statement()) prog.stmts.push_back(stmt(s));
+    return prog;
+  }
+
+private:
+  const std::string &text_;
+
+  std::string source_text(antlr4::ParserRuleContext *c) const {
+    size_t a = c->getStart()->getStartIndex(), b = c->getStop()->getStopIndex();
+    if (c->getStop()->getType() == antlr4::Token::EOF || b < a || b >= text_.size()) return c->getText();
+    std::string s = text_.substr(a, b - a + 1);
+    std::string out;
+    for (char ch : s) {
+      if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+      if (ch == ' ' && !out.empty() && out.back() == ' ') continue;
+      out += ch;
+    }
+    return out;
+  }
+
+  static std::string name(AeParser::NameContext *n) { return n->getText(); }
+
+  Size size(AeParser::SizeContext *c) {
+    Size s;
+    s.span = span_of(c);
+    if (c->INT()) s.value = std::stol(c->INT()->getText());
+    else s.name = name(c->name());
+    return s;
+  }
+
+  std::vector<Size> shape(AeParser::ShapeContext *c) {
+    std::vector<Size> out;
+    for (auto *s : c->size()) out.push_back(size(s));
+    return out;
+  }
+
+  static double number(AeParser::NumberContext *c) { return std::stod(c->getText()); }
+  static double signed_number(AeParser::SignedNumberContext *c) {
+    double v = number(c->number());
+    return c->getStart()->getText() == "-" ? -v : v;
+  }
+
+  std::vector<ExprPtr> args(AeParser::ArgsContext *c) {
+    std::vector<ExprPtr> out;
+    if (c)
+      for (auto *e : c->expr()) out.push_back(expr(e));
+    return out;
+  }
+
+  Stmt stmt(AeParser::StatementContext *c) {
+    Stmt s;
+    s.span = span_of(c);
+    if (auto *d = dynamic_cast<AeParser::DimStmtContext *>(c)) {
+      s.kind = StmtKind::Dim;
+      set_name(s, d->name());
+      if (d->INT()) s.dim_value = std::stol(d->INT()->getText());
+    } else if (auto *i = dynamic_cast<AeParser::InputStmtContext *>(c)) {
+      s.kind = StmtKind::Input;
+      set_name(s, i->name());
+      s.shape = shape(i->shape());
+    } else if (auto *p = dynamic_cast<AeParser::ParamStmtContext *>(c)) {
+      s.kind = StmtKind::Param;
+      set_name(s, p->name());
+      s.shape = shape(p->shape());
+      s.per_sample = p->PER() != nullptr;
+      s.init.name = name(p->initializer()->name());
+      s.init.span = span_of(p->initializer());
+      s.init.args = args(p->initializer()->args());
+    } else if (auto *h = dynamic_cast<AeParser::HyperStmtContext *>(c)) {
+      s.kind = StmtKind::Hyper;
+      set_name(s, h->name());
+      s.hyper_value = signed_number(h->signedNumber());
+    } else if (auto *m = dynamic_cast<AeParser::MinimizeStmtContext *>(c)) {
+      s.kind = StmtKind::Minimize;
+      s.body = expr(m->expr());
+    } else if (auto *o = dynamic_cast<AeParser::OutputStmtContext *>(c)) {
+      s.kind = StmtKind::Output;
+      set_name(s, o->name());
+      s.body = expr(o->expr());
+    } else if (auto *k = dynamic_cast<AeParser::CheckStmtContext *>(c)) {
+      s.kind = StmtKind::Check;
+      set_name(s, k->name());
+      s.check_args = args(k->args());
+    } else if (auto *t = dynamic_cast<AeParser::TrainStmtContext *>(c)) {
+      s.kind = StmtKind::Train;
+      for (auto *opt : t->trainOption())
+        s.options.push_back({name(opt->name()), opt->trainValue()->getText(), span_of(opt)});
+    } else if (auto *f = dynamic_cast<AeParser::FuncStmtContext *>(c)) {
+      s.kind = StmtKind::Func;
+      set_name(s, f->name());
+      if (auto *sub = f->subscriptList()) {
+        if (s.name.back() != '_')
+          throw CompileError(span_of(sub), "a braced subscript list must follow '_', as in f_{W,b}");
+        s.name.pop_back();
+        s.braced_subscript = true;
+        for (auto *n : sub->name()) s.subscripts.push_back(name(n));
+      }
+      if (auto *fs = f->formals())
+        for (auto *n : fs->name()) s.formals.push_back({name(n), span_of(n)});
+      s.body = expr(f->expr());
+    } else if (auto *a = dynamic_cast<AeParser::AssignStmtContext *>(c)) {
+      s.kind = StmtKind::Assign;
+      set_name(s, a->name());
+      s.body = expr(a->expr());
+    }
+    return s;
+  }
+
+  static void set_name(Stmt &s, AeParser::NameContext *n) {
+    s.name = name(n);
+    s.name_span = span_of(n);
+  }
+
+  ExprPtr make(ExprKind k, Span sp, antlr4::ParserRuleContext *whole, std::vector<ExprPtr> args = {}) {
+    auto e = std::make_shared<Expr>();
+    e->kind = k;
+    e->span = sp;
+    e->text = source_text(whole);
+    e->args = std::move(args);
+    return e;
+  }
+
+  ExprPtr expr(AeParser::ExprContext *c) {
+    if (auto *p = dynamic_cast<AeParser::PlainExprContext *>(c)) return sum(p->sum());
+    auto *u = dynamic_cast<AeParser::UnrollExprContext *>(c);
+    auto e = std::const_pointer_cast<Expr>(
+        make(ExprKind::Unroll, span_of(u->UNROLL()->getSymbol()), u, {expr(u->expr(0)), expr(u->expr(1))}));
+    e->count = size(u->size());
+    e->name = name(u->name());
+    return e;
+  }
+
+  ExprPtr sum(AeParser::SumContext *c) {
+    if (!c->sum()) return product(c->product());
+    auto e = std::const_pointer_cast<Expr>(
+        make(ExprKind::Binary, span_of(c->op), c, {sum(c->sum()), product(c->product())}));
+    e->op = c->op->getText() == "+" ? BinOp::Add : BinOp::Sub;
+    return e;
+  }
+
+  ExprPtr product(AeParser::ProductContext *c) {
+    if (!c->product()) return unary(c->unary());
+    auto e = std::const_pointer_cast<Expr>(
+        make(ExprKind::Binary, span_of(c->op), c, {product(c->product()), unary(c->unary())}));
+    std::string op = c->op->getText();
+    e->op = op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
+    return e;
+  }
+
+  ExprPtr unary(AeParser::UnaryContext *c) {
+    if (c->postfix()) return postfix(c->postfix());
+    return make(ExprKind::Neg, span_of(c->getStart()), c, {unary(c->unary())});
+  }
+
+  // Suffixes apply left to right: A' ^T ^2.
+  ExprPtr postfix(AeParser::PostfixContext *c) {
+    ExprPtr cur = atom(c->atom());
+    for (auto *sfx : c->suffix()) {
+      Span sp = span_of(sfx);
+      auto whole_text = cur->text + sfx->getText();
+      ExprPtr next;
+      auto *ex = sfx->exponent();
+      if (!ex || (ex->name() && ex->name()->getText() == "T")) {
+        next = make(ExprKind::Transpose, sp, sfx, {cur});
+      } else {
+        ExprPtr power;
+        if (ex->expr()) power = expr(ex->expr());
+        else if (ex->name()) {
+          auto n = std::const_pointer_cast<Expr>(make(ExprKind::Name, span_of(ex), ex));
+          n->name = ex->getText();
+          power = n;
+        } else {
+          auto n = std::const_pointer_cast<Expr>(make(ExprKind::Number, span_of(ex), ex));
+          n->number = number(ex->number()) * (ex->getStart()->getText() == "-" ? -1 : 1);
+          power = n;
+        }
+        next = make(ExprKind::Power, sp, sfx, {cur, power});
+      }
+      std::const_pointer_cast<Expr>(next)->text = whole_text;
+      cur = next;
+    }
+    return cur;
+  }
+
+  ExprPtr atom(AeParser::AtomContext *c) {
+    if (auto *n = dynamic_cast<AeParser::NumberAtomContext *>(c)) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Number, span_of(n), n));
+      e->number = number(n->number());
+      return e;
+    }
+    if (auto *n = dynamic_cast<AeParser::NameAtomContext *>(c)) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Name, span_of(n), n));
+      e->name = name(n->name());
+      return e;
+    }
+    if (auto *k = dynamic_cast<AeParser::CallAtomContext *>(c)) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Call, span_of(k), k, args(k->args())));
+      e->name = name(k->name());
+      return e;
+    }
+    if (auto *p = dynamic_cast<AeParser::ParenAtomContext *>(c)) return expr(p->expr());
+    auto *n = dynamic_cast<AeParser::NormAtomContext *>(c);
+    auto e = std::const_pointer_cast<Expr>(make(ExprKind::Norm, span_of(n), n, {expr(n->expr())}));
+    std::string kind = n->normKind ? n->normKind->getText() : "";
+    e->norm = kind == "_1" ? NormKind::L1 : kind == "_F" ? NormKind::Frobenius : NormKind::L2;
+    return e;
+  }
+};
+
+} // namespace
+
+ast::Program parse_program(SourcePtr source) {
+  antlr4::ANTLRInputStream input(source->text);
+  AeLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  AeParser parser(&tokens);
+  CollectingErrorListener listener;
+  lexer.removeErrorListeners();
+  parser.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  parser.addErrorListener(&listener);
+
+  // A stray character becomes an ANY token; the parser reports it where it appears.
+  AeParser::ProgramContext *tree = parser.program();
+  if (!listener.diags.empty()) {
+    // ANTLR may report one mistake several times while it recovers; the first is the real one.
+    throw CompileError({listener.diags.front()});
+  }
+  ast::Program prog = Builder(source->text).build(tree);
+  prog.source = source;
+  return prog;
+}
+
+} // namespace aec

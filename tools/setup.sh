@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every dependency of aec from Debian's archive. Quick (no apt at all) when everything
+# is already present. Usage: tools/setup.sh [--bench]   (--bench adds PyTorch + OpenBLAS for bench/)
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config zlib1g-dev
+          llvm-19-dev libzstd-dev libeigen3-dev
+          antlr4 libantlr4-runtime-dev
+          libboost-graph-dev doctest-dev
+          dataset-fashion-mnist)
+if [[ ${1:-} == --bench ]]; then
+  packages+=(python3-torch python3-numpy libopenblas0-pthread)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all dependencies present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) != 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,52 @@
+#include "driver/driver.h"
+#include "autodiff/autodiff.h"
+#include "parse.h"
+#include "passes/passes.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace aec::driver {
+
+SourcePtr read_source(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": cannot read the file");
+  return source_from_string(path, ss.str());
+}
+
+SourcePtr source_from_string(const std::string &name, const std::string &text) {
+  return std::make_shared<const SourceFile>(SourceFile{name, text});
+}
+
+Model load_model(SourcePtr source, const ElaborateOptions &opts) {
+  return elaborate(parse_program(source), opts);
+}
+
+ir::Graph training_graph(const Model &m) {
+  ir::Graph g = m.graph;
+  std::vector<ir::NodeId> params;
+  for (const ParamInfo &p : m.params) {
+    ir::Attr a;
+    a.name = p.name;
+    params.push_back(g.leaf(ir::Op::Param, p.shape, p.per_sample, a, p.span));
+  }
+  std::vector<ir::NodeId> grads = autodiff::gradients(g, g.output("loss"), params);
+  for (size_t i = 0; i < params.size(); ++i) g.outputs.push_back({"grad." + m.params[i].name, grads[i]});
+  return g;
+}
+
+ir::Graph select_outputs(const ir::Graph &g, const std::vector<std::string> &names) {
+  ir::Graph out = g;
+  out.outputs.clear();
+  for (const std::string &n : names) {
+    ir::NodeId id = g.output(n);
+    if (id < 0) throw std::invalid_argument("the graph has no output " + n);
+    out.outputs.push_back({n, id});
+  }
+  return passes::remove_dead_nodes(out);
+}
+
+} // namespace aec::driver

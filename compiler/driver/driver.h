@@ -1,0 +1,22 @@
+// The staged driver, a table of contents of the compiler: source -> ast -> model (sema) ->
+// training graph (autodiff) -> optimized graph. Codegen and the runtime take it from there.
+#pragma once
+#include "sema/model.h"
+
+#include <string>
+
+namespace aec::driver {
+
+SourcePtr read_source(const std::string &path); // throws InputError when unreadable
+SourcePtr source_from_string(const std::string &name, const std::string &text);
+
+// parse + sema; throws CompileError.
+Model load_model(SourcePtr source, const ElaborateOptions &opts);
+
+// The forward graph plus one output "grad.P" per param P: the gradient of "loss".
+ir::Graph training_graph(const Model &m);
+
+// A graph restricted to the named outputs (e.g. {"loss"} or {"out.code"}).
+ir::Graph select_outputs(const ir::Graph &g, const std::vector<std::string> &names);
+
+} // namespace aec::driver

@@ -1,0 +1,135 @@
+#include "eval/reference.h"
+#include "ir/algorithms.h"
+#include "ir/elementwise.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace aec::eval {
+
+using ir::NodeId;
+using ir::Op;
+
+namespace {
+
+template <class T> struct ScalarAlgebra {
+  using V = T;
+  V c(double v) { return static_cast<T>(v); }
+  V add(V a, V b) { return a + b; }
+  V sub(V a, V b) { return a - b; }
+  V mul(V a, V b) { return a * b; }
+  V div(V a, V b) { return a / b; }
+  V neg(V a) { return -a; }
+  V exp(V a) { return std::exp(a); }
+  V log(V a) { return std::log(a); }
+  V sqrt(V a) { return std::sqrt(a); }
+  V abs(V a) { return std::abs(a); }
+  V max(V a, V b) { return a > b ? a : b; }
+  V gt(V a, V b) { return a > b ? T(1) : T(0); }
+  V pow(V a, V b) { return std::pow(a, b); }
+};
+
+template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) {
+  return m(m.rows() == 1 ? 0 : i, m.cols() == 1 ? 0 : b);
+}
+
+// View of column `b` of a flattened value as its per-sample matrix.
+template <class T> Mat<T> sample(const Mat<T> &v, const ir::Shape &s, Eigen::Index b) {
+  Mat<T> col = v.col(v.cols() == 1 ? 0 : b);
+  return Eigen::Map<Mat<T>>(col.data(), s.rows(), s.cols());
+}
+
+} // namespace
+
+double noise_mean(const ir::Node &n) {
+  switch (n.op) {
+  case Op::RandU: return 0.5;
+  case Op::Bernoulli: return n.attr.value;
+  default: return 0.0;
+  }
+}
+
+template <class T>
+std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &roots, const Bindings<T> &bind) {
+  const Eigen::Index B = bind.input.cols();
+  std::vector<Mat<T>> val(g.size());
+  ScalarAlgebra<T> alg;
+  for (NodeId id : ir::live_in_topological_order(g, roots)) {
+    const ir::Node &n = g.node(id);
+    const Eigen::Index numel = n.shape.numel(), cols = n.batched ? B : 1;
+    auto in = [&](size_t i) -> const Mat<T> & { return val[static_cast<size_t>(n.in[i])]; };
+    Mat<T> out(numel, cols);
+    switch (ir::info(n.op).kind) {
+    case ir::OpKind::Leaf:
+      switch (n.op) {
+      case Op::Input: out = bind.input; break;
+      case Op::Param: {
+        auto p = bind.params.find(n.attr.name);
+        if (p == bind.params.end()) throw std::invalid_argument("no value bound for param " + n.attr.name);
+        out = p->second;
+        break;
+      }
+      case Op::Const: out.setConstant(static_cast<T>(n.attr.value)); break;
+      case Op::Eye: out = Mat<T>::Identity(n.shape.rows(), n.shape.cols()).reshaped(numel, 1); break;
+      default: { // noise
+        auto d = bind.noise.find(n.attr.id);
+        if (d != bind.noise.end()) out = d->second;
+        else out.setConstant(static_cast<T>(noise_mean(n)));
+      }
+      }
+      break;
+    case ir::OpKind::Unary:
+    case ir::OpKind::Binary: {
+      bool binary = ir::info(n.op).kind == ir::OpKind::Binary;
+      for (Eigen::Index b = 0; b < cols; ++b)
+        for (Eigen::Index i = 0; i < numel; ++i)
+          out(i, b) = ir::eval_elementwise(n.op, alg, at(in(0), i, b), binary ? at(in(1), i, b) : T(0), n.attr.value);
+      break;
+    }
+    case ir::OpKind::Reduce: out = in(0).colwise().sum(); break;
+    case ir::OpKind::Batch:
+      switch (n.op) {
+      case Op::BatchSum: out = in(0).rowwise().sum(); break;
+      case Op::BatchMean: out = in(0).rowwise().sum() / static_cast<T>(B); break;
+      case Op::BatchBroadcast: out = in(0).replicate(1, B); break;
+      default: out = in(0).replicate(1, B) / static_cast<T>(B); break; // BatchSpread
+      }
+      break;
+    case ir::OpKind::Linalg: {
+      const ir::Shape &sa = g.shape(n.in[0]), &sb = g.shape(n.in[1]);
+      if (n.op == Op::OuterSum) {
+        out = (in(0) * in(1).transpose()).reshaped(numel, 1);
+        break;
+      }
+      auto operand = [&](size_t i, const ir::Shape &s, bool trans, Eigen::Index b) {
+        Mat<T> m = sample(in(i), s, b);
+        if (trans) m.transposeInPlace();
+        return m;
+      };
+      if (!g.batched(n.in[0]) && g.batched(n.in[1]) && sb.rank == 1 && !n.attr.trans_b) {
+        out = operand(0, sa, n.attr.trans_a, 0) * in(1); // one product for the whole batch
+        break;
+      }
+      for (Eigen::Index b = 0; b < cols; ++b)
+        out.col(b) = (operand(0, sa, n.attr.trans_a, b) * operand(1, sb, n.attr.trans_b, b)).reshaped();
+      break;
+    }
+    case ir::OpKind::Layout:
+      if (n.op == Op::Transpose) {
+        for (Eigen::Index b = 0; b < cols; ++b) out.col(b) = sample(in(0), g.shape(n.in[0]), b).transpose().reshaped();
+      } else { // BroadcastTo
+        for (Eigen::Index b = 0; b < cols; ++b) out.col(b).setConstant(at(in(0), 0, b));
+      }
+      break;
+    }
+    val[static_cast<size_t>(id)] = std::move(out);
+  }
+  std::vector<Mat<T>> result;
+  for (NodeId r : roots) result.push_back(val[static_cast<size_t>(r)]);
+  return result;
+}
+
+template std::vector<Mat<double>> evaluate(const ir::Graph &, const std::vector<NodeId> &, const Bindings<double> &);
+template std::vector<Mat<float>> evaluate(const ir::Graph &, const std::vector<NodeId> &, const Bindings<float> &);
+
+} // namespace aec::eval

@@ -1,0 +1,23 @@
+// Graph algorithms on the IR, done with Boost.Graph: the live nodes in topological order,
+// the users of every node, and Graphviz output.
+#pragma once
+#include "ir/graph.h"
+
+#include <string>
+#include <vector>
+
+namespace aec::ir {
+
+// Nodes reachable from the graph's outputs (or from `roots` when given), inputs before users.
+std::vector<NodeId> live_in_topological_order(const Graph &g, const std::vector<NodeId> &roots = {});
+
+// users[n] lists the live nodes that read n (once per operand slot).
+std::vector<std::vector<NodeId>> users_of(const Graph &g, const std::vector<NodeId> &live);
+
+// The live graph in Graphviz's dot language.
+std::string to_dot(const Graph &g);
+
+// The live graph as text, one node a line: `%7 = matmul %1, %6 : [256] batched  @12:18`.
+std::string to_text(const Graph &g);
+
+} // namespace aec::ir

@@ -1,0 +1,66 @@
+#include "support/test_support.h"
+
+#include <algorithm>
+
+namespace aec::test {
+
+std::string example_path(const std::string &name) { return std::string(AEC_EXAMPLES_DIR) + "/" + name + ".ae"; }
+
+Model load_example(const std::string &name, ir::Size width, std::map<std::string, std::string> overrides) {
+  ElaborateOptions o;
+  o.data_width = width;
+  o.overrides = std::move(overrides);
+  return driver::load_model(driver::read_source(example_path(name)), o);
+}
+
+Model load_text(const std::string &text, std::optional<ir::Size> width) {
+  ElaborateOptions o;
+  o.data_width = width;
+  return driver::load_model(driver::source_from_string("test.ae", text), o);
+}
+
+const std::vector<std::string> &spine_models() {
+  static const std::vector<std::string> m = {"pca_tied", "pca_untied", "relu_ae", "deep_ae", "denoising"};
+  return m;
+}
+
+std::map<std::string, std::string> small_overrides(const std::string &model) {
+  if (model == "relu_ae") return {{"h", "7"}, {"k", "4"}};
+  if (model == "pca_tied" || model == "pca_untied" || model == "denoising") return {{"k", "5"}};
+  return {};
+}
+
+template <class T>
+eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  eval::Bindings<T> b;
+  b.input.resize(m.input_width, batch);
+  for (Eigen::Index i = 0; i < b.input.size(); ++i) b.input.data()[i] = static_cast<T>(unit(rng));
+  for (const ParamInfo &p : m.params) {
+    eval::Mat<T> v(p.shape.numel(), 1);
+    double scale = 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(p.shape.cols(), 1)));
+    for (Eigen::Index i = 0; i < v.size(); ++i) v.data()[i] = static_cast<T>(scale * normal(rng));
+    b.params[p.name] = v;
+  }
+  for (size_t i = 0; i < g.size(); ++i) {
+    const ir::Node &n = g.node(static_cast<ir::NodeId>(i));
+    if (!ir::is_noise(n.op)) continue;
+    eval::Mat<T> v(n.shape.numel(), batch);
+    for (Eigen::Index j = 0; j < v.size(); ++j) {
+      double u = unit(rng);
+      v.data()[j] = static_cast<T>(n.op == ir::Op::RandN ? normal(rng) : n.op == ir::Op::RandU ? u : (u < n.attr.value ? 1.0 : 0.0));
+    }
+    b.noise[n.attr.id] = v;
+  }
+  return b;
+}
+template eval::Bindings<double> random_bindings(const Model &, const ir::Graph &, int, uint64_t);
+template eval::Bindings<float> random_bindings(const Model &, const ir::Graph &, int, uint64_t);
+
+double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b) {
+  return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+} // namespace aec::test

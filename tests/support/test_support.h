@@ -1,0 +1,28 @@
+// Helpers shared by the tests: loading example programs, random bindings, error norms.
+#pragma once
+#include "driver/driver.h"
+#include "eval/reference.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace aec::test {
+
+std::string example_path(const std::string &name); // examples/NAME.ae
+Model load_example(const std::string &name, ir::Size width, std::map<std::string, std::string> overrides = {});
+Model load_text(const std::string &text, std::optional<ir::Size> width = std::nullopt);
+
+// The five models the spine compiles, and the small sizes the tests use for them.
+const std::vector<std::string> &spine_models();
+std::map<std::string, std::string> small_overrides(const std::string &model);
+
+// Random params (scaled like their initializers), a random input batch in [0, 1) and fixed
+// noise draws for every noise node of `g`.
+template <class T>
+eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed);
+
+// ||a - b|| / max(||b||, tiny)
+double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b);
+
+} // namespace aec::test

@@ -1,0 +1,287 @@
+#include "codegen/emit_llvm.h"
+#include "codegen/math_ir.h"
+#include "ir/elementwise.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+namespace aec::codegen {
+
+using ir::NodeId;
+using ir::Op;
+
+namespace {
+
+// The elementwise algebra of ir/elementwise.h over llvm::Value*.
+struct IRAlgebra {
+  using V = llvm::Value *;
+  llvm::IRBuilder<> &b;
+  V c(double v) { return llvm::ConstantFP::get(b.getFloatTy(), v); }
+  V add(V x, V y) { return b.CreateFAdd(x, y); }
+  V sub(V x, V y) { return b.CreateFSub(x, y); }
+  V mul(V x, V y) { return b.CreateFMul(x, y); }
+  V div(V x, V y) { return b.CreateFDiv(x, y); }
+  V neg(V x) { return b.CreateFNeg(x); }
+  V exp(V x) { return emit_exp(b, x); }
+  V log(V x) { return emit_log(b, x); }
+  V sqrt(V x) { return b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x); }
+  V abs(V x) { return b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x); }
+  V max(V x, V y) { return b.CreateSelect(b.CreateFCmpOGT(x, y), x, y); }
+  V gt(V x, V y) { return b.CreateSelect(b.CreateFCmpOGT(x, y), c(1), c(0)); }
+  V pow(V x, V y) { return b.CreateBinaryIntrinsic(llvm::Intrinsic::pow, x, y); }
+};
+
+class Emitter {
+public:
+  Emitter(llvm::LLVMContext &ctx, llvm::Module &m, const ir::Graph &g, const Schedule &s)
+      : ctx_(ctx), mod_(m), g_(g), s_(s), b_(ctx) {
+    f32_ = b_.getFloatTy();
+    i64_ = b_.getInt64Ty();
+    ptr_ = llvm::PointerType::getUnqual(ctx);
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    fmf.setAllowContract();
+    b_.setFastMathFlags(fmf);
+  }
+
+  void run() {
+    std::vector<std::pair<llvm::Function *, std::vector<int>>> kernels;
+    for (size_t i = 0; i < s_.steps.size(); ++i) kernels.push_back(emit_step(s_.steps[i], i));
+    auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_}, false);
+    auto *entry = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kEntryName, mod_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", entry));
+    llvm::Value *slots = entry->getArg(0), *batch = entry->getArg(1);
+    for (auto &[fn, used] : kernels) {
+      std::vector<llvm::Value *> args;
+      for (int slot : used) args.push_back(b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)));
+      args.push_back(batch);
+      b_.CreateCall(fn, args);
+    }
+    b_.CreateRetVoid();
+  }
+
+private:
+  llvm::LLVMContext &ctx_;
+  llvm::Module &mod_;
+  const ir::Graph &g_;
+  const Schedule &s_;
+  llvm::IRBuilder<> b_;
+  llvm::Type *f32_, *i64_, *ptr_;
+
+  // Per-kernel state.
+  std::map<int, llvm::Value *> arg_of_slot_;
+  llvm::Value *batch_ = nullptr, *inv_batch_ = nullptr;
+  NodeId root_ = -1;
+
+  int slot(NodeId n) const { return s_.slot[static_cast<size_t>(n)]; }
+  const ir::Node &node(NodeId n) const { return g_.node(n); }
+  llvm::Value *i64c(int64_t v) { return b_.getInt64(static_cast<uint64_t>(v)); }
+
+  // The buffers a fused expression tree reads.
+  void collect_reads(NodeId n, std::set<int> &out) const {
+    for (NodeId in : node(n).in) {
+      if (slot(in) >= 0) out.insert(slot(in));
+      else collect_reads(in, out);
+    }
+  }
+
+  // for (v = 0; v < count; ++v) body(v)
+  void loop(llvm::Value *count, const char *name, const std::function<void(llvm::Value *)> &body) {
+    llvm::Function *fn = b_.GetInsertBlock()->getParent();
+    llvm::BasicBlock *pre = b_.GetInsertBlock();
+    auto *head = llvm::BasicBlock::Create(ctx_, std::string(name) + ".head", fn);
+    auto *bodyb = llvm::BasicBlock::Create(ctx_, std::string(name) + ".body", fn);
+    auto *exit = llvm::BasicBlock::Create(ctx_, std::string(name) + ".exit", fn);
+    b_.CreateBr(head);
+    b_.SetInsertPoint(head);
+    llvm::PHINode *v = b_.CreatePHI(i64_, 2, name);
+    v->addIncoming(i64c(0), pre);
+    b_.CreateCondBr(b_.CreateICmpSLT(v, count), bodyb, exit);
+    b_.SetInsertPoint(bodyb);
+    body(v);
+    llvm::Value *next = b_.CreateAdd(v, i64c(1), "", true, true);
+    v->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateBr(head);
+    b_.SetInsertPoint(exit);
+  }
+
+  llvm::Value *address(NodeId n, llvm::Value *b, llvm::Value *i) {
+    const ir::Node &nd = node(n);
+    llvm::Value *idx = nd.shape.numel() == 1 ? i64c(0) : i;
+    if (nd.batched) idx = b_.CreateAdd(idx, b_.CreateMul(b, i64c(nd.shape.numel())));
+    return b_.CreateGEP(f32_, arg_of_slot_.at(slot(n)), idx);
+  }
+
+  // The value of node n at sample b, element i, inside a loop.
+  llvm::Value *read(NodeId n, llvm::Value *b, llvm::Value *i) {
+    if (n != root_ && slot(n) >= 0) return b_.CreateLoad(f32_, address(n, b, i));
+    return compute(n, b, i);
+  }
+
+  llvm::Value *compute(NodeId n, llvm::Value *b, llvm::Value *i) {
+    const ir::Node &nd = node(n);
+    IRAlgebra alg{b_};
+    switch (nd.op) {
+    case Op::Const: return alg.c(nd.attr.value);
+    case Op::Eye: {
+      llvm::Value *rows = i64c(nd.shape.rows());
+      llvm::Value *diag = b_.CreateICmpEQ(b_.CreateURem(i, rows), b_.CreateUDiv(i, rows));
+      return b_.CreateSelect(diag, alg.c(1), alg.c(0));
+    }
+    case Op::BroadcastTo:
+    case Op::BatchBroadcast: return read(nd.in[0], b, i);
+    case Op::BatchSpread: return b_.CreateFMul(read(nd.in[0], b, i), inv_batch_);
+    case Op::Input:
+    case Op::Param:
+    case Op::RandN:
+    case Op::RandU:
+    case Op::Bernoulli: return b_.CreateLoad(f32_, address(n, b, i)); // an output that is a leaf: a copy
+    default: break;
+    }
+    llvm::Value *x = read(nd.in[0], b, i);
+    llvm::Value *y = nd.in.size() > 1 ? read(nd.in[1], b, i) : nullptr;
+    return ir::eval_elementwise(nd.op, alg, x, y, nd.attr.value);
+  }
+
+  std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
+    const ir::Node &n = node(st.node);
+    std::set<int> reads;
+    if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose) {
+      for (NodeId in : n.in) reads.insert(slot(in));
+    } else if (slot(st.node) >= 0 && (ir::info(n.op).kind == ir::OpKind::Leaf)) {
+      reads.insert(slot(st.node));
+    } else {
+      collect_reads(st.node, reads);
+    }
+    std::vector<int> used(reads.begin(), reads.end());
+    if (!reads.count(slot(st.node))) used.push_back(slot(st.node));
+
+    std::vector<llvm::Type *> params(used.size(), ptr_);
+    params.push_back(i64_);
+    auto *fty = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+    std::string name = "k" + std::to_string(index) + "_" + ir::info(n.op).spelling;
+    auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, name, mod_);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    arg_of_slot_.clear();
+    for (size_t k = 0; k < used.size(); ++k) {
+      // Distinct buffers never overlap; the output may also be read (it never is, within a step).
+      fn->addParamAttr(static_cast<unsigned>(k), llvm::Attribute::NoAlias);
+      arg_of_slot_[used[k]] = fn->getArg(static_cast<unsigned>(k));
+    }
+    batch_ = fn->getArg(static_cast<unsigned>(used.size()));
+    root_ = st.node;
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    inv_batch_ = b_.CreateFDiv(llvm::ConstantFP::get(f32_, 1.0), b_.CreateSIToFP(batch_, f32_));
+
+    switch (st.kind) {
+    case StepKind::Pointwise: emit_pointwise(st.node); break;
+    case StepKind::SampleSum: emit_sample_sum(st.node); break;
+    case StepKind::BatchReduce: emit_batch_reduce(st.node); break;
+    case StepKind::Gemm: emit_gemm(st.node); break;
+    case StepKind::Transpose: emit_transpose(st.node); break;
+    }
+    b_.CreateRetVoid();
+    return {fn, used};
+  }
+
+  llvm::Value *samples(const ir::Node &n) { return n.batched ? batch_ : i64c(1); }
+
+  void emit_pointwise(NodeId id) {
+    const ir::Node &n = node(id);
+    loop(samples(n), "b", [&](llvm::Value *b) {
+      loop(i64c(n.shape.numel()), "i", [&](llvm::Value *i) {
+        b_.CreateStore(compute(id, b, i), address(id, b, i));
+      });
+    });
+  }
+
+  void emit_sample_sum(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId x = n.in[0];
+    const ir::Node &xn = node(x);
+    llvm::Value *acc = b_.CreateAlloca(f32_); // promoted to a register by SROA
+    loop(samples(xn), "b", [&](llvm::Value *b) {
+      b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), acc);
+      loop(i64c(xn.shape.numel()), "i", [&](llvm::Value *i) {
+        b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc), read(x, b, i)), acc);
+      });
+      b_.CreateStore(b_.CreateLoad(f32_, acc), address(id, b, i64c(0)));
+    });
+  }
+
+  void emit_batch_reduce(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId x = n.in[0];
+    llvm::Value *zero = i64c(0), *count = i64c(n.shape.numel());
+    loop(count, "i", [&](llvm::Value *i) { b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), address(id, zero, i)); });
+    loop(samples(node(x)), "b", [&](llvm::Value *b) {
+      loop(count, "i", [&](llvm::Value *i) {
+        llvm::Value *p = address(id, zero, i);
+        b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, p), read(x, b, i)), p);
+      });
+    });
+    if (n.op == Op::BatchMean)
+      loop(count, "i", [&](llvm::Value *i) {
+        llvm::Value *p = address(id, zero, i);
+        b_.CreateStore(b_.CreateFMul(b_.CreateLoad(f32_, p), inv_batch_), p);
+      });
+  }
+
+  llvm::FunctionCallee runtime_fn(const char *name, std::vector<llvm::Type *> args) {
+    return mod_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getVoidTy(), args, false));
+  }
+
+  // Column-major GEMM C[M,N] = op(A)[M,K] op(B)[K,N] through the runtime.
+  void emit_gemm(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId a = n.in[0], bnode = n.in[1];
+    const ir::Shape &sa = node(a).shape, &sb = node(bnode).shape;
+    llvm::Value *M, *N, *K, *lda, *ldb, *ldc;
+    bool ta = n.attr.trans_a, tb = n.attr.trans_b;
+    if (n.op == Op::OuterSum) { // sum_b a_b b_b' = A[m,B] Bm[n,B]'
+      M = i64c(sa.rows());
+      N = i64c(sb.rows());
+      K = batch_;
+      lda = M;
+      ldb = N;
+      ldc = M;
+      ta = false;
+      tb = true;
+    } else {
+      int64_t arows = ta ? sa.cols() : sa.rows(), acols = ta ? sa.rows() : sa.cols();
+      M = i64c(arows);
+      K = i64c(acols);
+      lda = i64c(sa.rows());
+      ldb = i64c(sb.rows());
+      ldc = M;
+      // A batched column vector on the right: all samples side by side form the N columns.
+      if (node(bnode).batched) N = batch_;
+      else N = i64c(tb ? sb.rows() : sb.cols());
+    }
+    auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_});
+    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda,
+                       arg_of_slot_.at(slot(bnode)), ldb, arg_of_slot_.at(slot(id)), ldc});
+  }
+
+  void emit_transpose(NodeId id) {
+    const ir::Node &n = node(id), &in = node(n.in[0]);
+    auto fn = runtime_fn("aec_transpose", {i64_, i64_, i64_, ptr_, ptr_});
+    b_.CreateCall(fn, {i64c(in.shape.rows()), i64c(in.shape.cols()), samples(n), arg_of_slot_.at(slot(n.in[0])),
+                       arg_of_slot_.at(slot(id))});
+  }
+};
+
+} // namespace
+
+std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s,
+                                          const std::string &module_name) {
+  auto m = std::make_unique<llvm::Module>(module_name, ctx);
+  Emitter(ctx, *m, g, s).run();
+  return m;
+}
+
+} // namespace aec::codegen

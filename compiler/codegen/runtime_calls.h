@@ -1,0 +1,22 @@
+// The C functions JIT-compiled kernels call: GEMM (Eigen's tuned kernels) and transpose.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+extern "C" {
+// Column-major C[M,N] = op(A)[M,K] op(B)[K,N]; ta/tb nonzero mean transposed operands.
+void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
+              int64_t ldb, float *C, int64_t ldc);
+// `count` column-major rows x cols matrices, one after another, transposed into `out`.
+void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out);
+}
+
+namespace aec::codegen {
+
+struct RuntimeCall {
+  const char *name;
+  void *address;
+};
+const std::vector<RuntimeCall> &runtime_calls();
+
+} // namespace aec::codegen

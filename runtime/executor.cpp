@@ -1,0 +1,48 @@
+#include "runtime/executor.h"
+
+#include <stdexcept>
+
+namespace aec::runtime {
+
+using codegen::BufferRole;
+
+Executor::Executor(const codegen::Kernel &kernel, int64_t max_batch) : kernel_(kernel), max_batch_(max_batch) {
+  const auto &buffers = kernel.schedule().buffers;
+  owned_.resize(buffers.size());
+  slots_.assign(buffers.size(), nullptr);
+  for (size_t k = 0; k < buffers.size(); ++k) {
+    const codegen::Buffer &b = buffers[k];
+    if (b.role == BufferRole::Param && !b.batched) continue; // bound later
+    owned_[k].assign(static_cast<size_t>(b.numel * (b.batched ? max_batch : 1)), 0.0f);
+    slots_[k] = owned_[k].data();
+    if (b.role == BufferRole::Noise) noise_.push_back({&kernel.graph().node(b.node), slots_[k]});
+  }
+}
+
+void Executor::bind_param(const std::string &name, float *data) {
+  const auto &buffers = kernel_.schedule().buffers;
+  for (size_t k = 0; k < buffers.size(); ++k)
+    if (buffers[k].role == BufferRole::Param && kernel_.graph().node(buffers[k].node).attr.name == name) slots_[k] = data;
+}
+
+float *Executor::input() {
+  const auto &buffers = kernel_.schedule().buffers;
+  for (size_t k = 0; k < buffers.size(); ++k)
+    if (buffers[k].role == BufferRole::Input) return slots_[k];
+  return nullptr; // a graph that never reads its input (e.g. a gradient that does not depend on it)
+}
+
+void Executor::run(int64_t batch) {
+  if (batch < 1 || batch > max_batch_) throw std::invalid_argument("batch size out of range");
+  for (size_t k = 0; k < slots_.size(); ++k)
+    if (!slots_[k]) throw std::logic_error("param buffer not bound before run");
+  kernel_.run(slots_.data(), batch);
+}
+
+const float *Executor::output(const std::string &name) const {
+  int slot = kernel_.output_slot(name);
+  if (slot < 0) throw std::invalid_argument("the kernel has no output " + name);
+  return slots_[static_cast<size_t>(slot)];
+}
+
+} // namespace aec::runtime

@@ -1,0 +1,37 @@
+// Owns the memory a compiled kernel runs on: its temporaries, the input batch and the noise
+// draws, sized for the largest batch; params are bound by pointer to the caller's storage.
+#pragma once
+#include "codegen/kernel.h"
+
+#include <string>
+#include <vector>
+
+namespace aec::runtime {
+
+class Executor {
+public:
+  Executor(const codegen::Kernel &kernel, int64_t max_batch);
+
+  void bind_param(const std::string &name, float *data); // numel floats, kept by the caller
+  float *input();                                        // width x max_batch, sample after sample
+  struct NoiseBuffer {
+    const ir::Node *node;
+    float *data; // numel x max_batch
+  };
+  std::vector<NoiseBuffer> &noise() { return noise_; }
+
+  // Runs the kernel on the first `batch` samples. Every param must be bound.
+  void run(int64_t batch);
+  const float *output(const std::string &name) const; // valid until the next run
+  int64_t max_batch() const { return max_batch_; }
+  const codegen::Kernel &kernel() const { return kernel_; }
+
+private:
+  const codegen::Kernel &kernel_;
+  int64_t max_batch_;
+  std::vector<std::vector<float>> owned_;
+  std::vector<float *> slots_;
+  std::vector<NoiseBuffer> noise_;
+};
+
+} // namespace aec::runtime

@@ -1,19 +1,61 @@
-#include "parse.h"
-#include "sema/model.h"
-#include <fstream>
+// aec: the command line. Dispatches to a subcommand; every diagnosed error exits 1 with a
+// message, nothing escapes as a crash.
+#include "commands.h"
+#include "driver/driver.h"
+#include "support/diagnostics.h"
+
+#include <cstring>
 #include <iostream>
-#include <sstream>
+
+namespace {
+
+const char *kUsage = R"(usage: aec COMMAND [ARGS]
+  aec check FILE.ae [--data D]                      parse and type-check
+  aec compile FILE.ae --emit=STAGE [--data D]       print ast, graph, grad, opt, llvm, asm or dot
+  aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
+                    [--seed N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
+  aec gradcheck FILE.ae [--data D] [--samples N]    symbolic gradients vs finite differences
+  aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
+Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
+      or an IDX file (gzipped or not).
+)";
+
+} // namespace
+
 int main(int argc, char **argv) {
-  std::ifstream in(argv[2]);
-  std::stringstream ss; ss << in.rdbuf();
-  auto src = std::make_shared<aec::SourceFile>(aec::SourceFile{argv[2], ss.str()});
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 1 : 0;
+  }
+  std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  std::string file = !args.empty() && args[0].rfind("--", 0) != 0 ? args[0] : "aec";
   try {
-    auto prog = aec::parse_program(src);
-    aec::ElaborateOptions o;
-    auto m = aec::elaborate(prog, o);
-    std::cout << "ok " << m.graph.size() << " nodes\n";
-  } catch (aec::CompileError &e) {
-    for (auto &d : e.diagnostics()) std::cerr << aec::render(*src, d);
+    if (cmd == "check") return aec::cli::cmd_check(args);
+    if (cmd == "compile") return aec::cli::cmd_compile(args);
+    if (cmd == "train") return aec::cli::cmd_train(args);
+    if (cmd == "gradcheck") return aec::cli::cmd_gradcheck(args);
+    if (cmd == "pca") return aec::cli::cmd_pca(args);
+    if (cmd == "run") throw aec::InputError("aec run needs checkpoints (--load), which this version does not write yet");
+    std::cerr << "aec: error: unknown command '" << cmd << "'\n" << kUsage;
     return 1;
+  } catch (const aec::CompileError &e) {
+    std::cout.flush();
+    // The source is read again to render the caret; CompileErrors only come from .ae files.
+    aec::SourceFile src{file, {}};
+    try {
+      src = *aec::driver::read_source(file);
+    } catch (...) {
+    }
+    for (const auto &d : e.diagnostics()) std::cerr << aec::render(src, d);
+    return 1;
+  } catch (const aec::InputError &e) {
+    std::cout.flush();
+    std::cerr << "aec: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception &e) {
+    std::cout.flush();
+    std::cerr << "aec: internal error: " << e.what() << "\n";
+    return 3;
   }
 }

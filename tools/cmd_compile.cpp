@@ -1,0 +1,50 @@
+// aec compile FILE.ae --emit=ast|graph|grad|opt|llvm|asm|dot [--data D] [--print-after=PASS]
+#include "codegen/kernel.h"
+#include "commands.h"
+#include "driver/driver.h"
+#include "ir/algorithms.h"
+#include "parse.h"
+#include "passes/passes.h"
+#include "runtime/dataset.h"
+#include "support/diagnostics.h"
+
+namespace aec::cli {
+
+int cmd_compile(const std::vector<std::string> &argv) {
+  Args a(argv, {"emit", "data", "print-after"}, {});
+  std::string path = program_path(a, "compile");
+  std::string emit = a.get("emit").value_or("");
+  static const std::set<std::string> stages = {"ast", "graph", "grad", "opt", "llvm", "asm", "dot"};
+  if (!stages.count(emit)) throw InputError("--emit=" + emit + ": expected one of ast, graph, grad, opt, llvm, asm, dot");
+  if (emit == "ast") {
+    std::cout << ast::dump(parse_program(driver::read_source(path)));
+    return 0;
+  }
+  int64_t width = runtime::load_dataset(data_spec(a, std::cerr)).width;
+  Model m = load_program(path, width, a);
+  if (emit == "graph") {
+    std::cout << ir::to_text(m.graph);
+    return 0;
+  }
+  ir::Graph grad = driver::training_graph(m);
+  if (emit == "grad") {
+    std::cout << ir::to_text(grad);
+    return 0;
+  }
+  std::string print_after = a.get("print-after").value_or("");
+  if (!print_after.empty()) {
+    bool known = false;
+    for (const passes::Pass &p : passes::pipeline()) known |= print_after == p.name;
+    if (!known) throw InputError("--print-after=" + print_after + ": no such pass");
+  }
+  ir::Graph opt = passes::optimize(grad, print_after, &std::cout);
+  if (emit == "opt") std::cout << ir::to_text(opt);
+  else if (emit == "dot") std::cout << ir::to_dot(opt);
+  else {
+    auto k = codegen::Kernel::compile(opt, "train_step", emit == "asm");
+    std::cout << (emit == "llvm" ? k->llvm_ir() : k->assembly());
+  }
+  return 0;
+}
+
+} // namespace aec::cli

@@ -1,0 +1,29 @@
+#include "commands.h"
+#include "driver/driver.h"
+#include "runtime/dataset.h"
+#include "support/diagnostics.h"
+
+namespace aec::cli {
+
+std::string program_path(const Args &a, const char *command) {
+  if (a.positional().size() != 1)
+    throw InputError(std::string("aec ") + command + " takes one .ae file" + (a.positional().empty() ? "" : ", got " + std::to_string(a.positional().size()) + " arguments"));
+  return a.positional()[0];
+}
+
+std::string data_spec(const Args &a, std::ostream &log) {
+  if (auto d = a.get("data")) return *d;
+  std::string spec = runtime::default_data_spec();
+  log << "no --data given: using " << spec
+      << (spec == "fashion-mnist" ? "" : " (Fashion-MNIST is not installed; tools/setup.sh installs it)") << "\n";
+  return spec;
+}
+
+Model load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
+  ElaborateOptions o;
+  o.data_width = width;
+  o.overrides = a.sets();
+  return driver::load_model(driver::read_source(path), o);
+}
+
+} // namespace aec::cli

@@ -34,10 +34,11 @@ public:
       if (offending->getType() == antlr4::Token::EOF) text = "end of file";
       else if (text == "\n" || text == "\r\n") text = "end of line";
       d.span.len = std::max<int>(1, static_cast<int>(offending->getText().size()));
-      if (text == "end of line") d.span.len = 1;
+      if (text == "end of line" || text == "end of file") d.span.len = 1;
       // ANTLR's messages name newline tokens literally; say what a user sees instead.
-      for (auto bad : {std::string("'\\n'"), std::string("'\\r\\n'"), std::string("NL")}) {
-        for (size_t p; (p = what.find(bad)) != std::string::npos;) what.replace(p, bad.size(), "end of line");
+      for (auto bad : {std::string("'\\n'"), std::string("'\\r\\n'"), std::string("NL"), std::string("'<EOF>'"), std::string("<EOF>")}) {
+        for (size_t p; (p = what.find(bad)) != std::string::npos;)
+          what.replace(p, bad.size(), bad.find("EOF") != std::string::npos ? "end of file" : "end of line");
       }
     }
     d.message = "syntax error: " + what;

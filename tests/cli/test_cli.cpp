@@ -1,0 +1,117 @@
+// The aec command as a user runs it: exit codes, the JSON line, PCA checks, a decreasing loss.
+#include "support/test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <regex>
+#include <sys/wait.h>
+
+namespace {
+
+struct Run {
+  int status;
+  std::string output; // stdout and stderr
+};
+
+Run run_aec(const std::string &args) {
+  std::string cmd = std::string(AEC_BINARY) + " " + args + " 2>&1";
+  FILE *p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int st = pclose(p);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+std::string last_line(const std::string &s) {
+  auto end = s.find_last_not_of('\n');
+  auto start = s.rfind('\n', end);
+  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+double json_field(const std::string &json, const std::string &key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(json, m, std::regex("\"" + key + "\": ([-0-9.eE+]+)")));
+  return std::stod(m[1]);
+}
+
+const std::string kLowRank = "'synthetic:lowrank?n=20000&d=64&rank=8&noise=0.01'";
+
+} // namespace
+
+TEST_CASE("aec train pca_tied --strict recovers the principal subspace") {
+  Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --data " + kLowRank + " --set k=8 --strict --json");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  std::string json = last_line(r.output);
+  CHECK(json_field(json, "max_angle_deg") < 1.0);
+  CHECK(json_field(json, "recon_error") < 1.05 * json_field(json, "optimal_error"));
+  CHECK(r.output.find("Eckart-Young optimum") != std::string::npos);
+}
+
+TEST_CASE("aec train pca_untied --strict recovers the principal subspace") {
+  Run r = run_aec("train " + aec::test::example_path("pca_untied") + " --data " + kLowRank + " --set k=8 --strict --json");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(json_field(last_line(r.output), "max_angle_deg") < 1.0);
+}
+
+TEST_CASE("--strict fails with exit 2 when the check fails") {
+  // One epoch of plain SGD with a tiny step cannot find the subspace.
+  Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --data " + kLowRank +
+              " --set k=8 --epochs 1 --optimizer sgd --lr 1e-6 --strict");
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("check pca failed") != std::string::npos);
+}
+
+TEST_CASE("relu_ae trains with a decreasing loss on the default data") {
+  // Fashion-MNIST when installed, else the synthetic source; two epochs keep it quick.
+  Run r = run_aec("train " + aec::test::example_path("relu_ae") + " --epochs 3 --json");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  std::smatch m;
+  std::string json = last_line(r.output);
+  REQUIRE(std::regex_search(json, m, std::regex("\"epoch_losses\": \\[([^\\]]*)\\]")));
+  std::vector<double> losses;
+  std::stringstream ss(m[1]);
+  for (std::string item; std::getline(ss, item, ',');) losses.push_back(std::stod(item));
+  REQUIRE(losses.size() == 3);
+  CHECK(losses[1] < losses[0]);
+  CHECK(losses[2] < losses[1]);
+}
+
+TEST_CASE("errors exit 1 with a located message") {
+  Run bad_flag = run_aec("train " + aec::test::example_path("pca_tied") + " --epochs zero");
+  CHECK(bad_flag.status == 1);
+  CHECK(bad_flag.output.find("--epochs zero: expected an integer") != std::string::npos);
+  Run missing = run_aec("check /nonexistent/model.ae");
+  CHECK(missing.status == 1);
+  CHECK(missing.output.find("/nonexistent/model.ae: cannot open the file") != std::string::npos);
+  Run bad_data = run_aec("train " + aec::test::example_path("pca_tied") + " --data /nonexistent.idx");
+  CHECK(bad_data.status == 1);
+  Run not_yet = run_aec("check " + aec::test::example_path("factorization"));
+  CHECK(not_yet.status == 1);
+  CHECK(not_yet.output.find("factorization.ae:6:7: error: a 'per sample' param is not supported yet") != std::string::npos);
+}
+
+TEST_CASE("aec compile emits every stage") {
+  for (const char *stage : {"ast", "graph", "grad", "opt", "llvm", "dot"}) {
+    Run r = run_aec("compile " + aec::test::example_path("pca_tied") + " --emit=" + stage + " --data 'synthetic:lowrank?n=100&d=16'");
+    INFO(stage << r.output.substr(0, 400));
+    CHECK(r.status == 0);
+  }
+  Run llvm = run_aec("compile " + aec::test::example_path("relu_ae") + " --emit=llvm --data 'synthetic:lowrank?n=100&d=64'");
+  CHECK(llvm.output.find("define void @aec_entry") != std::string::npos);
+}
+
+TEST_CASE("aec gradcheck passes on the spine models") {
+  for (const std::string &name : aec::test::spine_models()) {
+    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=12&rank=3' --entries 8");
+    INFO(name << "\n" << r.output);
+    CHECK(r.status == 0);
+  }
+}

@@ -1,5 +1,6 @@
 #include "runtime/trainer.h"
 #include "codegen/kernel.h"
+#include "codegen/runtime_calls.h"
 #include "driver/driver.h"
 #include "passes/passes.h"
 #include "runtime/executor.h"
@@ -93,6 +94,7 @@ TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, std:
   TrainResult r;
   if (config.center) center_in_place(data);
 
+  codegen::set_gemm_threads(config.threads);
   auto compile_start = Clock::now();
   ir::Graph g = passes::optimize(driver::training_graph(m));
   auto kernel = codegen::Kernel::compile(g, "train_step");

@@ -20,6 +20,7 @@ struct TrainConfig {
   std::string optimizer = "adam";
   uint64_t seed = 0;
   bool center = false;
+  int threads = 1; // for the GEMMs; the fused loops run on the calling thread
 };
 
 // The program's `train` statement, then command-line flags on top (flags win).

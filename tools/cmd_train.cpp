@@ -47,8 +47,6 @@ int cmd_train(const std::vector<std::string> &argv) {
   // Flags are checked before any slow work.
   auto epochs = a.get_int("epochs", 1), batch = a.get_int("batch", 1), seed = a.get_int("seed", 0), threads = a.get_int("threads", 1);
   auto lr = a.get_double("lr", 0.0), tol = a.get_double("pca-tol", 0.0);
-  if (threads && *threads != 1)
-    std::cout << "note: --threads " << *threads << ": kernels run on one thread in this version\n";
 
   std::string spec = data_spec(a, std::cout);
   runtime::Dataset data = runtime::load_dataset(spec);
@@ -61,12 +59,14 @@ int cmd_train(const std::vector<std::string> &argv) {
   if (batch) c.batch = *batch;
   if (lr) c.lr = *lr;
   if (seed) c.seed = static_cast<uint64_t>(*seed);
+  if (threads) c.threads = static_cast<int>(*threads);
   if (auto o = a.get("optimizer")) {
     if (*o != "sgd" && *o != "momentum" && *o != "adam") throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
     c.optimizer = *o;
   }
   std::cout << "training " << path << " on " << data.description << ": " << c.epochs << " epochs, batch " << c.batch << ", "
-            << c.optimizer << " lr " << c.lr << (c.center ? ", centered" : "") << std::endl;
+            << c.optimizer << " lr " << c.lr << (c.center ? ", centered" : "") << ", " << c.threads << " thread"
+            << (c.threads == 1 ? "" : "s") << std::endl;
 
   runtime::TrainResult r = runtime::train(m, data, c, std::cout);
   r.compile_ms += front_ms;

@@ -1,4 +1,4 @@
-// The C functions JIT-compiled kernels call: GEMM (Eigen's tuned kernels) and transpose.
+// The C functions JIT-compiled kernels call: GEMM (OpenBLAS's SGEMM) and transpose.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -18,5 +18,8 @@ struct RuntimeCall {
   void *address;
 };
 const std::vector<RuntimeCall> &runtime_calls();
+
+// Threads the GEMMs may use (the rest of a kernel runs on the calling thread).
+void set_gemm_threads(int n);
 
 } // namespace aec::codegen

@@ -4,6 +4,7 @@
 #include "parse.h"
 
 #include <antlr4-runtime.h>
+#include <optional>
 
 namespace aec {
 namespace {
@@ -77,7 +78,7 @@ private:
   Size size(AeParser::SizeContext *c) {
     Size s;
     s.span = span_of(c);
-    if (c->INT()) s.value = std::stol(c->INT()->getText());
+    if (c->INT()) s.value = integer(c->INT()->getSymbol());
     else s.name = name(c->name());
     return s;
   }
@@ -88,7 +89,21 @@ private:
     return out;
   }
 
-  static double number(AeParser::NumberContext *c) { return std::stod(c->getText()); }
+  // Literals too large for their type are errors at the literal, not exceptions.
+  static long integer(antlr4::Token *t) {
+    try {
+      return std::stol(t->getText());
+    } catch (const std::exception &) {
+      throw CompileError(span_of(t), "the integer " + t->getText() + " is too large");
+    }
+  }
+  static double number(AeParser::NumberContext *c) {
+    try {
+      return std::stod(c->getText());
+    } catch (const std::exception &) {
+      throw CompileError(span_of(c), "the number " + c->getText() + " is out of range for a double");
+    }
+  }
   static double signed_number(AeParser::SignedNumberContext *c) {
     double v = number(c->number());
     return c->getStart()->getText() == "-" ? -v : v;
@@ -107,7 +122,7 @@ private:
     if (auto *d = dynamic_cast<AeParser::DimStmtContext *>(c)) {
       s.kind = StmtKind::Dim;
       set_name(s, d->name());
-      if (d->INT()) s.dim_value = std::stol(d->INT()->getText());
+      if (d->INT()) s.dim_value = integer(d->INT()->getSymbol());
     } else if (auto *i = dynamic_cast<AeParser::InputStmtContext *>(c)) {
       s.kind = StmtKind::Input;
       set_name(s, i->name());
@@ -261,9 +276,30 @@ private:
   }
 };
 
+// The position of the first byte that is not valid UTF-8, if any.
+std::optional<Span> invalid_utf8(const std::string &text) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return Span{line, col, 1};
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return Span{line, col, 1};
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 ast::Program parse_program(SourcePtr source) {
+  if (auto bad = invalid_utf8(source->text)) throw CompileError(*bad, "the file is not valid UTF-8 text");
   antlr4::ANTLRInputStream input(source->text);
   AeLexer lexer(&input);
   antlr4::CommonTokenStream tokens(&lexer);

@@ -53,6 +53,10 @@ int main(int argc, char **argv) {
     std::cout.flush();
     std::cerr << "aec: error: " << e.what() << "\n";
     return 1;
+  } catch (const std::bad_alloc &) {
+    std::cout.flush();
+    std::cerr << "aec: error: out of memory (the model or the data is larger than this machine can hold)\n";
+    return 1;
   } catch (const std::exception &e) {
     std::cout.flush();
     std::cerr << "aec: internal error: " << e.what() << "\n";

@@ -177,6 +177,9 @@ void Elaborator::declare_params() {
       fail(s.init.span, "uniform(lo, hi) needs lo < hi");
     if ((p.init == "orthogonal" || p.init == "identity") && p.shape.rank != 2)
       fail(s.init.span, "initializer " + p.init + " needs a matrix param, but " + p.name + " is " + g().shape_text(p.shape));
+    if (p.shape.concrete() && p.shape.numel() > kMaxParamElements)
+      fail(s.name_span, "param " + p.name + " " + g().shape_text(p.shape) + " has " + std::to_string(p.shape.numel()) +
+                            " elements, more than the limit of " + std::to_string(kMaxParamElements));
     if (p.per_sample) not_supported(s.name_span, "a 'per sample' param");
     ir::Attr a;
     a.name = p.name;

@@ -15,6 +15,11 @@ struct FunctionDef {
 };
 
 [[noreturn]] void fail(Span s, const std::string &message);
+
+// Bounds that keep a program from exhausting memory before it runs: 2^28 floats (1 GiB) in one
+// param, and unrolls short enough that the graph stays small.
+inline constexpr int64_t kMaxParamElements = int64_t(1) << 28;
+inline constexpr int64_t kMaxUnrollSteps = 10000;
 // Two shapes that cannot be the same, whatever the unbound dims turn out to be.
 bool shapes_conflict(const ir::Shape &a, const ir::Shape &b);
 

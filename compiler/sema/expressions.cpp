@@ -166,6 +166,8 @@ NodeId Elaborator::norm(const ast::Expr &e) {
 
 NodeId Elaborator::unroll(const ast::Expr &e) {
   ir::Size n = size_of(e.count);
+  if (n > kMaxUnrollSteps)
+    fail(e.count.span, "unroll of " + std::to_string(n) + " steps exceeds the limit of " + std::to_string(kMaxUnrollSteps));
   NodeId y = expr(e.args[0]);
   ir::Shape shape = g().shape(y);
   // With the count not known yet (`aec check` without data), one step checks the shapes.

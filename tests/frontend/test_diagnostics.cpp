@@ -46,6 +46,12 @@ const Case kCases[] = {
     {"bad optimizer", "dim D\ninput x : [D]\nminimize sum(x)\ntrain optimizer=lbfgs\n", 4, 7, "expected sgd, momentum or adam"},
     {"unroll step changes the shape", "dim D = 5\ninput x : [D]\nparam W : [3, D] = glorot\ne(x) = unroll 2 from y = x: W * y\nminimize sum(e(x))\n", 4, 31,
      "each step must keep the shape"},
+    // Regressions: each of these once escaped as an internal error or ran out of memory.
+    {"an integer too large", "dim k = 99999999999999999999\ninput x : [k]\nminimize sum(x)\n", 1, 9, "the integer 99999999999999999999 is too large"},
+    {"a number out of range", "dim D\ninput x : [D]\nhyper h = 1e999\nminimize sum(x) * h\n", 3, 11, "out of range for a double"},
+    {"invalid UTF-8", "dim D\ninput x : [D]\nminimize sum(x) # caf\xe9\n", 3, 22, "not valid UTF-8"},
+    {"a param too large to allocate", "dim D = 4\ninput x : [D]\nparam W : [100000, 100000] = glorot\nminimize sum(W)\n", 3, 7, "more than the limit"},
+    {"an unroll too long", "dim D\ninput x : [D]\nminimize sum(unroll 100000000 from y = x: y)\n", 3, 21, "exceeds the limit of 10000"},
 };
 
 } // namespace

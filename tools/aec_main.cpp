@@ -47,7 +47,7 @@ int main(int argc, char **argv) {
       src = *aec::driver::read_source(file);
     } catch (...) {
     }
-    for (const auto &d : e.diagnostics()) std::cerr << aec::render(src, d);
+    std::cerr << aec::format_error(e, src);
     return 1;
   } catch (const aec::InputError &e) {
     std::cout.flush();

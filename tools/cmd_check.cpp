@@ -1,7 +1,6 @@
 // aec check FILE.ae [--data D] [--set k=v]: parse and type-check. Without --data the input's
 // width stays symbolic, so every shape that does not depend on it is still checked.
 #include "commands.h"
-#include "runtime/dataset.h"
 
 namespace aec::cli {
 
@@ -9,8 +8,8 @@ int cmd_check(const std::vector<std::string> &argv) {
   Args a(argv, {"data"}, {});
   std::string path = program_path(a, "check");
   std::optional<int64_t> width;
-  if (auto d = a.get("data")) width = runtime::load_dataset(*d).width;
-  Model m = load_program(path, width, a);
+  if (auto d = a.get("data")) width = load_data(*d).width;
+  const Model &m = load_program(path, width, a).model();
   std::cout << path << ": ok (" << m.params.size() << " params, " << m.outputs.size() << " outputs)\n";
   return 0;
 }

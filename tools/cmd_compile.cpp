@@ -5,7 +5,6 @@
 #include "ir/algorithms.h"
 #include "parse.h"
 #include "passes/passes.h"
-#include "runtime/dataset.h"
 #include "support/diagnostics.h"
 
 namespace aec::cli {
@@ -20,8 +19,9 @@ int cmd_compile(const std::vector<std::string> &argv) {
     std::cout << ast::dump(parse_program(driver::read_source(path)));
     return 0;
   }
-  int64_t width = runtime::load_dataset(data_spec(a, std::cerr)).width;
-  Model m = load_program(path, width, a);
+  int64_t width = load_data(data_spec(a, std::cerr)).width;
+  Program prog = load_program(path, width, a);
+  const Model &m = prog.model();
   if (emit == "graph") {
     std::cout << ir::to_text(m.graph);
     return 0;

@@ -1,6 +1,5 @@
 // aec pca --data D --k N: singular values, explained variance and the Eckart–Young error.
 #include "commands.h"
-#include "runtime/pca.h"
 #include "support/diagnostics.h"
 
 #include <cstdio>
@@ -13,10 +12,10 @@ int cmd_pca(const std::vector<std::string> &argv) {
   if (!a.has("data")) throw InputError("aec pca needs --data");
   if (!a.has("k")) throw InputError("aec pca needs --k");
   int64_t k = *a.get_int("k", 1);
-  runtime::Dataset d = runtime::load_dataset(*a.get("data"));
+  Dataset d = load_data(*a.get("data"));
   if (k > d.width) throw InputError("--k " + std::to_string(k) + ": the data has only " + std::to_string(d.width) + " dimensions");
   if (a.has("center")) runtime::center_in_place(d);
-  runtime::Spectrum s = runtime::spectrum(d);
+  runtime::Spectrum s = aec::spectrum(d);
   std::printf("%s%s\n", d.description.c_str(), a.has("center") ? ", centered" : "");
   std::printf("%4s  %14s  %12s\n", "i", "singular value", "cumulative");
   for (int64_t i = 0; i < std::min<int64_t>(k, s.singular_values.size()); ++i)

@@ -1,7 +1,6 @@
 // aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer O] [--seed N]
 //   [--threads N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
-#include "runtime/trainer.h"
 #include "support/diagnostics.h"
 
 #include <chrono>
@@ -19,7 +18,7 @@ std::string json_number(double v) {
   return buf;
 }
 
-std::string json_result(const runtime::TrainResult &r) {
+std::string json_result(const TrainResult &r) {
   std::ostringstream os;
   os << "{\"final_loss\": " << json_number(r.final_loss) << ", \"samples_per_second\": " << json_number(r.samples_per_second)
      << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
@@ -49,12 +48,12 @@ int cmd_train(const std::vector<std::string> &argv) {
   auto lr = a.get_double("lr", 0.0), tol = a.get_double("pca-tol", 0.0);
 
   std::string spec = data_spec(a, std::cout);
-  runtime::Dataset data = runtime::load_dataset(spec);
+  Dataset data = load_data(spec);
   auto parse_start = std::chrono::steady_clock::now();
-  Model m = load_program(path, data.width, a);
+  Program prog = load_program(path, data.width, a);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
-  runtime::TrainConfig c = runtime::config_from_model(m);
+  TrainConfig c = prog.train_defaults();
   if (epochs) c.epochs = *epochs;
   if (batch) c.batch = *batch;
   if (lr) c.lr = *lr;
@@ -68,7 +67,7 @@ int cmd_train(const std::vector<std::string> &argv) {
             << c.optimizer << " lr " << c.lr << (c.center ? ", centered" : "") << ", " << c.threads << " thread"
             << (c.threads == 1 ? "" : "s") << std::endl;
 
-  runtime::TrainResult r = runtime::train(m, data, c, std::cout);
+  TrainResult r = train(prog, data, c, std::cout);
   r.compile_ms += front_ms;
   char line[256];
   std::snprintf(line, sizeof line, "final loss %.6g, %.0f samples/s, %.2f s training, %.0f ms compile", r.final_loss,

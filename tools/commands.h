@@ -2,7 +2,7 @@
 // check) and reports errors by throwing CompileError / InputError, caught in main.
 #pragma once
 #include "args.h"
-#include "sema/model.h"
+#include "aec/aec.h"
 
 #include <iostream>
 #include <string>
@@ -20,7 +20,7 @@ int cmd_gradcheck(const std::vector<std::string> &argv);
 std::string program_path(const Args &a, const char *command);
 // The data spec of --data, or the default source (announced on `log`).
 std::string data_spec(const Args &a, std::ostream &log);
-// Parses and elaborates the program with the data's width and --set overrides.
-Model load_program(const std::string &path, std::optional<int64_t> width, const Args &a);
+// Parses and checks the program with the data's width and --set overrides.
+Program load_program(const std::string &path, std::optional<int64_t> width, const Args &a);
 
 } // namespace aec::cli

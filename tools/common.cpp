@@ -1,5 +1,4 @@
 #include "commands.h"
-#include "driver/driver.h"
 #include "runtime/dataset.h"
 #include "support/diagnostics.h"
 
@@ -19,11 +18,8 @@ std::string data_spec(const Args &a, std::ostream &log) {
   return spec;
 }
 
-Model load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
-  ElaborateOptions o;
-  o.data_width = width;
-  o.overrides = a.sets();
-  return driver::load_model(driver::read_source(path), o);
+Program load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
+  return Program::from_file(path, width, a.sets());
 }
 
 } // namespace aec::cli

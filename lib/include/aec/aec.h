@@ -1,0 +1,66 @@
+// The public C++ API of aec: compile a .ae program for a data set, train it, read the results.
+// The `aec` command line is a thin layer over exactly this.
+//
+//   aec::Dataset data = aec::load_data("fashion-mnist");
+//   aec::Program prog = aec::Program::from_file("relu_ae.ae", data.width, {{"k", "32"}});
+//   aec::TrainResult r = aec::train(prog, data, prog.train_defaults(), std::cout);
+//
+// Errors are thrown: aec::CompileError (a .ae diagnostic; render it with aec::format_error)
+// and aec::InputError (data, flags: the message names the file and what is wrong).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "runtime/dataset.h"
+#include "runtime/gradcheck.h"
+#include "runtime/pca.h"
+#include "runtime/trainer.h"
+#include "sema/model.h"
+#include "support/diagnostics.h"
+
+namespace aec {
+
+using runtime::Dataset;
+using runtime::TrainConfig;
+using runtime::TrainResult;
+
+// --set style overrides of dims and hypers, by name.
+using Overrides = std::map<std::string, std::string>;
+
+class Program {
+public:
+  // Parses and checks a program. With a data width every size is bound and the program can be
+  // trained; without one, shapes that depend on the data stay symbolic (checking only).
+  static Program from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set = {});
+  static Program from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
+                             const Overrides &set = {});
+
+  const Model &model() const { return *model_; }
+  const SourceFile &source() const { return *model_->source; }
+  // The program's `train` statement as a config (command-line flags go on top of it).
+  TrainConfig train_defaults() const;
+
+private:
+  std::shared_ptr<const Model> model_;
+};
+
+// fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX file.
+Dataset load_data(const std::string &spec);
+
+// Trains on `data` (centered in place when the config says so); progress lines go to `log`.
+TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log);
+
+// Symbolic gradients against finite differences (double precision, noise held fixed).
+std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param);
+
+// Singular values and directions of the data (samples as columns), for PCA facts.
+runtime::Spectrum spectrum(const Dataset &data);
+
+// "file:line:col: error: ..." with the source line and a caret, for every diagnostic.
+std::string format_error(const CompileError &e, const SourceFile &source);
+
+} // namespace aec

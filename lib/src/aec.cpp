@@ -1,0 +1,51 @@
+#include "aec/aec.h"
+#include "driver/driver.h"
+
+namespace aec {
+
+namespace {
+std::shared_ptr<const Model> load(SourcePtr src, std::optional<int64_t> width, const Overrides &set) {
+  ElaborateOptions o;
+  o.data_width = width;
+  o.overrides = set;
+  return std::make_shared<const Model>(driver::load_model(src, o));
+}
+} // namespace
+
+Program Program::from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set) {
+  Program p;
+  p.model_ = load(driver::read_source(path), data_width, set);
+  return p;
+}
+
+Program Program::from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
+                             const Overrides &set) {
+  Program p;
+  p.model_ = load(driver::source_from_string(name, text), data_width, set);
+  return p;
+}
+
+TrainConfig Program::train_defaults() const { return runtime::config_from_model(*model_); }
+
+Dataset load_data(const std::string &spec) { return runtime::load_dataset(spec); }
+
+TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log) {
+  if (p.model().input_width != data.width)
+    throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
+                     std::to_string(p.model().input_width));
+  return runtime::train(p.model(), data, config, log);
+}
+
+std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param) {
+  return runtime::gradcheck(p.model(), data, samples, entries_per_param);
+}
+
+runtime::Spectrum spectrum(const Dataset &data) { return runtime::spectrum(data); }
+
+std::string format_error(const CompileError &e, const SourceFile &source) {
+  std::string out;
+  for (const Diagnostic &d : e.diagnostics()) out += render(source, d);
+  return out;
+}
+
+} // namespace aec

@@ -1,7 +1,6 @@
 // aec: the command line. Dispatches to a subcommand; every diagnosed error exits 1 with a
 // message, nothing escapes as a crash.
 #include "commands.h"
-#include "driver/driver.h"
 #include "support/diagnostics.h"
 
 #include <cstring>
@@ -11,10 +10,12 @@ namespace {
 
 const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec check FILE.ae [--data D]                      parse and type-check
-  aec compile FILE.ae --emit=STAGE [--data D]       print ast, graph, grad, opt, llvm, asm or dot
+  aec compile FILE.ae --emit=STAGE [--data D] [--print-after=PASS]
+                                                    print ast, graph, grad, opt, llvm, asm or dot
   aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
-                    [--seed N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
-  aec gradcheck FILE.ae [--data D] [--samples N]    symbolic gradients vs finite differences
+                    [--seed N] [--threads N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
+  aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
+                                                    symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
 Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
       or an IDX file (gzipped or not).
@@ -29,7 +30,6 @@ int main(int argc, char **argv) {
   }
   std::string cmd = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
-  std::string file = !args.empty() && args[0].rfind("--", 0) != 0 ? args[0] : "aec";
   try {
     if (cmd == "check") return aec::cli::cmd_check(args);
     if (cmd == "compile") return aec::cli::cmd_compile(args);
@@ -41,13 +41,7 @@ int main(int argc, char **argv) {
     return 1;
   } catch (const aec::CompileError &e) {
     std::cout.flush();
-    // The source is read again to render the caret; CompileErrors only come from .ae files.
-    aec::SourceFile src{file, {}};
-    try {
-      src = *aec::driver::read_source(file);
-    } catch (...) {
-    }
-    std::cerr << aec::format_error(e, src);
+    std::cerr << e.render();
     return 1;
   } catch (const aec::InputError &e) {
     std::cout.flush();

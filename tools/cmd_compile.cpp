@@ -3,7 +3,6 @@
 #include "commands.h"
 #include "driver/driver.h"
 #include "ir/algorithms.h"
-#include "parse.h"
 #include "passes/passes.h"
 #include "support/diagnostics.h"
 
@@ -16,7 +15,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
   static const std::set<std::string> stages = {"ast", "graph", "grad", "opt", "llvm", "asm", "dot"};
   if (!stages.count(emit)) throw InputError("--emit=" + emit + ": expected one of ast, graph, grad, opt, llvm, asm, dot");
   if (emit == "ast") {
-    std::cout << ast::dump(parse_program(driver::read_source(path)));
+    std::cout << ast::dump(driver::parse(driver::read_source(path)));
     return 0;
   }
   int64_t width = load_data(data_spec(a, std::cerr)).width;

@@ -38,6 +38,13 @@ std::string json_result(const TrainResult &r) {
   return os.str();
 }
 
+// Where the program states `check pca(param)`, for the failure message.
+Span check_span(const Model &m, const std::string &param) {
+  for (const auto &c : m.checks)
+    if (c.param == param) return c.span;
+  return {};
+}
+
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
@@ -63,7 +70,7 @@ int cmd_train(const std::vector<std::string> &argv) {
     if (*o != "sgd" && *o != "momentum" && *o != "adam") throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
     c.optimizer = *o;
   }
-  std::cout << "training " << path << " on " << data.description << ": " << c.epochs << " epochs, batch " << c.batch << ", "
+  std::cout << "training " << path << " on " << data.description << ": " << c.epochs << (c.epochs == 1 ? " epoch" : " epochs") << ", batch " << c.batch << ", "
             << c.optimizer << " lr " << c.lr << (c.center ? ", centered" : "") << ", " << c.threads << " thread"
             << (c.threads == 1 ? "" : "s") << std::endl;
 
@@ -74,19 +81,27 @@ int cmd_train(const std::vector<std::string> &argv) {
                 r.samples_per_second, r.seconds, r.compile_ms);
   std::cout << line << "\n";
   double limit = tol.value_or(1.0);
-  bool failed = false;
+  std::string failures;
   for (const auto &p : r.pca) {
     std::snprintf(line, sizeof line,
-                  "check pca(%s): largest principal angle %.4f deg (tolerance %.3g); reconstruction error %.6g vs Eckart-Young optimum %.6g (ratio %.4f)",
-                  p.param.c_str(), p.max_angle_deg, limit, p.recon_error, p.optimal_error,
-                  p.optimal_error > 0 ? p.recon_error / p.optimal_error : 0.0);
-    std::cout << line << "\n";
-    if (p.max_angle_deg > limit) failed = true;
+                  "check pca(%s): largest principal angle %.4f deg (tolerance %.3g); reconstruction error %.6g vs Eckart-Young optimum %.6g",
+                  p.param.c_str(), p.max_angle_deg, limit, p.recon_error, p.optimal_error);
+    std::cout << line;
+    if (p.optimal_error > 0) {
+      std::snprintf(line, sizeof line, " (ratio %.4f)", p.recon_error / p.optimal_error);
+      std::cout << line;
+    }
+    std::cout << "\n";
+    if (p.max_angle_deg > limit) {
+      std::snprintf(line, sizeof line, "check pca(%s) failed: the largest principal angle is %.4g deg, above the tolerance of %.3g deg",
+                    p.param.c_str(), p.max_angle_deg, limit);
+      failures += render(prog.source(), Diagnostic{check_span(prog.model(), p.param), line, {}});
+    }
   }
   if (a.has("json")) std::cout << json_result(r) << "\n";
   std::cout.flush();
-  if (failed && a.has("strict")) {
-    std::cerr << path << ": error: check pca failed: the largest principal angle exceeds " << limit << " degrees\n";
+  if (!failures.empty() && a.has("strict")) {
+    std::cerr << failures;
     return 2;
   }
   return 0;

@@ -21,8 +21,23 @@ SourcePtr source_from_string(const std::string &name, const std::string &text) {
   return std::make_shared<const SourceFile>(SourceFile{name, text});
 }
 
+ast::Program parse(SourcePtr source) {
+  try {
+    return parse_program(source);
+  } catch (CompileError &e) {
+    e.attach_source(source);
+    throw;
+  }
+}
+
 Model load_model(SourcePtr source, const ElaborateOptions &opts) {
-  return elaborate(parse_program(source), opts);
+  ast::Program program = parse(source);
+  try {
+    return elaborate(program, opts);
+  } catch (CompileError &e) {
+    e.attach_source(source);
+    throw;
+  }
 }
 
 ir::Graph training_graph(const Model &m) {

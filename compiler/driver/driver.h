@@ -10,7 +10,9 @@ namespace aec::driver {
 SourcePtr read_source(const std::string &path); // throws InputError when unreadable
 SourcePtr source_from_string(const std::string &name, const std::string &text);
 
-// parse + sema; throws CompileError.
+// Each throws a CompileError that carries `source`, so it renders with carets.
+ast::Program parse(SourcePtr source);
+// parse + sema.
 Model load_model(SourcePtr source, const ElaborateOptions &opts);
 
 // The forward graph plus one output "grad.P" per param P: the gradient of "loss".

@@ -275,6 +275,9 @@ void Elaborator::validate_checks() {
     const ir::Shape &sh = g().shape(it->second);
     if (sh.rank != 2 || sh.rows() != model_.input_width)
       fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) + ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
+    if (sh.rows() > 0 && sh.cols() > 0 && sh.cols() > sh.rows())
+      fail(arg.span, "check pca compares span(" + arg.name + ") with the top-k principal subspace, so " + arg.name + " : " +
+                         g().shape_text(sh) + " needs no more columns than the input has features");
     model_.checks.push_back({"pca", arg.name, arg.span});
   }
 }

@@ -51,4 +51,11 @@ CompileError::CompileError(std::vector<Diagnostic> ds)
 CompileError::CompileError(Span s, std::string message)
     : CompileError(std::vector<Diagnostic>{Diagnostic{s, std::move(message), {}}}) {}
 
+std::string CompileError::render() const {
+  SourceFile unknown{"<source>", {}};
+  std::string out;
+  for (const Diagnostic &d : diags_) out += aec::render(source_ ? *source_ : unknown, d);
+  return out;
+}
+
 } // namespace aec

@@ -33,14 +33,23 @@ struct Diagnostic {
 std::string render(const SourceFile &src, const Diagnostic &d);
 
 // A diagnosed error in the user's input. Thrown by the front end, caught at the tool boundary.
+// The driver attaches the source it was compiling, so the error renders itself with carets.
 class CompileError : public std::runtime_error {
 public:
   explicit CompileError(std::vector<Diagnostic> ds);
   CompileError(Span s, std::string message);
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
 
+  const SourcePtr &source() const { return source_; }
+  void attach_source(SourcePtr src) {
+    if (!source_) source_ = std::move(src);
+  }
+  // Every diagnostic rendered against the attached source (without one: "error: message" lines).
+  std::string render() const;
+
 private:
   std::vector<Diagnostic> diags_;
+  SourcePtr source_;
 };
 
 // An error about something that is not a .ae source (a data file, a flag, a checkpoint): the

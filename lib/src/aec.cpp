@@ -42,10 +42,4 @@ std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &
 
 runtime::Spectrum spectrum(const Dataset &data) { return runtime::spectrum(data); }
 
-std::string format_error(const CompileError &e, const SourceFile &source) {
-  std::string out;
-  for (const Diagnostic &d : e.diagnostics()) out += render(source, d);
-  return out;
-}
-
 } // namespace aec

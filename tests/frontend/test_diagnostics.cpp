@@ -40,6 +40,8 @@ const Case kCases[] = {
     {"unknown initializer", "dim D\ninput x : [D]\nparam W : [3, D] = xavier\nminimize sum(W * x)\n", 3, 20, "unknown initializer 'xavier'"},
     {"initializer arity", "dim D\ninput x : [D]\nparam W : [3, D] = normal\nminimize sum(W * x)\n", 3, 20, "initializer normal takes 1 argument"},
     {"check pca on a vector", "dim D\ninput x : [D]\nparam b : [D] = zeros\nminimize ||x - b||^2\ncheck pca(b)\n", 5, 11, "check pca needs a param matrix"},
+    {"check pca with more columns than features", "dim D = 4\ninput x : [D]\nparam B : [D, 6] = glorot\nminimize ||x - B * B' * x||^2\ncheck pca(B)\n", 5, 11,
+     "B : [4, 6] needs no more columns than the input has features"},
     {"unknown dim in a shape", "dim D\ninput x : [D]\nparam W : [k, D] = glorot\nminimize sum(W * x)\n", 3, 12, "unknown dim 'k'"},
     {"divide by a vector", "dim D\ninput x : [D]\nminimize sum(x / x)\n", 3, 16, "'/' divides by a scalar"},
     {"unknown train option", "dim D\ninput x : [D]\nminimize sum(x)\ntrain epoch=3\n", 4, 7, "unknown train option 'epoch'"},

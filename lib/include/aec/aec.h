@@ -5,7 +5,8 @@
 //   aec::Program prog = aec::Program::from_file("relu_ae.ae", data.width, {{"k", "32"}});
 //   aec::TrainResult r = aec::train(prog, data, prog.train_defaults(), std::cout);
 //
-// Errors are thrown: aec::CompileError (a .ae diagnostic; render it with aec::format_error)
+// Errors are thrown: aec::CompileError (a .ae diagnostic: e.render() gives file:line:col, the
+// source line and a caret; e.diagnostics() the same as values)
 // and aec::InputError (data, flags: the message names the file and what is wrong).
 #pragma once
 #include <cstdint>
@@ -59,8 +60,5 @@ std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &
 
 // Singular values and directions of the data (samples as columns), for PCA facts.
 runtime::Spectrum spectrum(const Dataset &data);
-
-// "file:line:col: error: ..." with the source line and a caret, for every diagnostic.
-std::string format_error(const CompileError &e, const SourceFile &source);
 
 } // namespace aec

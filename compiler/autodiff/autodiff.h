@@ -17,4 +17,11 @@ std::vector<ir::NodeId> gradients(ir::Graph &g, ir::NodeId root, const std::vect
 // The result may still need summing over broadcast axes; gradients() does that.
 ir::NodeId adjoint_rule(ir::Graph &g, ir::NodeId n, size_t i, ir::NodeId ybar);
 
+// The Jacobian d(of)/d(wrt) by forward mode, as nodes of `g` (so it can be normed, multiplied and
+// differentiated again). `wrt` is usually a Var leaf standing for the point (see ir::substitute).
+// Shapes: for a vector wrt [n], a vector `of` [m] gives [m, n] and a scalar `of` gives [n]; for a
+// scalar wrt, the result is shaped like `of`. Values in between must be vectors or scalars when
+// wrt is a vector; anything else is a CompileError at the node's span.
+ir::NodeId jacobian(ir::Graph &g, ir::NodeId of, ir::NodeId wrt);
+
 } // namespace aec::autodiff

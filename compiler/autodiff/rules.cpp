@@ -16,14 +16,14 @@ NodeId mul(Graph &g, NodeId a, NodeId b, Span s) { return g.binary(Op::Mul, a, b
 NodeId c(Graph &g, double v) { return g.constant(v); }
 
 // op(A) op(B) where the result feeds an operand that has no batch axis: a batched factor is
-// summed over the batch first, or, when both factors are batched vectors (an outer product per
-// sample), the whole product becomes one outer_sum (a single GEMM over the batch).
+// summed over the batch first, or, when both factors are batched (A b' per sample, vectors or
+// matrices), the whole product becomes one outer_sum (a single GEMM over the batch).
 NodeId product_for(Graph &g, NodeId a, NodeId b, bool ta, bool tb, bool target_batched, Span s) {
   bool ba = g.batched(a), bb = g.batched(b);
   if (target_batched || (!ba && !bb)) return g.matmul(a, b, ta, tb, s);
   if (ba && bb) {
-    if (g.shape(a).rank == 1 && !ta && g.shape(b).rank == 1 && tb) return g.add(Op::OuterSum, {a, b}, {}, s);
-    throw std::logic_error("a batched matrix product feeding an unbatched operand is not supported yet");
+    if (!ta && (tb || g.shape(b).rank == 1)) return g.add(Op::OuterSum, {a, b}, {}, s);
+    throw CompileError(s, "the gradient of this product sums transposed per-sample matrices over the batch, which is not supported yet");
   }
   if (ba) a = g.unary(Op::BatchSum, a, s);
   if (bb) b = g.unary(Op::BatchSum, b, s);
@@ -43,7 +43,8 @@ NodeId adjoint_rule(Graph &g, NodeId n, size_t i, NodeId ybar) {
   case Op::Eye:
   case Op::RandN:
   case Op::RandU:
-  case Op::Bernoulli: return -1;
+  case Op::Bernoulli:
+  case Op::Var: return -1;
   // d(-x) = -1
   case Op::Neg: return g.unary(Op::Neg, ybar, s);
   // d sigmoid(x) = s (1 - s)
@@ -114,6 +115,11 @@ NodeId adjoint_rule(Graph &g, NodeId n, size_t i, NodeId ybar) {
   case Op::Transpose: return g.unary(Op::Transpose, ybar, s);
   // a broadcast scalar collects the sum of its copies
   case Op::BroadcastTo: return g.unary(Op::SumAll, ybar, s);
+  // broadcasting along an axis and summing along it are each other's adjoints
+  case Op::ColBroadcast: return g.unary(Op::RowSum, ybar, s);
+  case Op::RowBroadcast: return g.unary(Op::ColSum, ybar, s);
+  case Op::RowSum: return g.broadcast(Op::ColBroadcast, ybar, g.shape(x), s);
+  case Op::ColSum: return g.broadcast(Op::RowBroadcast, ybar, g.shape(x), s);
   }
   throw std::logic_error("no derivative rule");
 }

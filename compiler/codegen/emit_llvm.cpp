@@ -134,6 +134,8 @@ private:
     }
     case Op::BroadcastTo:
     case Op::BatchBroadcast: return read(nd.in[0], b, i);
+    case Op::ColBroadcast: return read(nd.in[0], b, b_.CreateURem(i, i64c(nd.shape.rows())));
+    case Op::RowBroadcast: return read(nd.in[0], b, b_.CreateUDiv(i, i64c(nd.shape.rows())));
     case Op::BatchSpread: return b_.CreateFMul(read(nd.in[0], b, i), inv_batch_);
     case Op::Input:
     case Op::Param:
@@ -181,6 +183,7 @@ private:
     case StepKind::Pointwise: emit_pointwise(st.node); break;
     case StepKind::SampleSum: emit_sample_sum(st.node); break;
     case StepKind::BatchReduce: emit_batch_reduce(st.node); break;
+    case StepKind::AxisSum: emit_axis_sum(st.node); break;
     case StepKind::Gemm: emit_gemm(st.node); break;
     case StepKind::Transpose: emit_transpose(st.node); break;
     }
@@ -231,6 +234,27 @@ private:
       });
   }
 
+  // Row sums (RowSum: out[r] = sum_c x[r, c]) or column sums (ColSum: out[c] = sum_r x[r, c]) of
+  // each sample's column-major matrix; the inner loop runs down a column either way.
+  void emit_axis_sum(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId x = n.in[0];
+    const ir::Node &xn = node(x);
+    int64_t rows = xn.shape.rows(), cols = xn.shape.cols();
+    bool by_row = n.op == Op::RowSum;
+    llvm::Value *zero = llvm::ConstantFP::get(f32_, 0.0);
+    loop(samples(xn), "b", [&](llvm::Value *b) {
+      loop(i64c(n.shape.numel()), "o", [&](llvm::Value *o) { b_.CreateStore(zero, address(id, b, o)); });
+      loop(i64c(cols), "c", [&](llvm::Value *c) {
+        loop(i64c(rows), "r", [&](llvm::Value *r) {
+          llvm::Value *p = address(id, b, by_row ? r : c);
+          llvm::Value *v = read(x, b, b_.CreateAdd(r, b_.CreateMul(c, i64c(rows))));
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, p), v), p);
+        });
+      });
+    });
+  }
+
   llvm::FunctionCallee runtime_fn(const char *name, std::vector<llvm::Type *> args) {
     return mod_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getVoidTy(), args, false));
   }
@@ -242,10 +266,10 @@ private:
     const ir::Shape &sa = node(a).shape, &sb = node(bnode).shape;
     llvm::Value *M, *N, *K, *lda, *ldb, *ldc;
     bool ta = n.attr.trans_a, tb = n.attr.trans_b;
-    if (n.op == Op::OuterSum) { // sum_b a_b b_b' = A[m,B] Bm[n,B]'
+    if (n.op == Op::OuterSum) { // sum_b a_b b_b' = A[m, p B] Bm[n, p B]' (all samples' columns)
       M = i64c(sa.rows());
       N = i64c(sb.rows());
-      K = batch_;
+      K = b_.CreateMul(batch_, i64c(sa.cols()));
       lda = M;
       ldb = N;
       ldc = M;
@@ -258,9 +282,9 @@ private:
       lda = i64c(sa.rows());
       ldb = i64c(sb.rows());
       ldc = M;
-      // A batched column vector on the right: all samples side by side form the N columns.
-      if (node(bnode).batched) N = batch_;
-      else N = i64c(tb ? sb.rows() : sb.cols());
+      // A batched right operand (never transposed): all samples' columns side by side form N.
+      N = i64c(tb ? sb.rows() : sb.cols());
+      if (node(bnode).batched) N = b_.CreateMul(batch_, N);
     }
     auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_});
     b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda,

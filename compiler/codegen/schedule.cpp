@@ -1,13 +1,16 @@
 #include "codegen/schedule.h"
 #include "ir/algorithms.h"
 
+#include <stdexcept>
+
 namespace aec::codegen {
 
 using ir::NodeId;
 using ir::Op;
 
 bool is_pointwise(Op op) {
-  return ir::is_elementwise(op) || op == Op::BroadcastTo || op == Op::BatchBroadcast || op == Op::BatchSpread;
+  return ir::is_elementwise(op) || op == Op::BroadcastTo || op == Op::BatchBroadcast || op == Op::BatchSpread ||
+         op == Op::ColBroadcast || op == Op::RowBroadcast;
 }
 
 static bool is_external(Op op) { return op == Op::Input || op == Op::Param || ir::is_noise(op); }
@@ -29,6 +32,7 @@ Schedule make_schedule(const ir::Graph &g) {
   for (NodeId id : order) {
     const ir::Node &n = g.node(id);
     const auto &us = users[static_cast<size_t>(id)];
+    if (n.op == Op::Var) throw std::logic_error("a Jacobian's stand-in variable reached code generation");
     if (is_external(n.op)) {
       give_buffer(id, n.op == Op::Input ? BufferRole::Input : n.op == Op::Param ? BufferRole::Param : BufferRole::Noise);
       continue;
@@ -39,7 +43,8 @@ Schedule make_schedule(const ir::Graph &g) {
     bool fuse = false;
     if (pointwise && !is_output[static_cast<size_t>(id)] && us.size() == 1 && n.op != Op::Eye) {
       const ir::Node &u = g.node(us[0]);
-      bool consumer_loops = is_pointwise(u.op) || u.op == Op::SumAll || u.op == Op::BatchSum || u.op == Op::BatchMean;
+      bool consumer_loops = is_pointwise(u.op) || u.op == Op::SumAll || u.op == Op::BatchSum || u.op == Op::BatchMean ||
+                            u.op == Op::RowSum || u.op == Op::ColSum;
       // The loop a reduction runs is over its operand's space; a pointwise op's over its own.
       int64_t loop_numel = is_pointwise(u.op) ? u.shape.numel() : n.shape.numel();
       bool loop_batched = is_pointwise(u.op) ? u.batched : n.batched;
@@ -60,11 +65,14 @@ Schedule make_schedule(const ir::Graph &g) {
     case Op::SumAll: kind = StepKind::SampleSum; break;
     case Op::BatchSum:
     case Op::BatchMean: kind = StepKind::BatchReduce; break;
+    case Op::RowSum:
+    case Op::ColSum: kind = StepKind::AxisSum; break;
     case Op::MatMul:
     case Op::OuterSum: {
       kind = StepKind::Gemm;
       bool a_batched = g.batched(n.in[0]), b_batched = g.batched(n.in[1]);
-      bool ok = n.op == Op::OuterSum || (!a_batched && (!b_batched || (g.shape(n.in[1]).rank == 1 && !n.attr.trans_b)));
+      // A shared matrix times per-sample columns (vectors or matrices) is one GEMM over the batch.
+      bool ok = n.op == Op::OuterSum || (!a_batched && (!b_batched || !n.attr.trans_b));
       if (!ok) throw CompileError(n.span, "a product of two per-sample matrices is not supported yet");
       break;
     }

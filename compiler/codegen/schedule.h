@@ -22,6 +22,7 @@ enum class StepKind {
   Pointwise,   // out[b, i] = fused expression tree
   SampleSum,   // out[b] = sum_i tree[b, i]
   BatchReduce, // out[i] = sum_b tree[b, i] (BatchSum), or its mean (BatchMean)
+  AxisSum,     // RowSum / ColSum of a per-sample matrix: out[b, r] = sum_c tree[b, r, c] or the reverse
   Gemm,        // MatMul or OuterSum through the runtime's GEMM
   Transpose,   // a materialized per-sample transpose
 };

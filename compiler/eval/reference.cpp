@@ -70,6 +70,7 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
         break;
       }
       case Op::Const: out.setConstant(static_cast<T>(n.attr.value)); break;
+      case Op::Var: throw std::logic_error("a Jacobian's stand-in variable reached evaluation");
       case Op::Eye: out = Mat<T>::Identity(n.shape.rows(), n.shape.cols()).reshaped(numel, 1); break;
       default: { // noise
         auto d = bind.noise.find(n.attr.id);
@@ -97,8 +98,9 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
       break;
     case ir::OpKind::Linalg: {
       const ir::Shape &sa = g.shape(n.in[0]), &sb = g.shape(n.in[1]);
-      if (n.op == Op::OuterSum) {
-        out = (in(0) * in(1).transpose()).reshaped(numel, 1);
+      if (n.op == Op::OuterSum) { // all samples' columns side by side: one product
+        auto wide = [&](size_t i, const ir::Shape &s) { return Mat<T>(in(i).reshaped(s.rows(), s.cols() * in(i).cols())); };
+        out = (wide(0, sa) * wide(1, sb).transpose()).reshaped(numel, 1);
         break;
       }
       auto operand = [&](size_t i, const ir::Shape &s, bool trans, Eigen::Index b) {
@@ -114,13 +116,21 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
         out.col(b) = (operand(0, sa, n.attr.trans_a, b) * operand(1, sb, n.attr.trans_b, b)).reshaped();
       break;
     }
-    case ir::OpKind::Layout:
-      if (n.op == Op::Transpose) {
-        for (Eigen::Index b = 0; b < cols; ++b) out.col(b) = sample(in(0), g.shape(n.in[0]), b).transpose().reshaped();
-      } else { // BroadcastTo
-        for (Eigen::Index b = 0; b < cols; ++b) out.col(b).setConstant(at(in(0), 0, b));
+    case ir::OpKind::Layout: {
+      const ir::Shape &is = g.shape(n.in[0]);
+      for (Eigen::Index b = 0; b < cols; ++b) {
+        switch (n.op) {
+        case Op::Transpose: out.col(b) = sample(in(0), is, b).transpose().reshaped(); break;
+        case Op::BroadcastTo: out.col(b).setConstant(at(in(0), 0, b)); break;
+        case Op::ColBroadcast: out.col(b) = sample(in(0), is, b).replicate(1, n.shape.cols()).reshaped(); break;
+        case Op::RowBroadcast: out.col(b) = sample(in(0), is, b).transpose().replicate(n.shape.rows(), 1).reshaped(); break;
+        case Op::RowSum: out.col(b) = sample(in(0), is, b).rowwise().sum(); break;
+        case Op::ColSum: out.col(b) = sample(in(0), is, b).colwise().sum().transpose(); break;
+        default: throw std::logic_error("not a layout op");
+        }
       }
       break;
+    }
     }
     val[static_cast<size_t>(id)] = std::move(out);
   }

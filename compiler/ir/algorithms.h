@@ -14,6 +14,10 @@ std::vector<NodeId> live_in_topological_order(const Graph &g, const std::vector<
 // users[n] lists the live nodes that read n (once per operand slot).
 std::vector<std::vector<NodeId>> users_of(const Graph &g, const std::vector<NodeId> &live);
 
+// `root` with every use of the node `from` replaced by `to` (same shape): the nodes between them
+// are rebuilt, everything else is shared.
+NodeId substitute(Graph &g, NodeId root, NodeId from, NodeId to);
+
 // The live graph in Graphviz's dot language.
 std::string to_dot(const Graph &g);
 

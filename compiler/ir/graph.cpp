@@ -61,6 +61,12 @@ NodeId Graph::matmul(NodeId a, NodeId b, bool ta, bool tb, Span sp) {
   return add(Op::MatMul, {a, b}, at, sp);
 }
 
+NodeId Graph::broadcast(Op op, NodeId a, Shape to, Span sp) {
+  Attr at;
+  at.shape = to;
+  return add(op, {a}, at, sp);
+}
+
 NodeId Graph::output(const std::string &name) const {
   for (const Output &o : outputs)
     if (o.name == name) return o.node;

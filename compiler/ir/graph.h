@@ -91,6 +91,8 @@ public:
   NodeId unary(Op op, NodeId a, Span sp = {}) { return add(op, {a}, {}, sp); }
   NodeId binary(Op op, NodeId a, NodeId b, Span sp = {}) { return add(op, {a, b}, {}, sp); }
   NodeId matmul(NodeId a, NodeId b, bool ta = false, bool tb = false, Span sp = {});
+  // BroadcastTo, ColBroadcast or RowBroadcast of `a` to the shape `to`.
+  NodeId broadcast(Op op, NodeId a, Shape to, Span sp = {});
 
   std::vector<Output> outputs;
   std::vector<std::string> symbolic_dims; // names of the dims behind negative sizes

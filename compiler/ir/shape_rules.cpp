@@ -39,19 +39,32 @@ Shape infer_shape(const Graph &g, Op op, const std::vector<NodeId> &in, const At
   }
   case OpKind::Reduce: return Shape::scalar();
   case OpKind::Batch: return g.shape(in[0]);
-  case OpKind::Layout:
-    if (op == Op::Transpose) {
-      const Shape &a = g.shape(in[0]);
+  case OpKind::Layout: {
+    const Shape &a = g.shape(in[0]);
+    switch (op) {
+    case Op::Transpose:
       if (a.rank != 2) bug("transpose of a non-matrix", op);
       return Shape::matrix(a.d[1], a.d[0]);
+    case Op::BroadcastTo:
+      if (a.rank != 0) bug("broadcast of a non-scalar", op);
+      return attr.shape;
+    case Op::ColBroadcast:
+    case Op::RowBroadcast:
+      if (a.rank != 1 || attr.shape.rank != 2 || !same_size(a.d[0], op == Op::ColBroadcast ? attr.shape.rows() : attr.shape.cols()))
+        bug("broadcast of a vector to a matrix of another size", op);
+      return attr.shape;
+    case Op::RowSum:
+    case Op::ColSum:
+      if (a.rank != 2) bug("row or column sums of a non-matrix", op);
+      return Shape::vector(op == Op::RowSum ? a.rows() : a.cols());
+    default: bug("not a layout op", op);
     }
-    if (g.shape(in[0]).rank != 0) bug("broadcast of a non-scalar", op);
-    return attr.shape;
+  }
   case OpKind::Linalg: {
     const Shape &a = g.shape(in[0]), &b = g.shape(in[1]);
     if (op == Op::OuterSum) {
-      if (a.rank != 1 || b.rank != 1) bug("outer_sum of non-vectors", op);
-      return Shape::matrix(a.d[0], b.d[0]);
+      if (a.rank == 0 || b.rank == 0 || !same_size(a.cols(), b.cols())) bug("outer_sum of operands with different column counts", op);
+      return Shape::matrix(a.rows(), b.rows());
     }
     View va = view(a, attr.trans_a), vb = view(b, attr.trans_b);
     if (!same_size(va.cols, vb.rows)) bug("inner sizes differ", op);

@@ -82,7 +82,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
   }
   if (f == "randn" || f == "rand" || f == "bernoulli") {
     ir::Attr a;
-    a.id = next_draw_++;
+    a.id = draw_id(e);
     Op op = f == "randn" ? Op::RandN : f == "rand" ? Op::RandU : Op::Bernoulli;
     size_t first = 0;
     if (op == Op::Bernoulli) {
@@ -123,7 +123,12 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     out = g().binary(Op::Mul, g().constant(0.5), g().unary(Op::SumAll, inner, e.span), e.span);
     return true;
   }
-  if (f == "inv" || f == "solve" || f == "diag" || f == "grad") {
+  if (f == "grad") {
+    arity(2, 2);
+    out = derivative(e.args[0], *e.args[1], true);
+    return true;
+  }
+  if (f == "inv" || f == "solve" || f == "diag") {
     not_supported(e.span, "the built-in " + f + "()");
   }
   return false;

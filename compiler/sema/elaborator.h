@@ -3,6 +3,7 @@
 #include "sema/model.h"
 
 #include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -45,6 +46,14 @@ public:
   ir::NodeId norm(const ast::Expr &e);
   ir::NodeId unroll(const ast::Expr &e);
   ir::NodeId call_user(const ast::Expr &e, const FunctionDef &f);
+  ir::NodeId inline_body(const ast::Stmt &fn, std::unordered_map<std::string, ir::NodeId> frame, const ast::Expr *site);
+
+  // derivatives.cpp: df/dx, d(e)/d(v), grad(e, v)
+  bool is_function_jacobian(const ast::Expr &e) const; // `df/dx` where f names a function
+  ir::NodeId function_jacobian(const ast::Expr &e);
+  bool is_derivative(const ast::Expr &e) const; // `d(e)/d(v)`
+  ir::NodeId derivative(const ast::ExprPtr &of, const ast::Expr &v, bool gradient);
+  int64_t draw_id(const ast::Expr &call); // the noise draw a randn/rand/bernoulli call site makes
   double constant(const ast::ExprPtr &e); // a compile-time number (literal, hyper, dim)
   std::string describe(const ast::Expr &e, ir::NodeId v) const;
   std::string shape_text(ir::NodeId v) const { return model_.graph.shape_text(model_.graph.shape(v)); }
@@ -67,7 +76,14 @@ public:
   std::set<std::string> values_in_progress_;
   std::vector<std::string> call_stack_;
   std::vector<std::unordered_map<std::string, ir::NodeId>> locals_;
-  int64_t next_draw_ = 0;
+  // A name bound to a stand-in while a derivative with respect to it is elaborated; it wins over
+  // the globals, also inside named values (which are then elaborated afresh, not from the cache).
+  std::unordered_map<std::string, ir::NodeId> overrides_;
+  // Noise: one draw per call site and context (the call sites and unroll steps leading to it),
+  // so elaborating a value again for a derivative reuses its draws instead of making new ones.
+  std::vector<std::string> draw_context_;
+  std::map<std::string, int64_t> draws_;
+  int64_t next_var_ = 0;
 };
 
 } // namespace aec::sema

@@ -29,7 +29,7 @@ NodeId Elaborator::expr(const ast::ExprPtr &p) {
     if (auto f = functions_.find(e.name); f != functions_.end()) return call_user(e, f->second);
     NodeId out;
     if (builtin(e, out)) return out;
-    if (e.name == "d") not_supported(e.span, "a derivative d(e)/d(v)");
+    if (e.name == "d") fail(e.span, "d(...) is a derivative only as d(e)/d(v)");
     if (globals_.count(e.name)) fail(e.span, "'" + e.name + "' is not a function and cannot be called");
     fail(e.span, "unknown function '" + e.name + "'");
   }
@@ -50,10 +50,11 @@ NodeId Elaborator::expr(const ast::ExprPtr &p) {
 NodeId Elaborator::name(const ast::Expr &e) {
   for (auto it = locals_.rbegin(); it != locals_.rend(); ++it)
     if (auto v = it->find(e.name); v != it->end()) return v->second;
+  if (auto o = overrides_.find(e.name); o != overrides_.end()) return o->second;
   auto it = globals_.find(e.name);
   if (it == globals_.end()) {
     if (e.name.size() > 1 && e.name[0] == 'd' && functions_.count(e.name.substr(1)))
-      not_supported(e.span, "the Jacobian " + e.name + "/d...");
+      fail(e.span, "the Jacobian " + e.name + " must be written " + e.name + "/dx, with the point after the '/'");
     if (e.name == "d") fail(e.span, "'d' is reserved for derivatives (df/dx, d(e)/d(v))");
     fail(e.span, "unknown name '" + e.name + "'");
   }
@@ -87,12 +88,9 @@ NodeId Elaborator::name(const ast::Expr &e) {
 
 NodeId Elaborator::binary(const ast::Expr &e) {
   const ast::Expr &le = *e.args[0], &re = *e.args[1];
-  // df/dx parses as a division of two names.
-  if (e.op == ast::BinOp::Div && le.kind == ast::ExprKind::Name && re.kind == ast::ExprKind::Name &&
-      le.name.size() > 1 && le.name[0] == 'd' && !globals_.count(le.name) && functions_.count(le.name.substr(1)))
-    not_supported(le.span, "the Jacobian " + e.text);
-  if (e.op == ast::BinOp::Div && le.kind == ast::ExprKind::Call && le.name == "d" && !functions_.count("d"))
-    not_supported(e.span, "the derivative " + e.text);
+  // df/dx and d(e)/d(v) parse as divisions.
+  if (is_function_jacobian(e)) return function_jacobian(e);
+  if (is_derivative(e)) return derivative(le.args[0], *re.args[0], false);
 
   NodeId a = expr(e.args[0]), b = expr(e.args[1]);
   const ir::Shape &sa = g().shape(a), &sb = g().shape(b);
@@ -174,7 +172,9 @@ NodeId Elaborator::unroll(const ast::Expr &e) {
   ir::Size steps = n > 0 ? n : 1;
   for (ir::Size t = 0; t < steps; ++t) {
     locals_.push_back({{e.name, y}});
+    draw_context_.push_back("step" + std::to_string(t));
     NodeId next = expr(e.args[1]);
+    draw_context_.pop_back();
     locals_.pop_back();
     if (shapes_conflict(g().shape(next), shape))
       fail(e.args[1]->span, "the unrolled step gives " + describe(*e.args[1], next) + ", but " + e.name +
@@ -193,12 +193,18 @@ NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
     if (active == s.name) fail(e.span, "function " + s.name + " calls itself; recursion is not allowed (use unroll)");
   std::unordered_map<std::string, NodeId> frame;
   for (size_t i = 0; i < e.args.size(); ++i) frame[s.formals[i].first] = expr(e.args[i]);
-  call_stack_.push_back(s.name);
+  return inline_body(s, std::move(frame), &e);
+}
+
+NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::string, NodeId> frame, const ast::Expr *site) {
+  call_stack_.push_back(fn.name);
+  draw_context_.push_back(std::to_string(reinterpret_cast<uintptr_t>(site)));
   // A function body sees its arguments and the globals, not its caller's locals.
   auto saved = std::move(locals_);
   locals_ = {std::move(frame)};
-  NodeId out = expr(s.body);
+  NodeId out = expr(fn.body);
   locals_ = std::move(saved);
+  draw_context_.pop_back();
   call_stack_.pop_back();
   return out;
 }

@@ -1,5 +1,5 @@
 // Every param's symbolic gradient against central finite differences of the loss, in double
-// precision, on the five spine models (noise draws held fixed).
+// precision (noise draws held fixed), on every example that compiles, the second-order ones included.
 #include "eval/finite_difference.h"
 #include "support/test_support.h"
 
@@ -51,6 +51,9 @@ TEST_CASE("gradients match central differences: deep_ae") {
   // deep_ae's layer sizes are literals; a narrow input keeps it quick.
   check_model("deep_ae", 6);
 }
+
+TEST_CASE("gradients match central differences: contractive (through the Jacobian df/dx)") { check_model("contractive", 7); }
+TEST_CASE("gradients match central differences: denoising_contractive (two-layer Jacobian)") { check_model("denoising_contractive", 6); }
 
 TEST_CASE("a tied weight's gradient is the sum of both uses") {
   Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize ||x - W' * (W * x)||^2\n", 4);

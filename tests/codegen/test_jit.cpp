@@ -46,6 +46,8 @@ TEST_CASE("JIT matches the reference: pca_untied") { check_jit("pca_untied", 20,
 TEST_CASE("JIT matches the reference: relu_ae") { check_jit("relu_ae", 30, 17); }
 TEST_CASE("JIT matches the reference: deep_ae") { check_jit("deep_ae", 40, 8); }
 TEST_CASE("JIT matches the reference: denoising") { check_jit("denoising", 25, 9); }
+TEST_CASE("JIT matches the reference: contractive (a Jacobian penalty, differentiated again)") { check_jit("contractive", 20, 7); }
+TEST_CASE("JIT matches the reference: denoising_contractive (a two-layer Jacobian)") { check_jit("denoising_contractive", 18, 6); }
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {

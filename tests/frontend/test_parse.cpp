@@ -1,10 +1,11 @@
-// Every spec example parses; the five spine models pass sema; the others stop only at
-// "not supported yet".
+// Every spec example parses; those whose constructs are lowered pass sema; the others stop only
+// at a located "not supported yet".
 #include "parse.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <set>
 
 using namespace aec;
 
@@ -29,16 +30,26 @@ TEST_CASE("examples/ keeps the spec's programs verbatim") {
   }
 }
 
-TEST_CASE("the spine models pass sema with and without a data width") {
-  for (const std::string &name : test::spine_models()) {
+namespace {
+// The examples whose constructs are not lowered yet (per-sample params, inv).
+const std::set<std::string> kNotYet = {"deep_decoder", "factorization", "param2_inverse", "psd", "sparse_coding"};
+} // namespace
+
+TEST_CASE("every other example passes sema, with and without a data width") {
+  int count = 0;
+  for (auto &entry : std::filesystem::directory_iterator(AEC_EXAMPLES_DIR)) {
+    std::string name = entry.path().stem().string();
+    if (entry.path().extension() != ".ae" || kNotYet.count(name)) continue;
     INFO(name);
     CHECK_NOTHROW(driver::load_model(driver::read_source(test::example_path(name)), {}));
     CHECK_NOTHROW(test::load_example(name, 784));
+    ++count;
   }
+  CHECK(count >= 13);
 }
 
-TEST_CASE("the other examples stop at a 'not supported yet' diagnostic") {
-  for (const char *name : {"contractive", "deep_decoder", "denoising_contractive", "factorization", "param2_inverse", "psd", "sparse_coding"}) {
+TEST_CASE("the examples not lowered yet stop at a located 'not supported yet' diagnostic") {
+  for (const std::string &name : kNotYet) {
     INFO(name);
     try {
       test::load_example(name, 784);

@@ -136,8 +136,10 @@ private:
     return -1;
   }
 
-  // C = op(A) op(B).
+  // C = op(A) op(B), or inv(A).
   NodeId product(NodeId n, const ir::Node &node) {
+    if (node.op == Op::Inverse) // d inv(A) = -inv(A) dA inv(A); a vector point never gets here (a matrix value)
+      return g_.unary(Op::Neg, g_.matmul(n, g_.matmul(tangent(node.in[0]), n, false, false, node.span), false, false, node.span), node.span);
     NodeId a = node.in[0], b = node.in[1];
     NodeId ta = tangent(a), tb = tangent(b);
     bool tra = node.attr.trans_a, trb = node.attr.trans_b;

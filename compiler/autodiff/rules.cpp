@@ -23,7 +23,7 @@ NodeId product_for(Graph &g, NodeId a, NodeId b, bool ta, bool tb, bool target_b
   if (target_batched || (!ba && !bb)) return g.matmul(a, b, ta, tb, s);
   if (ba && bb) {
     if (!ta && (tb || g.shape(b).rank == 1)) return g.add(Op::OuterSum, {a, b}, {}, s);
-    throw CompileError(s, "the gradient of this product sums transposed per-sample matrices over the batch, which is not supported yet");
+    return g.unary(Op::BatchSum, g.matmul(a, b, ta, tb, s), s); // per-sample products, then their sum
   }
   if (ba) a = g.unary(Op::BatchSum, a, s);
   if (bb) b = g.unary(Op::BatchSum, b, s);
@@ -108,6 +108,8 @@ NodeId adjoint_rule(Graph &g, NodeId n, size_t i, NodeId ybar) {
     bool target = g.batched(b);
     return tb ? product_for(g, ybar, a, true, ta, target, s) : product_for(g, a, ybar, !ta, false, target, s);
   }
+  // Y = inv(A):  dA = -Y' dY Y'
+  case Op::Inverse: return g.unary(Op::Neg, g.matmul(n, g.matmul(ybar, n, false, true, s), true, false, s), s);
   // G = sum_batch a b':  da = G b,  db = G' a
   case Op::OuterSum:
     return i == 0 ? g.matmul(ybar, node.in[1], false, false, s) : g.matmul(ybar, node.in[0], true, false, s);

@@ -152,7 +152,7 @@ private:
   std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
     const ir::Node &n = node(st.node);
     std::set<int> reads;
-    if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose) {
+    if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse) {
       for (NodeId in : n.in) reads.insert(slot(in));
     } else if (slot(st.node) >= 0 && (ir::info(n.op).kind == ir::OpKind::Leaf)) {
       reads.insert(slot(st.node));
@@ -186,6 +186,7 @@ private:
     case StepKind::AxisSum: emit_axis_sum(st.node); break;
     case StepKind::Gemm: emit_gemm(st.node); break;
     case StepKind::Transpose: emit_transpose(st.node); break;
+    case StepKind::Inverse: emit_inverse(st.node); break;
     }
     b_.CreateRetVoid();
     return {fn, used};
@@ -263,6 +264,7 @@ private:
   void emit_gemm(NodeId id) {
     const ir::Node &n = node(id);
     NodeId a = n.in[0], bnode = n.in[1];
+    if (n.op == Op::MatMul && (node(a).batched || (node(bnode).batched && n.attr.trans_b))) return emit_gemm_each(id);
     const ir::Shape &sa = node(a).shape, &sb = node(bnode).shape;
     llvm::Value *M, *N, *K, *lda, *ldb, *ldc;
     bool ta = n.attr.trans_a, tb = n.attr.trans_b;
@@ -289,6 +291,28 @@ private:
     auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_});
     b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda,
                        arg_of_slot_.at(slot(bnode)), ldb, arg_of_slot_.at(slot(id)), ldc});
+  }
+
+  void emit_inverse(NodeId id) {
+    const ir::Node &n = node(id);
+    auto fn = runtime_fn("aec_inverse", {i64_, i64_, ptr_, ptr_});
+    b_.CreateCall(fn, {i64c(n.shape.rows()), samples(n), arg_of_slot_.at(slot(n.in[0])), arg_of_slot_.at(slot(id))});
+  }
+
+  // A product with a per-sample left operand (or a transposed per-sample right one): one GEMM
+  // per sample, shared operands with stride 0.
+  void emit_gemm_each(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId a = n.in[0], bnode = n.in[1];
+    const ir::Shape &sa = node(a).shape, &sb = node(bnode).shape;
+    bool ta = n.attr.trans_a, tb = n.attr.trans_b;
+    int64_t M = ta ? sa.cols() : sa.rows(), K = ta ? sa.rows() : sa.cols(), N = tb ? sb.rows() : sb.cols();
+    auto stride = [&](NodeId x) { return i64c(node(x).batched ? node(x).shape.numel() : 0); };
+    auto fn = runtime_fn("aec_gemm_each", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_,
+                                            i64_, ptr_, i64_, i64_, i64_});
+    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), i64c(M), i64c(N), i64c(K), arg_of_slot_.at(slot(a)), i64c(sa.rows()),
+                       stride(a), arg_of_slot_.at(slot(bnode)), i64c(sb.rows()), stride(bnode), arg_of_slot_.at(slot(id)),
+                       i64c(M), i64c(n.shape.numel()), samples(n)});
   }
 
   void emit_transpose(NodeId id) {

@@ -7,6 +7,13 @@ extern "C" {
 // Column-major C[M,N] = op(A)[M,K] op(B)[K,N]; ta/tb nonzero mean transposed operands.
 void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
               int64_t ldb, float *C, int64_t ldc);
+// The same product for `count` samples: operand k of each starts `stride` floats after the last
+// (a stride of 0 shares one operand across the samples).
+void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
+                   const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count);
+// The inverses of `count` n x n matrices, one after another (LU with partial pivoting, in double).
+// A singular matrix gives non-finite entries, which training reports.
+void aec_inverse(int64_t n, int64_t count, const float *in, float *out);
 // `count` column-major rows x cols matrices, one after another, transposed into `out`.
 void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out);
 }

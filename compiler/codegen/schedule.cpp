@@ -68,14 +68,8 @@ Schedule make_schedule(const ir::Graph &g) {
     case Op::RowSum:
     case Op::ColSum: kind = StepKind::AxisSum; break;
     case Op::MatMul:
-    case Op::OuterSum: {
-      kind = StepKind::Gemm;
-      bool a_batched = g.batched(n.in[0]), b_batched = g.batched(n.in[1]);
-      // A shared matrix times per-sample columns (vectors or matrices) is one GEMM over the batch.
-      bool ok = n.op == Op::OuterSum || (!a_batched && (!b_batched || !n.attr.trans_b));
-      if (!ok) throw CompileError(n.span, "a product of two per-sample matrices is not supported yet");
-      break;
-    }
+    case Op::OuterSum: kind = StepKind::Gemm; break;
+    case Op::Inverse: kind = StepKind::Inverse; break;
     case Op::Transpose: kind = StepKind::Transpose; break;
     default: break;
     }

@@ -23,7 +23,9 @@ enum class StepKind {
   SampleSum,   // out[b] = sum_i tree[b, i]
   BatchReduce, // out[i] = sum_b tree[b, i] (BatchSum), or its mean (BatchMean)
   AxisSum,     // RowSum / ColSum of a per-sample matrix: out[b, r] = sum_c tree[b, r, c] or the reverse
-  Gemm,        // MatMul or OuterSum through the runtime's GEMM
+  Gemm,        // MatMul or OuterSum through the runtime's GEMM (one call for a shared left
+               // operand, one per sample otherwise)
+  Inverse,     // matrix inverses through the runtime
   Transpose,   // a materialized per-sample transpose
 };
 

@@ -97,6 +97,10 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
       }
       break;
     case ir::OpKind::Linalg: {
+      if (n.op == Op::Inverse) {
+        for (Eigen::Index b = 0; b < cols; ++b) out.col(b) = sample(in(0), n.shape, b).inverse().reshaped();
+        break;
+      }
       const ir::Shape &sa = g.shape(n.in[0]), &sb = g.shape(n.in[1]);
       if (n.op == Op::OuterSum) { // all samples' columns side by side: one product
         auto wide = [&](size_t i, const ir::Shape &s) { return Mat<T>(in(i).reshaped(s.rows(), s.cols() * in(i).cols())); };

@@ -61,6 +61,11 @@ Shape infer_shape(const Graph &g, Op op, const std::vector<NodeId> &in, const At
     }
   }
   case OpKind::Linalg: {
+    if (op == Op::Inverse) {
+      const Shape &a = g.shape(in[0]);
+      if (a.rank != 2 || !same_size(a.rows(), a.cols())) bug("inverse of a non-square matrix", op);
+      return a;
+    }
     const Shape &a = g.shape(in[0]), &b = g.shape(in[1]);
     if (op == Op::OuterSum) {
       if (a.rank == 0 || b.rank == 0 || !same_size(a.cols(), b.cols())) bug("outer_sum of operands with different column counts", op);

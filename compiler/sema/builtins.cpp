@@ -128,8 +128,35 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     out = derivative(e.args[0], *e.args[1], true);
     return true;
   }
-  if (f == "inv" || f == "solve" || f == "diag") {
-    not_supported(e.span, "the built-in " + f + "()");
+  if (f == "inv" || f == "solve") {
+    arity(f == "inv" ? 1 : 2, f == "inv" ? 1 : 2);
+    NodeId a = expr(e.args[0]);
+    const ir::Shape &sa = g().shape(a);
+    if (sa.rank != 2 || sizes_conflict(sa.rows(), sa.cols()))
+      fail(e.args[0]->span, f + " needs a square matrix, but " + describe(*e.args[0], a) + " is not one");
+    NodeId inverse = g().add(Op::Inverse, {a}, {}, e.span);
+    if (f == "inv") {
+      out = inverse;
+      return true;
+    }
+    // solve(A, b) = inv(A) * b: b a vector or a matrix with as many rows as A
+    NodeId b = expr(e.args[1]);
+    const ir::Shape &sb = g().shape(b);
+    if (sb.rank == 0 || sizes_conflict(sa.cols(), sb.rows()))
+      fail(e.args[1]->span, "solve(A, b) needs b with " + g().size_text(sa.cols()) + " rows to match " + describe(*e.args[0], a) +
+                                ", got " + describe(*e.args[1], b));
+    out = g().matmul(inverse, b, false, false, e.span);
+    return true;
+  }
+  if (f == "diag") {
+    arity(1, 1);
+    NodeId v = expr(e.args[0]);
+    const ir::Shape &sv = g().shape(v);
+    if (sv.rank != 1) fail(e.args[0]->span, "diag makes a diagonal matrix from a vector, but " + describe(*e.args[0], v) + " is not a vector");
+    ir::Shape square = ir::Shape::matrix(sv.rows(), sv.rows());
+    // diag(v) = v broadcast along the columns, times the identity
+    out = g().binary(Op::Mul, g().broadcast(Op::ColBroadcast, v, square, e.span), g().leaf(Op::Eye, square, false, {}, e.span), e.span);
+    return true;
   }
   return false;
 }

@@ -21,7 +21,8 @@ struct FunctionDef {
 // param, and unrolls short enough that the graph stays small.
 inline constexpr int64_t kMaxParamElements = int64_t(1) << 28;
 inline constexpr int64_t kMaxUnrollSteps = 10000;
-// Two shapes that cannot be the same, whatever the unbound dims turn out to be.
+// Two sizes (shapes) that cannot be the same, whatever the unbound dims turn out to be.
+bool sizes_conflict(ir::Size a, ir::Size b);
 bool shapes_conflict(const ir::Shape &a, const ir::Shape &b);
 
 class Elaborator {

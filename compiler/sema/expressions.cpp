@@ -14,7 +14,7 @@ std::string Elaborator::describe(const ast::Expr &e, NodeId v) const {
   return t + " : " + shape_text(v);
 }
 
-static bool sizes_conflict(ir::Size a, ir::Size b) { return a != b && (a > 0) == (b > 0); }
+bool sizes_conflict(ir::Size a, ir::Size b) { return a != b && (a > 0) == (b > 0); }
 bool shapes_conflict(const ir::Shape &a, const ir::Shape &b) {
   return a.rank != b.rank || sizes_conflict(a.rows(), b.rows()) || sizes_conflict(a.cols(), b.cols());
 }

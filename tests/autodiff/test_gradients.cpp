@@ -15,8 +15,7 @@ double loss_at(const ir::Graph &g, const eval::Bindings<double> &b) {
   return eval::evaluate(g, {g.output("loss")}, b)[0](0, 0);
 }
 
-void check_model(const std::string &name, ir::Size width) {
-  Model m = test::load_example(name, width, test::small_overrides(name));
+void check_gradients(const Model &m, const std::string &name) {
   ir::Graph g = driver::training_graph(m);
   auto bind = test::random_bindings<double>(m, g, 3, 7);
   for (const ParamInfo &p : m.params) {
@@ -41,6 +40,10 @@ void check_model(const std::string &name, ir::Size width) {
   }
 }
 
+void check_model(const std::string &name, ir::Size width) {
+  check_gradients(test::load_example(name, width, test::small_overrides(name)), name);
+}
+
 } // namespace
 
 TEST_CASE("gradients match central differences: pca_tied") { check_model("pca_tied", 9); }
@@ -54,6 +57,11 @@ TEST_CASE("gradients match central differences: deep_ae") {
 
 TEST_CASE("gradients match central differences: contractive (through the Jacobian df/dx)") { check_model("contractive", 7); }
 TEST_CASE("gradients match central differences: denoising_contractive (two-layer Jacobian)") { check_model("denoising_contractive", 6); }
+
+TEST_CASE("gradients match central differences: param2_inverse (through inv)") { check_model("param2_inverse", 7); }
+TEST_CASE("gradients match central differences: per-sample inverses, solves and diag") {
+  check_gradients(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg");
+}
 
 TEST_CASE("a tied weight's gradient is the sum of both uses") {
   Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize ||x - W' * (W * x)||^2\n", 4);

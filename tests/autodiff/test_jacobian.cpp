@@ -84,6 +84,19 @@ TEST_CASE("d(e)/d(v) with respect to an intermediate value holds the others fixe
   }
 }
 
+TEST_CASE("a derivative with respect to a scalar passes through matrices and inverses") {
+  // e = inv(W W' + s I) 1 with s = sum(x): de/ds = -inv(M) inv(M) 1
+  Model m = test::load_text(with("s = sum(x)\nM = W * W' + s * eye(3)\ne = inv(M) * ones(3)\noutput j = d(e)/d(s)\n"), 4);
+  auto bind = test::random_bindings<double>(m, m.graph, 2, 9);
+  eval::Mat<double> jac = eval::evaluate(m.graph, {m.graph.output("out.j")}, bind)[0];
+  eval::Mat<double> W = bind.params["W"].reshaped(3, 4);
+  for (Eigen::Index b = 0; b < 2; ++b) {
+    Eigen::MatrixXd M = W * W.transpose() + bind.input.col(b).sum() * Eigen::MatrixXd::Identity(3, 3);
+    Eigen::VectorXd expected = -(M.inverse() * M.inverse()) * Eigen::VectorXd::Ones(3);
+    CHECK((jac.col(b) - expected).norm() < 1e-10 * expected.norm());
+  }
+}
+
 TEST_CASE("unsupported derivatives are located errors, never crashes") {
   auto fails = [](const std::string &program, int line, int col, const std::string &message) {
     INFO(program);

@@ -11,8 +11,7 @@ using namespace aec;
 
 namespace {
 
-void check_jit(const std::string &name, ir::Size width, int batch) {
-  Model m = test::load_example(name, width, test::small_overrides(name));
+void check_jit_model(const Model &m, const std::string &name, int batch) {
   ir::Graph g = passes::optimize(driver::training_graph(m));
   passes::verify(g);
   auto kernel = codegen::Kernel::compile(g, name);
@@ -39,6 +38,10 @@ void check_jit(const std::string &name, ir::Size width, int batch) {
   }
 }
 
+void check_jit(const std::string &name, ir::Size width, int batch) {
+  check_jit_model(test::load_example(name, width, test::small_overrides(name)), name, batch);
+}
+
 } // namespace
 
 TEST_CASE("JIT matches the reference: pca_tied") { check_jit("pca_tied", 20, 16); }
@@ -48,6 +51,11 @@ TEST_CASE("JIT matches the reference: deep_ae") { check_jit("deep_ae", 40, 8); }
 TEST_CASE("JIT matches the reference: denoising") { check_jit("denoising", 25, 9); }
 TEST_CASE("JIT matches the reference: contractive (a Jacobian penalty, differentiated again)") { check_jit("contractive", 20, 7); }
 TEST_CASE("JIT matches the reference: denoising_contractive (a two-layer Jacobian)") { check_jit("denoising_contractive", 18, 6); }
+TEST_CASE("JIT matches the reference: param2_inverse (inv of a shared matrix)") { check_jit("param2_inverse", 12, 9); }
+TEST_CASE("JIT matches the reference: per-sample inverses, solves and products") {
+  // A depends on the sample, so inv, solve and the products run once per sample.
+  check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 5);
+}
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {

@@ -31,8 +31,8 @@ TEST_CASE("examples/ keeps the spec's programs verbatim") {
 }
 
 namespace {
-// The examples whose constructs are not lowered yet (per-sample params, inv).
-const std::set<std::string> kNotYet = {"deep_decoder", "factorization", "param2_inverse", "psd", "sparse_coding"};
+// The examples whose constructs are not lowered yet (per-sample params).
+const std::set<std::string> kNotYet = {"deep_decoder", "factorization", "psd", "sparse_coding"};
 } // namespace
 
 TEST_CASE("every other example passes sema, with and without a data width") {

@@ -26,7 +26,7 @@ const std::vector<std::string> &spine_models() {
 
 std::map<std::string, std::string> small_overrides(const std::string &model) {
   if (model == "relu_ae") return {{"h", "7"}, {"k", "4"}};
-  if (model == "pca_tied" || model == "pca_untied" || model == "denoising" || model == "contractive") return {{"k", "5"}};
+  if (model == "pca_tied" || model == "pca_untied" || model == "denoising" || model == "contractive" || model == "param2_inverse") return {{"k", "5"}};
   if (model == "denoising_contractive") return {{"h", "7"}, {"k", "4"}};
   return {};
 }

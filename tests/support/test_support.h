@@ -13,6 +13,13 @@ std::string example_path(const std::string &name); // examples/NAME.ae
 Model load_example(const std::string &name, ir::Size width, std::map<std::string, std::string> overrides = {});
 Model load_text(const std::string &text, std::optional<ir::Size> width = std::nullopt);
 
+// A program whose matrices depend on the sample: per-sample inv, solve, diag and products.
+inline constexpr const char *kPerSampleLinalg =
+    "dim D\ninput x : [D]\nparam W : [3, D] = glorot\nparam s : [D] = ones\n"
+    "A = W * diag(x .* s) * W' + eye(3)\n"
+    "z = solve(A, W * x)\n"
+    "minimize ||x - W' * z||^2 + sum(inv(A) * z) + dot(z, A * z)\n";
+
 // The five models the spine compiles, and the small sizes the tests use for them.
 const std::vector<std::string> &spine_models();
 std::map<std::string, std::string> small_overrides(const std::string &model);

@@ -22,7 +22,16 @@ Executor::Executor(const codegen::Kernel &kernel, int64_t max_batch) : kernel_(k
 void Executor::bind_param(const std::string &name, float *data) {
   const auto &buffers = kernel_.schedule().buffers;
   for (size_t k = 0; k < buffers.size(); ++k)
-    if (buffers[k].role == BufferRole::Param && kernel_.graph().node(buffers[k].node).attr.name == name) slots_[k] = data;
+    if (buffers[k].role == BufferRole::Param && !buffers[k].batched && kernel_.graph().node(buffers[k].node).attr.name == name)
+      slots_[k] = data;
+}
+
+float *Executor::per_sample_param(const std::string &name) {
+  const auto &buffers = kernel_.schedule().buffers;
+  for (size_t k = 0; k < buffers.size(); ++k)
+    if (buffers[k].role == BufferRole::Param && buffers[k].batched && kernel_.graph().node(buffers[k].node).attr.name == name)
+      return slots_[k];
+  return nullptr;
 }
 
 float *Executor::input() {

@@ -13,6 +13,9 @@ public:
   Executor(const codegen::Kernel &kernel, int64_t max_batch);
 
   void bind_param(const std::string &name, float *data); // numel floats, kept by the caller
+  // A `per sample` param's rows for the current batch (numel x max_batch, owned here), or
+  // nullptr when the kernel does not read it.
+  float *per_sample_param(const std::string &name);
   float *input();                                        // width x max_batch, sample after sample
   struct NoiseBuffer {
     const ir::Node *node;

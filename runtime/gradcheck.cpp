@@ -17,11 +17,14 @@ std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64
   b.input.resize(data.width, samples);
   for (int64_t s = 0; s < samples; ++s)
     for (int64_t j = 0; j < data.width; ++j) b.input(j, s) = data.sample(s)[j];
-  for (const ParamInfo &p : m.params) {
-    std::vector<float> v = initialize(p, rng);
-    b.params[p.name] = Eigen::Map<Eigen::VectorXf>(v.data(), static_cast<Eigen::Index>(v.size())).cast<double>();
-  }
   std::normal_distribution<double> normal;
+  for (const ParamInfo &p : m.params) { // a per-sample param: one column per sample
+    std::vector<float> v = initialize_storage(p, samples, rng);
+    eval::Mat<double> &value = b.params[p.name];
+    value = Eigen::Map<Eigen::MatrixXf>(v.data(), p.shape.numel(), p.per_sample ? samples : 1).cast<double>();
+    // Off the initializer's special points (zeros would hide every term a zero code multiplies).
+    for (Eigen::Index i = 0; i < value.size(); ++i) value.data()[i] += kPerturbation * normal(rng);
+  }
   std::uniform_real_distribution<double> unit;
   for (size_t i = 0; i < g.size(); ++i) {
     const ir::Node &n = g.node(static_cast<ir::NodeId>(i));
@@ -36,16 +39,17 @@ std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64
   std::vector<GradcheckEntry> out;
   for (const ParamInfo &p : m.params) {
     eval::Mat<double> grad = eval::evaluate(g, {g.output("grad." + p.name)}, b)[0];
-    std::vector<Eigen::Index> idx(static_cast<size_t>(grad.rows()));
+    eval::Mat<double> &value = b.params[p.name];
+    std::vector<Eigen::Index> idx(static_cast<size_t>(value.size())); // every entry of every sample's row
     for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<Eigen::Index>(i);
     std::shuffle(idx.begin(), idx.end(), rng);
     idx.resize(std::min<size_t>(idx.size(), static_cast<size_t>(entries_per_param)));
     Eigen::VectorXd sym(idx.size()), num(idx.size());
     for (size_t k = 0; k < idx.size(); ++k) {
-      sym[k] = grad(idx[k], 0);
-      num[k] = eval::central_difference(b.params[p.name](idx[k], 0), loss);
+      sym[k] = grad.data()[idx[k]];
+      num[k] = eval::central_difference(value.data()[idx[k]], loss);
     }
-    double err = num.norm() == 0 ? sym.norm() : (sym - num).norm() / num.norm();
+    double err = num.norm() == 0 ? sym.norm() : (sym - num).norm() / num.norm(); // both zero: exact
     out.push_back({p.name, idx.size(), err});
   }
   return out;

@@ -1,6 +1,7 @@
 // Checks a program's symbolic gradients: each param's gradient, from the differentiated graph
 // evaluated in double precision with the noise draws held fixed, against finite differences of
-// the loss (eval/finite_difference.h) on a sample of its entries.
+// the loss (eval/finite_difference.h) on a sample of its entries. The point is each param's
+// initial value plus N(0, kPerturbation^2) noise, so that no term vanishes at the check.
 #pragma once
 #include "runtime/dataset.h"
 #include "sema/model.h"
@@ -10,13 +11,16 @@
 
 namespace aec::runtime {
 
+inline constexpr double kPerturbation = 0.1;
+
 struct GradcheckEntry {
   std::string param;
   size_t entries_checked;
   double relative_error; // ||symbolic - numeric|| / ||numeric|| over the checked entries
 };
 
-// Params drawn from their initializers with seed 1; the first `samples` samples of `data`.
+// Params drawn from their initializers with seed 1 (then perturbed); the first `samples`
+// samples of `data`.
 std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64_t samples, int64_t entries_per_param);
 
 } // namespace aec::runtime

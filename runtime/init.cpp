@@ -37,4 +37,15 @@ std::vector<float> initialize(const ParamInfo &p, std::mt19937_64 &rng) {
   return v; // zeros: already
 }
 
+std::vector<float> initialize_storage(const ParamInfo &p, int64_t samples, std::mt19937_64 &rng) {
+  if (!p.per_sample) return initialize(p, rng);
+  std::vector<float> all;
+  all.reserve(static_cast<size_t>(p.shape.numel() * samples));
+  for (int64_t s = 0; s < samples; ++s) {
+    std::vector<float> row = initialize(p, rng);
+    all.insert(all.end(), row.begin(), row.end());
+  }
+  return all;
+}
+
 } // namespace aec::runtime

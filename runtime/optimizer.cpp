@@ -14,6 +14,10 @@ public:
   void step(size_t, float *p, const float *g, int64_t n) override {
     for (int64_t i = 0; i < n; ++i) p[i] -= lr_ * g[i];
   }
+  size_t add_rows(int64_t, int64_t) override { return 0; }
+  void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
+    for (int64_t r = 0; r < count; ++r) step(k, p + rows[r] * width, g + r * width, width);
+  }
 
 private:
   float lr_;
@@ -27,17 +31,23 @@ public:
     return velocity_.size() - 1;
   }
   // v = 0.9 v + g; p -= lr v
-  void step(size_t k, float *p, const float *g, int64_t n) override {
-    float *v = velocity_[k].data();
-    for (int64_t i = 0; i < n; ++i) {
-      v[i] = 0.9f * v[i] + g[i];
-      p[i] -= lr_ * v[i];
-    }
+  void step(size_t k, float *p, const float *g, int64_t n) override { update(velocity_[k].data(), p, g, n); }
+  size_t add_rows(int64_t rows, int64_t width) override { return add(rows * width); }
+  void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
+    for (int64_t r = 0; r < count; ++r)
+      update(velocity_[k].data() + rows[r] * width, p + rows[r] * width, g + r * width, width);
   }
 
 private:
   float lr_;
   std::vector<std::vector<float>> velocity_;
+
+  void update(float *v, float *p, const float *g, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      v[i] = 0.9f * v[i] + g[i];
+      p[i] -= lr_ * v[i];
+    }
+  }
 };
 
 class Adam : public Optimizer {
@@ -48,27 +58,37 @@ public:
     v_.emplace_back(static_cast<size_t>(n), 0.0f);
     return m_.size() - 1;
   }
-  void begin_step() override {
-    ++t_;
-    // Bias corrections folded into the step size: lr sqrt(1 - b2^t) / (1 - b1^t).
-    step_size_ = static_cast<float>(lr_ * std::sqrt(1 - std::pow(0.999, t_)) / (1 - std::pow(0.9, t_)));
-    eps_hat_ = static_cast<float>(1e-8 * std::sqrt(1 - std::pow(0.999, t_)));
+  void begin_step() override { ++t_; }
+  void step(size_t k, float *p, const float *g, int64_t n) override { update(m_[k].data(), v_[k].data(), p, g, n, t_); }
+  size_t add_rows(int64_t rows, int64_t width) override {
+    row_steps_.resize(m_.size() + 1);
+    row_steps_.back().assign(static_cast<size_t>(rows), 0);
+    return add(rows * width);
   }
-  void step(size_t k, float *p, const float *g, int64_t n) override {
-    float *m = m_[k].data(), *v = v_[k].data();
-    const float a = step_size_, e = eps_hat_;
-    for (int64_t i = 0; i < n; ++i) {
-      m[i] = 0.9f * m[i] + 0.1f * g[i];
-      v[i] = 0.999f * v[i] + 0.001f * g[i] * g[i];
-      p[i] -= a * m[i] / (std::sqrt(v[i]) + e);
+  void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
+    for (int64_t r = 0; r < count; ++r) {
+      int64_t row = rows[r], off = row * width;
+      update(m_[k].data() + off, v_[k].data() + off, p + off, g + r * width, width, ++row_steps_[k][size_t(row)]);
     }
   }
 
 private:
   double lr_;
   int64_t t_ = 0;
-  float step_size_ = 0, eps_hat_ = 0;
   std::vector<std::vector<float>> m_, v_;
+  std::vector<std::vector<int64_t>> row_steps_; // by index: each row's own step count (per-sample params)
+
+  // One Adam update at step t, bias corrections folded into the step size:
+  // lr sqrt(1 - b2^t) / (1 - b1^t), and eps scaled to match.
+  void update(float *m, float *v, float *p, const float *g, int64_t n, int64_t t) {
+    const float a = static_cast<float>(lr_ * std::sqrt(1 - std::pow(0.999, t)) / (1 - std::pow(0.9, t)));
+    const float e = static_cast<float>(1e-8 * std::sqrt(1 - std::pow(0.999, t)));
+    for (int64_t i = 0; i < n; ++i) {
+      m[i] = 0.9f * m[i] + 0.1f * g[i];
+      v[i] = 0.999f * v[i] + 0.001f * g[i] * g[i];
+      p[i] -= a * m[i] / (std::sqrt(v[i]) + e);
+    }
+  }
 };
 
 } // namespace

@@ -15,6 +15,12 @@ public:
   // Called once per training step, before the params are updated.
   virtual void begin_step() {}
   virtual void step(size_t index, float *param, const float *grad, int64_t n) = 0;
+
+  // A `per sample` param: `rows` rows of `width` floats, each with its own state (Adam counts
+  // each row's own steps for its bias correction). step_rows updates only the rows a batch
+  // touched: row rows[k] of `param` with the k-th gradient row.
+  virtual size_t add_rows(int64_t rows, int64_t width) = 0;
+  virtual void step_rows(size_t index, float *param, const float *grad, int64_t width, const int64_t *rows, int64_t count) = 0;
 };
 
 // Throws InputError for an unknown name.

@@ -33,6 +33,7 @@ struct PcaResult {
 };
 
 struct TrainResult {
+  double initial_loss = 0;        // the first batch's loss, before any update
   double final_loss = 0;          // mean objective over the last epoch
   double samples_per_second = 0;  // training throughput over all epochs
   int64_t epochs = 0;
@@ -40,7 +41,8 @@ struct TrainResult {
   double compile_ms = 0;          // graph building, optimization and JIT compilation
   std::vector<double> epoch_losses;
   std::vector<PcaResult> pca;
-  std::map<std::string, std::vector<float>> params;
+  std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
+  std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty
 };
 
 // Trains `m` on `data` (centered in place when the config says so). Progress goes to `log`.

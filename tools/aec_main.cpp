@@ -12,13 +12,15 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec check FILE.ae [--data D]                      parse and type-check
   aec compile FILE.ae --emit=STAGE [--data D] [--print-after=PASS]
                                                     print ast, graph, grad, opt, llvm, asm or dot
-  aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
-                    [--seed N] [--threads N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
+  aec train FILE.ae [--data D] [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
+                    [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--strict] [--pca-tol DEG] [--json]
+  aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--fit-steps N] [--noise]
+                    [--set name=value]...               a named output on every sample (CSV to stdout without --out)
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
 Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
-      or an IDX file (gzipped or not).
+      or an IDX file (gzipped or not); --limit N keeps the first N samples.
 )";
 
 } // namespace
@@ -36,7 +38,7 @@ int main(int argc, char **argv) {
     if (cmd == "train") return aec::cli::cmd_train(args);
     if (cmd == "gradcheck") return aec::cli::cmd_gradcheck(args);
     if (cmd == "pca") return aec::cli::cmd_pca(args);
-    if (cmd == "run") throw aec::InputError("aec run needs checkpoints (--load), which this version does not write yet");
+    if (cmd == "run") return aec::cli::cmd_run(args);
     std::cerr << "aec: error: unknown command '" << cmd << "'\n" << kUsage;
     return 1;
   } catch (const aec::CompileError &e) {

@@ -21,7 +21,7 @@ std::string json_number(double v) {
 std::string json_result(const TrainResult &r) {
   std::ostringstream os;
   os << "{\"final_loss\": " << json_number(r.final_loss) << ", \"samples_per_second\": " << json_number(r.samples_per_second)
-     << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
+     << ", \"initial_loss\": " << json_number(r.initial_loss) << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
      << ", \"epoch_losses\": [";
   for (size_t i = 0; i < r.epoch_losses.size(); ++i) os << (i ? ", " : "") << json_number(r.epoch_losses[i]);
   os << "]";
@@ -48,14 +48,13 @@ Span check_span(const Model &m, const std::string &param) {
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
-  Args a(argv, {"data", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol"}, {"strict", "json"});
+  Args a(argv, {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save"}, {"strict", "json"});
   std::string path = program_path(a, "train");
   // Flags are checked before any slow work.
   auto epochs = a.get_int("epochs", 1), batch = a.get_int("batch", 1), seed = a.get_int("seed", 0), threads = a.get_int("threads", 1);
   auto lr = a.get_double("lr", 0.0), tol = a.get_double("pca-tol", 0.0);
 
-  std::string spec = data_spec(a, std::cout);
-  Dataset data = load_data(spec);
+  Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
   Program prog = load_program(path, data.width, a);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
@@ -76,9 +75,13 @@ int cmd_train(const std::vector<std::string> &argv) {
 
   TrainResult r = train(prog, data, c, std::cout);
   r.compile_ms += front_ms;
+  if (auto save = a.get("save")) {
+    save_checkpoint(prog, r, data.n, *save);
+    std::cout << "saved " << *save << "\n";
+  }
   char line[256];
-  std::snprintf(line, sizeof line, "final loss %.6g, %.0f samples/s, %.2f s training, %.0f ms compile", r.final_loss,
-                r.samples_per_second, r.seconds, r.compile_ms);
+  std::snprintf(line, sizeof line, "final loss %.6g (first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile",
+                r.final_loss, r.initial_loss, r.samples_per_second, r.seconds, r.compile_ms);
   std::cout << line << "\n";
   double limit = tol.value_or(1.0);
   std::string failures;

@@ -18,6 +18,16 @@ std::string data_spec(const Args &a, std::ostream &log) {
   return spec;
 }
 
+Dataset load_data_for(const Args &a, std::ostream &log) {
+  Dataset d = load_data(data_spec(a, log));
+  if (auto limit = a.get_int("limit", 1); limit && *limit < d.n) {
+    d.n = *limit;
+    d.values.resize(static_cast<size_t>(d.n * d.width));
+    d.description += ", first " + std::to_string(d.n) + " samples";
+  }
+  return d;
+}
+
 Program load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
   return Program::from_file(path, width, a.sets());
 }

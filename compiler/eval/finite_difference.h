@@ -26,7 +26,9 @@ template <class F> double central_difference(double &x, F &&f) {
     // Smooth at this scale: the two agree up to truncation and the smaller step's roundoff.
     double roundoff = 1e-14 * f0 / (h * scale);
     bool agree = std::abs(cur - prev) <= 1e-5 * std::max(std::abs(cur), std::abs(prev)) + roundoff;
-    result = agree ? prev : cur;
+    // When they agree, the larger step's error is about their difference (its truncation) and the
+    // smaller step's about its roundoff: take whichever is smaller.
+    result = agree && std::abs(cur - prev) <= roundoff ? prev : cur;
     if (agree) break;
     prev = cur;
   }

@@ -34,9 +34,9 @@ template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) {
 }
 
 // View of column `b` of a flattened value as its per-sample matrix.
-template <class T> Mat<T> sample(const Mat<T> &v, const ir::Shape &s, Eigen::Index b) {
-  Mat<T> col = v.col(v.cols() == 1 ? 0 : b);
-  return Eigen::Map<Mat<T>>(col.data(), s.rows(), s.cols());
+// (A column of a column-major matrix is contiguous, so this is a view, not a copy.)
+template <class T> Eigen::Map<const Mat<T>> sample(const Mat<T> &v, const ir::Shape &s, Eigen::Index b) {
+  return Eigen::Map<const Mat<T>>(v.data() + (v.cols() == 1 ? 0 : b) * v.rows(), s.rows(), s.cols());
 }
 
 } // namespace
@@ -52,30 +52,36 @@ double noise_mean(const ir::Node &n) {
 template <class T>
 std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &roots, const Bindings<T> &bind) {
   const Eigen::Index B = bind.input.cols();
+  // Bound values (input, params, noise draws) are read in place, never copied.
   std::vector<Mat<T>> val(g.size());
+  std::vector<const Mat<T> *> ref(g.size(), nullptr);
   ScalarAlgebra<T> alg;
   for (NodeId id : ir::live_in_topological_order(g, roots)) {
     const ir::Node &n = g.node(id);
     const Eigen::Index numel = n.shape.numel(), cols = n.batched ? B : 1;
-    auto in = [&](size_t i) -> const Mat<T> & { return val[static_cast<size_t>(n.in[i])]; };
+    auto in = [&](size_t i) -> const Mat<T> & { return *ref[static_cast<size_t>(n.in[i])]; };
+    ref[static_cast<size_t>(id)] = &val[static_cast<size_t>(id)];
     Mat<T> out(numel, cols);
     switch (ir::info(n.op).kind) {
     case ir::OpKind::Leaf:
       switch (n.op) {
-      case Op::Input: out = bind.input; break;
+      case Op::Input: ref[static_cast<size_t>(id)] = &bind.input; continue;
       case Op::Param: {
         auto p = bind.params.find(n.attr.name);
         if (p == bind.params.end()) throw std::invalid_argument("no value bound for param " + n.attr.name);
-        out = p->second;
-        break;
+        ref[static_cast<size_t>(id)] = &p->second;
+        continue;
       }
       case Op::Const: out.setConstant(static_cast<T>(n.attr.value)); break;
       case Op::Var: throw std::logic_error("a Jacobian's stand-in variable reached evaluation");
       case Op::Eye: out = Mat<T>::Identity(n.shape.rows(), n.shape.cols()).reshaped(numel, 1); break;
       default: { // noise
         auto d = bind.noise.find(n.attr.id);
-        if (d != bind.noise.end()) out = d->second;
-        else out.setConstant(static_cast<T>(noise_mean(n)));
+        if (d != bind.noise.end()) {
+          ref[static_cast<size_t>(id)] = &d->second;
+          continue;
+        }
+        out.setConstant(static_cast<T>(noise_mean(n)));
       }
       }
       break;
@@ -107,17 +113,19 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
         out = (wide(0, sa) * wide(1, sb).transpose()).reshaped(numel, 1);
         break;
       }
-      auto operand = [&](size_t i, const ir::Shape &s, bool trans, Eigen::Index b) {
-        Mat<T> m = sample(in(i), s, b);
-        if (trans) m.transposeInPlace();
-        return m;
+      const bool ta = n.attr.trans_a, tb = n.attr.trans_b;
+      // op(A) op(B) on views; transposes are expression templates, never copies.
+      auto product = [&](const Eigen::Map<const Mat<T>> &a, const auto &b) -> Mat<T> {
+        if (ta && tb) return a.transpose() * b.transpose();
+        if (ta) return a.transpose() * b;
+        if (tb) return a * b.transpose();
+        return a * b;
       };
-      if (!g.batched(n.in[0]) && g.batched(n.in[1]) && sb.rank == 1 && !n.attr.trans_b) {
-        out = operand(0, sa, n.attr.trans_a, 0) * in(1); // one product for the whole batch
+      if (!g.batched(n.in[0]) && g.batched(n.in[1]) && sb.rank == 1 && !tb) {
+        out = product(sample(in(0), sa, 0), in(1)); // one product for the whole batch
         break;
       }
-      for (Eigen::Index b = 0; b < cols; ++b)
-        out.col(b) = (operand(0, sa, n.attr.trans_a, b) * operand(1, sb, n.attr.trans_b, b)).reshaped();
+      for (Eigen::Index b = 0; b < cols; ++b) out.col(b) = product(sample(in(0), sa, b), sample(in(1), sb, b)).reshaped();
       break;
     }
     case ir::OpKind::Layout: {
@@ -139,7 +147,7 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
     val[static_cast<size_t>(id)] = std::move(out);
   }
   std::vector<Mat<T>> result;
-  for (NodeId r : roots) result.push_back(val[static_cast<size_t>(r)]);
+  for (NodeId r : roots) result.push_back(*ref[static_cast<size_t>(r)]);
   return result;
 }
 

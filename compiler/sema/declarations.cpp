@@ -180,7 +180,6 @@ void Elaborator::declare_params() {
     if (p.shape.concrete() && p.shape.numel() > kMaxParamElements)
       fail(s.name_span, "param " + p.name + " " + g().shape_text(p.shape) + " has " + std::to_string(p.shape.numel()) +
                             " elements, more than the limit of " + std::to_string(kMaxParamElements));
-    if (p.per_sample) not_supported(s.name_span, "a 'per sample' param");
     ir::Attr a;
     a.name = p.name;
     param_nodes_[p.name] = g().leaf(ir::Op::Param, p.shape, p.per_sample, a, s.name_span);
@@ -275,6 +274,8 @@ void Elaborator::validate_checks() {
     const ir::Shape &sh = g().shape(it->second);
     if (sh.rank != 2 || sh.rows() != model_.input_width)
       fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) + ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
+    if (g().batched(it->second))
+      fail(arg.span, "check pca needs a param shared by all samples, but " + arg.name + " is 'per sample'");
     if (sh.rows() > 0 && sh.cols() > 0 && sh.cols() > sh.rows())
       fail(arg.span, "check pca compares span(" + arg.name + ") with the top-k principal subspace, so " + arg.name + " : " +
                          g().shape_text(sh) + " needs no more columns than the input has features");

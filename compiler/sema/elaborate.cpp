@@ -14,6 +14,7 @@ namespace sema {
 
 Model Elaborator::run() {
   model_.source = prog_.source;
+  model_.overrides = opts_.overrides;
   collect_declarations();
   resolve_dims();
   declare_params();

@@ -33,6 +33,7 @@ struct TrainOptionValue {
 
 struct Model {
   SourcePtr source;
+  std::map<std::string, std::string> overrides; // the --set values it was elaborated with
   ir::Graph graph;
   std::string input_name;
   ir::Size input_width = 0;

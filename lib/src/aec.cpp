@@ -36,6 +36,20 @@ TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, st
   return runtime::train(p.model(), data, config, log);
 }
 
+void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path) {
+  runtime::save_checkpoint(path, runtime::make_checkpoint(p.model(), samples, r.center_mean, r.params));
+}
+
+OutputValues run(const Program &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
+                 std::ostream &log) {
+  if (p.model().input_width != data.width)
+    throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
+                     std::to_string(p.model().input_width));
+  Checkpoint c = runtime::load_checkpoint(path);
+  runtime::check_checkpoint_matches(c, p.model(), path);
+  return runtime::run_output(p.model(), data, c, output, config, log);
+}
+
 std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param) {
   return runtime::gradcheck(p.model(), data, samples, entries_per_param);
 }

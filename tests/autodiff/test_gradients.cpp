@@ -63,6 +63,11 @@ TEST_CASE("gradients match central differences: per-sample inverses, solves and 
   check_gradients(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg");
 }
 
+TEST_CASE("gradients match central differences: factorization (per-sample code)") { check_model("factorization", 7); }
+TEST_CASE("gradients match central differences: psd") { check_model("psd", 6); }
+TEST_CASE("gradients match central differences: deep_decoder") { check_model("deep_decoder", 6); }
+TEST_CASE("gradients match central differences: sparse_coding") { check_model("sparse_coding", 6); }
+
 TEST_CASE("a tied weight's gradient is the sum of both uses") {
   Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize ||x - W' * (W * x)||^2\n", 4);
   ir::Graph g = driver::training_graph(m);

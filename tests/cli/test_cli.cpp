@@ -3,7 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <regex>
 #include <sys/wait.h>
@@ -52,11 +56,13 @@ TEST_CASE("aec train pca_tied --strict recovers the principal subspace") {
   CHECK(r.output.find("Eckart-Young optimum") != std::string::npos);
 }
 
-TEST_CASE("aec train pca_untied --strict recovers the principal subspace") {
-  Run r = run_aec("train " + aec::test::example_path("pca_untied") + " --data " + kLowRank + " --set k=8 --strict --json");
-  INFO(r.output);
-  CHECK(r.status == 0);
-  CHECK(json_field(last_line(r.output), "max_angle_deg") < 1.0);
+TEST_CASE("every linear model recovers the principal subspace with --strict") {
+  for (const char *name : {"pca_untied", "factorization", "unrolled_ls", "param2_inverse", "param3_shared"}) {
+    Run r = run_aec("train " + aec::test::example_path(name) + " --data " + kLowRank + " --set k=8 --strict --json");
+    INFO(name << "\n" << r.output);
+    CHECK(r.status == 0);
+    CHECK(json_field(last_line(r.output), "max_angle_deg") < 1.0);
+  }
 }
 
 TEST_CASE("--strict fails with exit 2 when the check fails") {
@@ -95,9 +101,12 @@ TEST_CASE("errors exit 1 with a located message") {
   CHECK(missing.output.find("/nonexistent/model.ae: cannot open the file") != std::string::npos);
   Run bad_data = run_aec("train " + aec::test::example_path("pca_tied") + " --data /nonexistent.idx");
   CHECK(bad_data.status == 1);
-  Run not_yet = run_aec("check " + aec::test::example_path("factorization"));
-  CHECK(not_yet.status == 1);
-  CHECK(not_yet.output.find("factorization.ae:6:7: error: a 'per sample' param is not supported yet") != std::string::npos);
+  std::string bad = (std::filesystem::temp_directory_path() / "aec_cli_bad.ae").string();
+  std::ofstream(bad) << "dim D\ninput x : [D]\nminimize ||x - y||^2\n";
+  Run unknown = run_aec("check " + bad);
+  CHECK(unknown.status == 1);
+  CHECK(unknown.output == bad + ":3:16: error: unknown name 'y'\n    minimize ||x - y||^2\n                   ^\n");
+  std::filesystem::remove(bad);
 }
 
 TEST_CASE("aec compile emits every stage") {
@@ -110,10 +119,72 @@ TEST_CASE("aec compile emits every stage") {
   CHECK(llvm.output.find("define void @aec_entry") != std::string::npos);
 }
 
-TEST_CASE("aec gradcheck passes on the spine models") {
-  for (const std::string &name : aec::test::spine_models()) {
-    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=20&rank=3' --entries 8");
+namespace {
+// --set flags that shrink an example for a quick check.
+std::string small_sets(const std::string &name) {
+  std::string flags;
+  for (const auto &[k, v] : aec::test::small_overrides(name)) flags += " --set " + k + "=" + v;
+  return flags;
+}
+std::vector<std::string> all_examples() {
+  std::vector<std::string> names;
+  for (auto &e : std::filesystem::directory_iterator(AEC_EXAMPLES_DIR))
+    if (e.path().extension() == ".ae") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+} // namespace
+
+TEST_CASE("aec gradcheck passes on every example, second-order ones included") {
+  std::vector<std::string> names = all_examples();
+  CHECK(names.size() >= 18);
+  for (const std::string &name : names) {
+    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=12&rank=3' --entries 8" + small_sets(name));
     INFO(name << "\n" << r.output);
     CHECK(r.status == 0);
+    CHECK(r.output.find("(tolerance 1e-06): ok") != std::string::npos);
   }
+}
+
+TEST_CASE("every example trains an epoch with a finite, decreasing loss") {
+  // The default data (Fashion-MNIST when installed, else synthetic), its first 2048 samples.
+  for (const std::string &name : all_examples()) {
+    Run r = run_aec("train " + aec::test::example_path(name) + " --limit 2048 --epochs 1 --json");
+    INFO(name << "\n" << r.output);
+    REQUIRE(r.status == 0);
+    std::string json = last_line(r.output);
+    double first = json_field(json, "initial_loss"), last = json_field(json, "final_loss");
+    CHECK(std::isfinite(last));
+    CHECK(last < first);
+  }
+}
+
+TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
+  std::string ckpt = (std::filesystem::temp_directory_path() / "aec_cli_robust.ckpt").string();
+  std::string csv = (std::filesystem::temp_directory_path() / "aec_cli_score.csv").string();
+  std::string program = aec::test::example_path("robust_ae");
+  Run t = run_aec("train " + program + " --data 'synthetic:lowrank?n=1000&d=20&rank=3' --epochs 2 --save " + ckpt);
+  INFO(t.output);
+  REQUIRE(t.status == 0);
+  Run r = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=300&d=20&rank=3&sample=1' --output score --out " + csv);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("wrote " + csv + ": 300 samples of []") != std::string::npos);
+  std::ifstream in(csv);
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) CHECK(std::stod(line) >= 0); // a norm
+  CHECK(lines == 300);
+
+  // Errors name what is wrong and exit 1.
+  Run no_output = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=10&d=20' --output codes");
+  CHECK(no_output.status == 1);
+  CHECK(no_output.output.find("the program has no output 'codes' (it has: score)") != std::string::npos);
+  Run other = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=10&d=20' --output score --set k=3");
+  CHECK(other.status == 1);
+  CHECK(other.output.find("trained with no --set values, but this run has --set k=3") != std::string::npos);
+  Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --data 'synthetic:lowrank?n=10&d=20' --output score");
+  CHECK(missing.status == 1);
+  CHECK(missing.output.find("/nonexistent.ckpt: cannot open the checkpoint") != std::string::npos);
+  std::filesystem::remove(ckpt);
+  std::filesystem::remove(csv);
 }

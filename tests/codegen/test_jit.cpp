@@ -18,7 +18,10 @@ void check_jit_model(const Model &m, const std::string &name, int batch) {
   auto bind = test::random_bindings<float>(m, g, batch, 3);
 
   runtime::Executor ex(*kernel, batch);
-  for (auto &[pname, value] : bind.params) ex.bind_param(pname, value.data());
+  for (auto &[pname, value] : bind.params) {
+    if (float *rows = ex.per_sample_param(pname)) std::copy(value.data(), value.data() + value.size(), rows);
+    else ex.bind_param(pname, value.data());
+  }
   std::copy(bind.input.data(), bind.input.data() + bind.input.size(), ex.input());
   for (auto &nb : ex.noise()) {
     const auto &v = bind.noise.at(nb.node->attr.id);
@@ -56,6 +59,10 @@ TEST_CASE("JIT matches the reference: per-sample inverses, solves and products")
   // A depends on the sample, so inv, solve and the products run once per sample.
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 5);
 }
+TEST_CASE("JIT matches the reference: factorization (a per-sample code)") { check_jit("factorization", 14, 6); }
+TEST_CASE("JIT matches the reference: psd (per-sample code, L1 and an encoder)") { check_jit("psd", 12, 5); }
+TEST_CASE("JIT matches the reference: deep_decoder (a per-sample code through a decoder)") { check_jit("deep_decoder", 10, 5); }
+TEST_CASE("JIT matches the reference: sparse_coding") { check_jit("sparse_coding", 10, 5); }
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {

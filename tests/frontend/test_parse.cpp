@@ -32,7 +32,7 @@ TEST_CASE("examples/ keeps the spec's programs verbatim") {
 
 namespace {
 // The examples whose constructs are not lowered yet (per-sample params).
-const std::set<std::string> kNotYet = {"deep_decoder", "factorization", "psd", "sparse_coding"};
+const std::set<std::string> kNotYet = {};
 } // namespace
 
 TEST_CASE("every other example passes sema, with and without a data width") {

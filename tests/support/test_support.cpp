@@ -28,6 +28,11 @@ std::map<std::string, std::string> small_overrides(const std::string &model) {
   if (model == "relu_ae") return {{"h", "7"}, {"k", "4"}};
   if (model == "pca_tied" || model == "pca_untied" || model == "denoising" || model == "contractive" || model == "param2_inverse") return {{"k", "5"}};
   if (model == "denoising_contractive") return {{"h", "7"}, {"k", "4"}};
+  if (model == "factorization" || model == "psd" || model == "sparse_coding") return {{"k", "4"}};
+  if (model == "deep_decoder") return {{"h", "6"}, {"k", "3"}};
+  if (model == "vae") return {{"h", "6"}, {"k", "3"}};
+  if (model == "sparse_ae" || model == "masking" || model == "robust_ae" || model == "param3_shared") return {{"k", "4"}};
+  if (model == "unrolled_ls") return {{"k", "3"}, {"T", "4"}};
   return {};
 }
 
@@ -40,7 +45,7 @@ eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch,
   b.input.resize(m.input_width, batch);
   for (Eigen::Index i = 0; i < b.input.size(); ++i) b.input.data()[i] = static_cast<T>(unit(rng));
   for (const ParamInfo &p : m.params) {
-    eval::Mat<T> v(p.shape.numel(), 1);
+    eval::Mat<T> v(p.shape.numel(), p.per_sample ? batch : 1);
     double scale = 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(p.shape.cols(), 1)));
     for (Eigen::Index i = 0; i < v.size(); ++i) v.data()[i] = static_cast<T>(scale * normal(rng));
     b.params[p.name] = v;

@@ -16,8 +16,10 @@
 #include <ostream>
 #include <string>
 
+#include "runtime/checkpoint.h"
 #include "runtime/dataset.h"
 #include "runtime/gradcheck.h"
+#include "runtime/run_output.h"
 #include "runtime/pca.h"
 #include "runtime/trainer.h"
 #include "sema/model.h"
@@ -25,7 +27,10 @@
 
 namespace aec {
 
+using runtime::Checkpoint;
 using runtime::Dataset;
+using runtime::OutputValues;
+using runtime::RunConfig;
 using runtime::TrainConfig;
 using runtime::TrainResult;
 
@@ -54,6 +59,14 @@ Dataset load_data(const std::string &spec);
 
 // Trains on `data` (centered in place when the config says so); progress lines go to `log`.
 TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log);
+
+// Writes the trained model (params, training mean) with the program's identity, atomically.
+void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path);
+
+// A named output on every sample of `data`, with the params of the checkpoint at `path` (which
+// must come from this program with the same --set values); per-sample params are fitted first.
+OutputValues run(const Program &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
+                 std::ostream &log);
 
 // Symbolic gradients against finite differences (double precision, noise held fixed).
 std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param);

@@ -1,0 +1,268 @@
+#include "runtime/checkpoint.h"
+#include "support/diagnostics.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace aec::runtime {
+
+namespace {
+
+constexpr char kMagic[8] = {'A', 'E', 'C', 'C', 'K', 'P', 'T', '\0'};
+constexpr uint32_t kVersion = 1;
+
+uint64_t fnv1a(const std::string &bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Appends little-endian values to a byte string (the machines aec runs on are little-endian).
+class Writer {
+public:
+  std::string bytes;
+  template <class T> void put(T v) { bytes.append(reinterpret_cast<const char *>(&v), sizeof v); }
+  void put_string(const std::string &s) {
+    put<uint64_t>(s.size());
+    bytes += s;
+  }
+  void put_floats(const std::vector<float> &v) {
+    put<uint64_t>(v.size());
+    bytes.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(float));
+  }
+  void section(const std::string &tag, const Writer &payload) {
+    put<uint32_t>(static_cast<uint32_t>(tag.size()));
+    bytes += tag;
+    put<uint64_t>(payload.bytes.size());
+    bytes += payload.bytes;
+  }
+};
+
+// Reads what Writer wrote; every read is bounds-checked and names the file and offset on failure.
+class Reader {
+public:
+  Reader(const std::string &bytes, size_t begin, size_t end, const std::string &path)
+      : b_(bytes), pos_(begin), end_(end), path_(path) {}
+  template <class T> T get() {
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, b_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::string get_string() {
+    uint64_t n = get<uint64_t>();
+    need(n);
+    std::string s = b_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  std::vector<float> get_floats() {
+    uint64_t n = get<uint64_t>();
+    if (n > (end_ - pos_) / sizeof(float)) fail("a float array runs past its section");
+    std::vector<float> v(n);
+    std::memcpy(v.data(), b_.data() + pos_, n * sizeof(float));
+    pos_ += n * sizeof(float);
+    return v;
+  }
+  void skip(uint64_t n) {
+    need(n);
+    pos_ += n;
+  }
+  size_t pos() const { return pos_; }
+  bool done() const { return pos_ == end_; }
+  [[noreturn]] void fail(const std::string &what) const {
+    throw InputError(path_ + ": not a valid aec checkpoint: " + what + " (at byte " + std::to_string(pos_) + ")");
+  }
+
+private:
+  void need(uint64_t n) const {
+    if (n > end_ - pos_) fail("the file ends early (truncated?)");
+  }
+  const std::string &b_;
+  size_t pos_, end_;
+  const std::string &path_;
+};
+
+std::string serialize(const Checkpoint &c) {
+  Writer w;
+  w.bytes.append(kMagic, sizeof kMagic);
+  w.put<uint32_t>(kVersion);
+  Writer program;
+  program.put_string(c.program_name);
+  program.put_string(c.program_text);
+  program.put<uint64_t>(c.overrides.size());
+  for (auto &[k, v] : c.overrides) {
+    program.put_string(k);
+    program.put_string(v);
+  }
+  w.section("program", program);
+  Writer data;
+  data.put<int64_t>(c.width);
+  data.put<int64_t>(c.samples);
+  w.section("data", data);
+  if (!c.mean.empty()) {
+    Writer mean;
+    mean.put_floats(c.mean);
+    w.section("mean", mean);
+  }
+  for (auto &[name, p] : c.params) {
+    Writer param;
+    param.put_string(name);
+    param.put<uint8_t>(p.per_sample ? 1 : 0);
+    param.put<int64_t>(p.rows);
+    param.put<int64_t>(p.numel);
+    param.put_floats(p.values);
+    w.section("param", param);
+  }
+  Writer end;
+  end.put<uint64_t>(fnv1a(w.bytes));
+  w.section("end", end);
+  return w.bytes;
+}
+
+std::string describe_overrides(const std::map<std::string, std::string> &o) {
+  if (o.empty()) return "no --set values";
+  std::string s;
+  for (auto &[k, v] : o) s += (s.empty() ? "--set " : ", --set ") + k + "=" + v;
+  return s;
+}
+
+} // namespace
+
+Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<float> &mean,
+                           const std::map<std::string, std::vector<float>> &params) {
+  Checkpoint c;
+  c.program_name = m.source ? m.source->name : "";
+  c.program_text = m.source ? m.source->text : "";
+  c.overrides = m.overrides;
+  c.width = m.input_width;
+  c.samples = samples;
+  c.mean = mean;
+  for (const ParamInfo &p : m.params) {
+    StoredParam s;
+    s.per_sample = p.per_sample;
+    s.numel = p.shape.numel();
+    s.rows = p.per_sample ? samples : 1;
+    s.values = params.at(p.name);
+    c.params[p.name] = std::move(s);
+  }
+  return c;
+}
+
+void save_checkpoint(const std::string &path, const Checkpoint &c) {
+  const std::string bytes = serialize(c);
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw InputError(path + ": cannot write the checkpoint (" + std::strerror(errno) + ")");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw InputError(path + ": cannot write the checkpoint (" + std::strerror(err) + ")");
+    }
+    done += static_cast<size_t>(n);
+  }
+  bool synced = ::fsync(fd) == 0;
+  bool closed = ::close(fd) == 0;
+  if (!synced || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw InputError(path + ": cannot write the checkpoint (" + std::strerror(err) + ")");
+  }
+}
+
+Checkpoint load_checkpoint(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the checkpoint");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw InputError(path + ": not an aec checkpoint (it does not start with AECCKPT)");
+  // The end section (tag length, "end", payload length, hash) closes the file; checking it first
+  // tells truncation and corruption apart from a malformed layout.
+  const size_t end_size = 4 + 3 + 8 + 8;
+  if (bytes.size() < sizeof kMagic + 4 + end_size || bytes.compare(bytes.size() - end_size + 4, 3, "end") != 0)
+    throw InputError(path + ": not a valid aec checkpoint: the end marker is missing (the file was truncated)");
+  uint64_t stored_hash;
+  std::memcpy(&stored_hash, bytes.data() + bytes.size() - 8, 8);
+  if (stored_hash != fnv1a(bytes.substr(0, bytes.size() - end_size)))
+    throw InputError(path + ": not a valid aec checkpoint: the checksum does not match (the file is corrupt)");
+  Reader r(bytes, sizeof kMagic, bytes.size() - end_size, path);
+  uint32_t version = r.get<uint32_t>();
+  if (version != kVersion)
+    throw InputError(path + ": checkpoint version " + std::to_string(version) + ", but this aec reads version " + std::to_string(kVersion));
+  Checkpoint c;
+  bool has_program = false;
+  while (!r.done()) {
+    uint32_t tag_len = r.get<uint32_t>();
+    if (tag_len > 64) r.fail("a section tag is " + std::to_string(tag_len) + " bytes long");
+    std::string tag;
+    for (uint32_t i = 0; i < tag_len; ++i) tag += static_cast<char>(r.get<uint8_t>());
+    uint64_t len = r.get<uint64_t>();
+    if (len > bytes.size() - r.pos()) r.fail("section '" + tag + "' runs past the end of the file (truncated?)");
+    Reader s(bytes, r.pos(), r.pos() + len, path);
+    if (tag == "program") {
+      c.program_name = s.get_string();
+      c.program_text = s.get_string();
+      uint64_t n = s.get<uint64_t>();
+      for (uint64_t i = 0; i < n; ++i) {
+        std::string k = s.get_string();
+        c.overrides[k] = s.get_string();
+      }
+      has_program = true;
+    } else if (tag == "data") {
+      c.width = s.get<int64_t>();
+      c.samples = s.get<int64_t>();
+    } else if (tag == "mean") {
+      c.mean = s.get_floats();
+    } else if (tag == "param") {
+      std::string name = s.get_string();
+      StoredParam p;
+      p.per_sample = s.get<uint8_t>() != 0;
+      p.rows = s.get<int64_t>();
+      p.numel = s.get<int64_t>();
+      p.values = s.get_floats();
+      if (p.rows < 1 || p.numel < 0 || int64_t(p.values.size()) != p.rows * p.numel)
+        s.fail("param " + name + " holds " + std::to_string(p.values.size()) + " floats, not rows x numel");
+      c.params[name] = std::move(p);
+    }
+    // any other tag: a section of a later version, skipped
+    r.skip(len);
+  }
+  if (!has_program) r.fail("the program section is missing");
+  return c;
+}
+
+void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path) {
+  const std::string text = m.source ? m.source->text : "";
+  const std::string name = m.source ? m.source->name : "";
+  if (c.program_text != text)
+    throw InputError(path + ": this checkpoint was trained from another program (" + c.program_name + "), not " + name +
+                     " as it is now; train again or load it with the program it came from");
+  if (c.overrides != m.overrides)
+    throw InputError(path + ": this checkpoint was trained with " + describe_overrides(c.overrides) + ", but this run has " +
+                     describe_overrides(m.overrides) + "; pass the same values");
+  if (c.width != m.input_width)
+    throw InputError(path + ": this checkpoint was trained on samples of width " + std::to_string(c.width) + ", but the data has width " +
+                     std::to_string(m.input_width));
+  for (const ParamInfo &p : m.params) {
+    auto it = c.params.find(p.name);
+    if (it == c.params.end()) throw InputError(path + ": the checkpoint has no values for param " + p.name);
+    if (it->second.numel != p.shape.numel() || it->second.per_sample != p.per_sample)
+      throw InputError(path + ": param " + p.name + " in the checkpoint does not have the program's shape");
+  }
+}
+
+} // namespace aec::runtime

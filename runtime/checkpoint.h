@@ -1,0 +1,50 @@
+// Checkpoints: a trained model's params (per-sample rows included), the training mean when
+// `center=true`, and the identity of the program that made them (its source text and --set
+// values), so that loading one into another program is a clear error rather than wrong numbers.
+//
+// File format (little-endian): "AECCKPT\0", u32 version, then sections, each
+//   u32 tag length, tag, u64 payload length, payload
+// ending with the section "end" whose payload is the FNV-1a 64 hash of every byte before it.
+// Tags: "program" (name, source text, --set values), "data" (width, samples), "mean" (floats),
+// "param" (name, per-sample flag, rows, numel, floats). Unknown tags are skipped, so later
+// versions can add sections (optimizer state) that older readers ignore.
+// Writing is atomic: a temporary file beside the target, fsync, rename.
+#pragma once
+#include "sema/model.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace aec::runtime {
+
+struct StoredParam {
+  bool per_sample = false;
+  int64_t rows = 1;  // samples, for a per-sample param
+  int64_t numel = 0; // per row
+  std::vector<float> values;
+};
+
+struct Checkpoint {
+  std::string program_name, program_text;
+  std::map<std::string, std::string> overrides;
+  int64_t width = 0, samples = 0;
+  std::vector<float> mean; // empty unless the data was centered
+  std::map<std::string, StoredParam> params;
+};
+
+// The checkpoint of a trained model of `m`.
+Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<float> &mean,
+                           const std::map<std::string, std::vector<float>> &params);
+
+// Throws InputError naming the path and what failed.
+void save_checkpoint(const std::string &path, const Checkpoint &c);
+// Throws InputError for an unreadable, truncated, corrupt or foreign file.
+Checkpoint load_checkpoint(const std::string &path);
+
+// Throws InputError unless `c` was made by the program `m` (same source and --set values, so
+// the same shapes); the message says what differs.
+void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path);
+
+} // namespace aec::runtime

@@ -1,0 +1,129 @@
+// Checkpoints and `aec run` through the API: a saved model evaluates held-back data, per-sample
+// codes are fitted to it, and a checkpoint of another program is refused.
+#include "aec/aec.h"
+#include "support/test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+std::string temp_path(const std::string &name) { return (std::filesystem::temp_directory_path() / name).string(); }
+
+const char *kLowRank = "synthetic:lowrank?n=20000&d=64&rank=8&noise=0.01";
+const char *kHeldBack = "synthetic:lowrank?n=2000&d=64&rank=8&noise=0.01&sample=1";
+
+} // namespace
+
+TEST_CASE("factorization: codes fitted by run on held-back data are as good as projecting onto span(B)") {
+  aec::Dataset train = aec::load_data(kLowRank);
+  aec::Program prog = aec::Program::from_file(aec::test::example_path("factorization"), train.width, {{"k", "8"}});
+  std::ostringstream log;
+  aec::TrainResult r = aec::train(prog, train, prog.train_defaults(), log);
+  REQUIRE(r.pca.size() == 1);
+  CHECK(r.pca[0].max_angle_deg < 1.0);
+  std::string ckpt = temp_path("aec_test_factorization.ckpt");
+  aec::save_checkpoint(prog, r, train.n, ckpt);
+
+  aec::Dataset held = aec::load_data(kHeldBack);
+  aec::Dataset centered = held;
+  aec::OutputValues codes = aec::run(prog, centered, ckpt, "code", {}, log);
+  REQUIRE(codes.n == held.n);
+  REQUIRE(codes.shape.numel() == 8);
+
+  Eigen::Map<const Eigen::MatrixXf> Bf(r.params.at("B").data(), 64, 8);
+  Eigen::MatrixXd B = Bf.cast<double>();
+  Eigen::MatrixXd X(64, held.n), Z(8, held.n);
+  for (int64_t s = 0; s < held.n; ++s)
+    for (int64_t j = 0; j < 64; ++j) X(j, s) = held.sample(s)[j] - r.center_mean[size_t(j)];
+  for (int64_t s = 0; s < held.n; ++s)
+    for (int64_t j = 0; j < 8; ++j) Z(j, s) = codes.values[size_t(s * 8 + j)];
+  double fitted = (X - B * Z).squaredNorm() / double(held.n);
+  Eigen::MatrixXd projected = B * B.completeOrthogonalDecomposition().solve(X);
+  double best = (X - projected).squaredNorm() / double(held.n);
+  INFO("fitted " << fitted << " vs projection " << best);
+  CHECK(fitted <= 1.01 * best);
+  std::remove(ckpt.c_str());
+}
+
+TEST_CASE("a checkpoint round-trips and refuses another program, other --set values and damage") {
+  aec::Dataset data = aec::load_data("synthetic:lowrank?n=512&d=16&rank=4");
+  aec::Program prog = aec::Program::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "4"}});
+  aec::TrainConfig c = prog.train_defaults();
+  c.epochs = 1;
+  std::ostringstream log;
+  aec::TrainResult r = aec::train(prog, data, c, log);
+  std::string ckpt = temp_path("aec_test_pca.ckpt");
+  aec::save_checkpoint(prog, r, data.n, ckpt);
+  aec::Checkpoint back = aec::runtime::load_checkpoint(ckpt);
+  CHECK(back.params.at("B").values == r.params.at("B"));
+  CHECK(back.mean == r.center_mean);
+
+  auto refused = [&](const aec::Program &other, const std::string &words) {
+    aec::Dataset d = data;
+    try {
+      aec::run(other, d, ckpt, "code", {}, log);
+      FAIL("accepted");
+    } catch (const aec::InputError &e) {
+      std::string message = e.what();
+      INFO(message);
+      CHECK(message.find(words) != std::string::npos);
+    }
+  };
+  refused(aec::Program::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "3"}}), "trained with --set k=4, but this run has --set k=3");
+  refused(aec::Program::from_file(aec::test::example_path("pca_untied"), data.width, {{"k", "4"}}), "trained from another program");
+
+  // Damage: a flipped byte fails the checksum; a cut file is truncated; garbage is not a checkpoint.
+  std::string bytes;
+  {
+    std::ifstream in(ckpt, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto write = [&](const std::string &b) { std::ofstream(ckpt, std::ios::binary | std::ios::trunc) << b; };
+  auto load_fails = [&](const std::string &words) {
+    try {
+      aec::runtime::load_checkpoint(ckpt);
+      FAIL("loaded");
+    } catch (const aec::InputError &e) {
+      std::string message = e.what();
+      INFO(message);
+      CHECK(message.find(words) != std::string::npos);
+    }
+  };
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  write(flipped);
+  load_fails("corrupt");
+  write(bytes.substr(0, bytes.size() - 9));
+  load_fails("truncated");
+  write("hello");
+  load_fails("not an aec checkpoint");
+  std::remove(ckpt.c_str());
+}
+
+TEST_CASE("run writes NPY and CSV that read back, and names the outputs a program has") {
+  aec::OutputValues v;
+  v.n = 2;
+  v.shape = aec::ir::Shape::matrix(2, 3);
+  v.values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // column-major per sample
+  std::string csv = temp_path("aec_test_out.csv");
+  aec::runtime::write_output(csv, v);
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "1,3,5,2,4,6"); // row by row
+  std::string npy = temp_path("aec_test_out.npy");
+  aec::runtime::write_output(npy, v);
+  std::ifstream f(npy, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), {});
+  CHECK(bytes.substr(0, 6) == "\x93NUMPY");
+  CHECK(bytes.find("'shape': (2, 2, 3)") != std::string::npos);
+  CHECK(bytes.size() == 128 + 12 * 4); // the header padded to a multiple of 64
+  CHECK_THROWS_AS(aec::runtime::write_output(temp_path("aec_test_out.txt"), v), aec::InputError);
+  std::remove(csv.c_str());
+  std::remove(npy.c_str());
+}

@@ -2,6 +2,7 @@
 #include "AeLexer.h"
 #include "AeParser.h"
 #include "parse.h"
+#include "syntax_errors.h"
 
 #include <antlr4-runtime.h>
 #include <optional>
@@ -19,33 +20,6 @@ Span span_of(const antlr4::Token *t) {
   return s;
 }
 Span span_of(antlr4::ParserRuleContext *c) { return span_of(c->getStart()); }
-
-// Collects syntax errors as diagnostics in the project's words.
-class CollectingErrorListener : public antlr4::BaseErrorListener {
-public:
-  std::vector<Diagnostic> diags;
-  void syntaxError(antlr4::Recognizer *, antlr4::Token *offending, size_t line, size_t col,
-                   const std::string &msg, std::exception_ptr) override {
-    Diagnostic d;
-    d.span.line = static_cast<int>(line);
-    d.span.col = static_cast<int>(col) + 1;
-    std::string what = msg;
-    if (offending) {
-      std::string text = offending->getText();
-      if (offending->getType() == antlr4::Token::EOF) text = "end of file";
-      else if (text == "\n" || text == "\r\n") text = "end of line";
-      d.span.len = std::max<int>(1, static_cast<int>(offending->getText().size()));
-      if (text == "end of line" || text == "end of file") d.span.len = 1;
-      // ANTLR's messages name newline tokens literally; say what a user sees instead.
-      for (auto bad : {std::string("'\\n'"), std::string("'\\r\\n'"), std::string("NL"), std::string("'<EOF>'"), std::string("<EOF>")}) {
-        for (size_t p; (p = what.find(bad)) != std::string::npos;)
-          what.replace(p, bad.size(), bad.find("EOF") != std::string::npos ? "end of file" : "end of line");
-      }
-    }
-    d.message = "syntax error: " + what;
-    diags.push_back(d);
-  }
-};
 
 class Builder {
 public:
@@ -304,7 +278,7 @@ ast::Program parse_program(SourcePtr source) {
   AeLexer lexer(&input);
   antlr4::CommonTokenStream tokens(&lexer);
   AeParser parser(&tokens);
-  CollectingErrorListener listener;
+  SyntaxErrorListener listener;
   lexer.removeErrorListeners();
   parser.removeErrorListeners();
   lexer.addErrorListener(&listener);

@@ -188,3 +188,25 @@ TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
   std::filesystem::remove(ckpt);
   std::filesystem::remove(csv);
 }
+
+TEST_CASE("aec check on the diagnostics corpus: exit 1, file:line:col, the line and a caret") {
+  int count = 0;
+  for (auto &entry : std::filesystem::directory_iterator(std::string(AEC_TESTS_DIR) + "/diagnostics")) {
+    if (entry.path().extension() != ".ae") continue;
+    std::ifstream in(entry.path());
+    std::string first;
+    std::getline(in, first);
+    std::string expected = first.substr(std::string("# expect: ").size());
+    std::string path = entry.path().string();
+    Run r = run_aec("check " + path);
+    INFO(path << "\n" << r.output);
+    CHECK(r.status == 1);
+    bool located = std::isdigit(static_cast<unsigned char>(expected[0]));
+    std::string head = path + (located ? ":" : ": error: ") + expected;
+    if (located) head = path + ":" + std::regex_replace(expected, std::regex(R"(^(\d+:\d+): )"), "$1: error: ");
+    CHECK(r.output.rfind(head + "\n", 0) == 0);
+    if (located) CHECK(r.output.find('^') != std::string::npos);
+    ++count;
+  }
+  CHECK(count >= 40);
+}

@@ -9,10 +9,6 @@ namespace aec::sema {
 
 void fail(Span s, const std::string &message) { throw CompileError(s, message); }
 
-void Elaborator::not_supported(Span s, const std::string &what) {
-  fail(s, what + " is not supported yet");
-}
-
 static const char *kind_word(ast::StmtKind k) {
   switch (k) {
   case ast::StmtKind::Dim: return "dim";

@@ -58,7 +58,6 @@ public:
   double constant(const ast::ExprPtr &e); // a compile-time number (literal, hyper, dim)
   std::string describe(const ast::Expr &e, ir::NodeId v) const;
   std::string shape_text(ir::NodeId v) const { return model_.graph.shape_text(model_.graph.shape(v)); }
-  [[noreturn]] void not_supported(Span s, const std::string &what);
 
   // builtins.cpp: returns false when `e` does not call a built-in
   bool builtin(const ast::Expr &e, ir::NodeId &out);

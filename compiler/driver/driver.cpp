@@ -41,7 +41,9 @@ Model load_model(SourcePtr source, const ElaborateOptions &opts) {
 }
 
 ir::Graph training_graph(const Model &m) {
-  ir::Graph g = m.graph;
+  // Simplified before differentiation, so closed forms (Jacobian norms) are what gets
+  // differentiated, not the per-sample Jacobians they replace.
+  ir::Graph g = passes::simplify(m.graph);
   std::vector<ir::NodeId> params;
   for (const ParamInfo &p : m.params) {
     ir::Attr a;

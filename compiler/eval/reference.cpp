@@ -12,23 +12,6 @@ using ir::Op;
 
 namespace {
 
-template <class T> struct ScalarAlgebra {
-  using V = T;
-  V c(double v) { return static_cast<T>(v); }
-  V add(V a, V b) { return a + b; }
-  V sub(V a, V b) { return a - b; }
-  V mul(V a, V b) { return a * b; }
-  V div(V a, V b) { return a / b; }
-  V neg(V a) { return -a; }
-  V exp(V a) { return std::exp(a); }
-  V log(V a) { return std::log(a); }
-  V sqrt(V a) { return std::sqrt(a); }
-  V abs(V a) { return std::abs(a); }
-  V max(V a, V b) { return a > b ? a : b; }
-  V gt(V a, V b) { return a > b ? T(1) : T(0); }
-  V pow(V a, V b) { return std::pow(a, b); }
-};
-
 template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) {
   return m(m.rows() == 1 ? 0 : i, m.cols() == 1 ? 0 : b);
 }
@@ -55,7 +38,7 @@ std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &root
   // Bound values (input, params, noise draws) are read in place, never copied.
   std::vector<Mat<T>> val(g.size());
   std::vector<const Mat<T> *> ref(g.size(), nullptr);
-  ScalarAlgebra<T> alg;
+  ir::ScalarAlgebra<T> alg;
   for (NodeId id : ir::live_in_topological_order(g, roots)) {
     const ir::Node &n = g.node(id);
     const Eigen::Index numel = n.shape.numel(), cols = n.batched ? B : 1;

@@ -4,6 +4,7 @@
 #pragma once
 #include "ir/graph.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace aec::ir {
@@ -37,5 +38,23 @@ typename A::V eval_elementwise(Op op, A &a, typename A::V x, typename A::V y, do
   default: throw std::logic_error(std::string("not elementwise: ") + info(op).spelling);
   }
 }
+
+// The algebra of plain numbers (the reference evaluator, constant folding).
+template <class T> struct ScalarAlgebra {
+  using V = T;
+  V c(double v) { return static_cast<T>(v); }
+  V add(V a, V b) { return a + b; }
+  V sub(V a, V b) { return a - b; }
+  V mul(V a, V b) { return a * b; }
+  V div(V a, V b) { return a / b; }
+  V neg(V a) { return -a; }
+  V exp(V a) { return std::exp(a); }
+  V log(V a) { return std::log(a); }
+  V sqrt(V a) { return std::sqrt(a); }
+  V abs(V a) { return std::abs(a); }
+  V max(V a, V b) { return a > b ? a : b; }
+  V gt(V a, V b) { return a > b ? T(1) : T(0); }
+  V pow(V a, V b) { return std::pow(a, b); }
+};
 
 } // namespace aec::ir

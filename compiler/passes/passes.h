@@ -11,6 +11,8 @@ namespace aec::passes {
 
 ir::Graph remove_dead_nodes(const ir::Graph &g);
 ir::Graph fold_transposes(const ir::Graph &g);
+// The algebraic rule table (simplify.cpp), to a fixed point.
+ir::Graph simplify(const ir::Graph &g);
 
 struct Pass {
   const char *name;

@@ -7,6 +7,7 @@ namespace aec::passes {
 
 const std::vector<Pass> &pipeline() {
   static const std::vector<Pass> passes = {
+      {"simplify", simplify},
       {"fold-transposes", fold_transposes},
       {"remove-dead-nodes", remove_dead_nodes},
   };

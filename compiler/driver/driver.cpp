@@ -40,10 +40,10 @@ Model load_model(SourcePtr source, const ElaborateOptions &opts) {
   }
 }
 
-ir::Graph training_graph(const Model &m) {
+ir::Graph training_graph(const Model &m, bool simplify_first) {
   // Simplified before differentiation, so closed forms (Jacobian norms) are what gets
   // differentiated, not the per-sample Jacobians they replace.
-  ir::Graph g = passes::simplify(m.graph);
+  ir::Graph g = simplify_first ? passes::simplify(m.graph) : m.graph;
   std::vector<ir::NodeId> params;
   for (const ParamInfo &p : m.params) {
     ir::Attr a;

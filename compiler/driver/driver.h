@@ -16,7 +16,9 @@ ast::Program parse(SourcePtr source);
 Model load_model(SourcePtr source, const ElaborateOptions &opts);
 
 // The forward graph plus one output "grad.P" per param P: the gradient of "loss".
-ir::Graph training_graph(const Model &m);
+// Unless `simplify_first` is false (tests comparing against the plain derivative), the forward
+// graph is simplified before it is differentiated.
+ir::Graph training_graph(const Model &m, bool simplify_first = true);
 
 // A graph restricted to the named outputs (e.g. {"loss"} or {"out.code"}).
 ir::Graph select_outputs(const ir::Graph &g, const std::vector<std::string> &names);

@@ -1,6 +1,5 @@
 // The rule table of passes/simplify.cpp: golden graph text for each rule (the forward graph of a
 // small program before and after), and values preserved on every example's training graph.
-#include "autodiff/autodiff.h"
 #include "ir/algorithms.h"
 #include "passes/passes.h"
 #include "support/test_support.h"
@@ -93,15 +92,7 @@ TEST_CASE("simplification and the whole pipeline preserve every example's values
     INFO(name);
     Model m = test::load_example(name, 12, test::small_overrides(name));
     // Differentiated without simplifying first, against the simplified and optimized graph.
-    ir::Graph plain = m.graph;
-    std::vector<ir::NodeId> params;
-    for (const ParamInfo &p : m.params) {
-      ir::Attr a;
-      a.name = p.name;
-      params.push_back(plain.leaf(ir::Op::Param, p.shape, p.per_sample, a, p.span));
-    }
-    std::vector<ir::NodeId> grads = autodiff::gradients(plain, plain.output("loss"), params);
-    for (size_t i = 0; i < params.size(); ++i) plain.outputs.push_back({"grad." + m.params[i].name, grads[i]});
+    ir::Graph plain = driver::training_graph(m, false);
     ir::Graph optimized = passes::optimize(driver::training_graph(m));
     passes::verify(optimized);
     auto bind = test::random_bindings<double>(m, plain, 4, 5);

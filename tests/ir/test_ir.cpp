@@ -49,14 +49,45 @@ TEST_CASE("dead-node removal keeps only what the outputs need") {
 }
 
 TEST_CASE("golden: a transpose feeding a product becomes a GEMM flag") {
-  Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize sum(W' * (W * x))\n", 4);
+  // Width 8 keeps W' (W x) cheaper than (W' W) x, so the chain stays as written.
+  Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize sum(W' * (W * x))\n", 8);
   ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
   CHECK(ir::to_text(g) ==
-        "%0 = param W : [3, 4]                                     @3:7\n"
-        "%1 = input x : [4] batched                                @2:7\n"
+        "%0 = param W : [3, 8]                                     @3:7\n"
+        "%1 = input x : [8] batched                                @2:7\n"
         "%2 = matmul %0, %1 : [3] batched                          @4:22\n"
-        "%3 = matmul {TN} %0, %2 : [4] batched                     @4:17\n"
+        "%3 = matmul {TN} %0, %2 : [8] batched                     @4:17\n"
         "%4 = sum %3 : [] batched                                  @4:10\n"
         "%5 = batch_mean %4 : []                                   @4:10\n"
         "loss = %5\n");
+}
+
+TEST_CASE("golden: B B' x never forms B B' (cost-based association)") {
+  Model m = test::load_text("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\nminimize sum(B * B' * x)\n", 16);
+  ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
+  CHECK(ir::to_text(g) ==
+        "%0 = param B : [16, 2]                                    @3:7\n"
+        "%1 = input x : [16] batched                               @2:7\n"
+        "%2 = matmul {TN} %0, %1 : [2] batched                     @4:21\n"
+        "%3 = matmul %0, %2 : [16] batched                         @4:21\n"
+        "%4 = sum %3 : [] batched                                  @4:10\n"
+        "%5 = batch_mean %4 : []                                   @4:10\n"
+        "loss = %5\n");
+}
+
+TEST_CASE("golden: an unrolled step's B' (x - B y) becomes B' x - (B' B) y") {
+  Model m = test::load_text("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\n"
+                            "minimize sum(unroll 2 from y = zeros(2): y + B' * (x - B * y))\n", 16);
+  ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
+  CHECK(ir::to_text(g) ==
+        "%0 = param B : [16, 2]                                    @3:7\n"
+        "%1 = input x : [16] batched                               @2:7\n"
+        "%2 = matmul {TN} %0, %1 : [2] batched                     @4:49\n"
+        "%3 = matmul {TN} %0, %0 : [2, 2]                          @4:49\n"
+        "%4 = matmul %3, %2 : [2] batched                          @4:49\n"
+        "%5 = sub %2, %4 : [2] batched                             @4:49\n"
+        "%6 = add %2, %5 : [2] batched                             @4:44\n"
+        "%7 = sum %6 : [] batched                                  @4:10\n"
+        "%8 = batch_mean %7 : []                                   @4:10\n"
+        "loss = %8\n");
 }

@@ -8,6 +8,14 @@
 
 using namespace aec;
 
+namespace {
+// The optimized graph of a program's loss, as text.
+std::string optimized_loss(const std::string &program, ir::Size width) {
+  Model m = test::load_text(program, width);
+  return ir::to_text(passes::optimize(driver::select_outputs(m.graph, {"loss"})));
+}
+} // namespace
+
 TEST_CASE("building the same node twice returns the same id") {
   ir::Graph g;
   ir::Attr a;
@@ -50,9 +58,7 @@ TEST_CASE("dead-node removal keeps only what the outputs need") {
 
 TEST_CASE("golden: a transpose feeding a product becomes a GEMM flag") {
   // Width 8 keeps W' (W x) cheaper than (W' W) x, so the chain stays as written.
-  Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize sum(W' * (W * x))\n", 8);
-  ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
-  CHECK(ir::to_text(g) ==
+  CHECK(optimized_loss("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize sum(W' * (W * x))\n", 8) ==
         "%0 = param W : [3, 8]                                     @3:7\n"
         "%1 = input x : [8] batched                                @2:7\n"
         "%2 = matmul %0, %1 : [3] batched                          @4:22\n"
@@ -63,9 +69,7 @@ TEST_CASE("golden: a transpose feeding a product becomes a GEMM flag") {
 }
 
 TEST_CASE("golden: B B' x never forms B B' (cost-based association)") {
-  Model m = test::load_text("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\nminimize sum(B * B' * x)\n", 16);
-  ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
-  CHECK(ir::to_text(g) ==
+  CHECK(optimized_loss("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\nminimize sum(B * B' * x)\n", 16) ==
         "%0 = param B : [16, 2]                                    @3:7\n"
         "%1 = input x : [16] batched                               @2:7\n"
         "%2 = matmul {TN} %0, %1 : [2] batched                     @4:21\n"
@@ -76,10 +80,8 @@ TEST_CASE("golden: B B' x never forms B B' (cost-based association)") {
 }
 
 TEST_CASE("golden: an unrolled step's B' (x - B y) becomes B' x - (B' B) y") {
-  Model m = test::load_text("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\n"
-                            "minimize sum(unroll 2 from y = zeros(2): y + B' * (x - B * y))\n", 16);
-  ir::Graph g = passes::optimize(driver::select_outputs(m.graph, {"loss"}));
-  CHECK(ir::to_text(g) ==
+  CHECK(optimized_loss("dim D\ninput x : [D]\nparam B : [D, 2] = glorot\n"
+                            "minimize sum(unroll 2 from y = zeros(2): y + B' * (x - B * y))\n", 16) ==
         "%0 = param B : [16, 2]                                    @3:7\n"
         "%1 = input x : [16] batched                               @2:7\n"
         "%2 = matmul {TN} %0, %1 : [2] batched                     @4:49\n"

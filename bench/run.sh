@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # aec against PyTorch (Debian's python3-torch with OpenBLAS), one thread each, pinned to one
-# core, same models, Fashion-MNIST, batch 256, Adam, in one run. Prints samples/s and ratios.
-# Usage: bench/run.sh [REPEATS]   (medians over REPEATS runs, default 3)
+# core, same models, Fashion-MNIST, Adam, in one run. Prints samples/s of both, the ratio, aec's
+# compile time and both peak memories (medians over REPEATS runs), then aec's compile time for
+# every example.
+# Usage: bench/run.sh [REPEATS]   (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh --bench >/dev/null
@@ -9,13 +11,41 @@ AEC=${AEC:-build/tools/aec}
 REPEATS=${1:-3}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf "%-10s %14s %14s %8s\n" model "aec samples/s" "torch samples/s" ratio
-for model in relu_ae deep_ae; do
-  aec_runs=(); torch_runs=()
+json() { /usr/bin/python3 -c "import json,sys; print(round(json.loads(sys.stdin.read().splitlines()[-1])[\"$1\"]))"; }
+peak_mb() { awk '/^peak_kb/ {printf "%.0f", $2 / 1024}' "$1"; }
+
+# aec model | PyTorch peer (bench/torch_ae.py) | what the peer computes
+rows=(
+  "relu_ae|relu_ae|same model"
+  "deep_ae|deep_ae|same model"
+  "pca_tied|pca_tied|same model"
+  "contractive|contractive_closed|closed form by hand"
+  "contractive|contractive_double|generic double backward"
+  "denoising_contractive|denoising_contractive_double|generic double backward"
+)
+printf "%-22s %-26s %12s %12s %8s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "compile ms" "aec MB" "torch MB"
+tmp=$(mktemp)
+for row in "${rows[@]}"; do
+  IFS='|' read -r model peer what <<<"$row"
+  a=(); t=(); c=(); am=(); tm=()
   for _ in $(seq "$REPEATS"); do
-    aec_runs+=("$(taskset -c 0 "$AEC" train "examples/$model.ae" --data fashion-mnist --epochs 1 --batch 256 --optimizer adam --threads 1 --json | tail -n1 | /usr/bin/python3 -c 'import json,sys; print(round(json.load(sys.stdin)["samples_per_second"]))')")
-    torch_runs+=("$(taskset -c 0 /usr/bin/python3 bench/torch_ae.py "$model" | awk '{print $3}')")
+    out=$(/usr/bin/time -f "peak_kb %M" -o "$tmp" taskset -c 0 "$AEC" train "examples/$model.ae" --data fashion-mnist --epochs 1 --threads 1 --json)
+    a+=("$(json samples_per_second <<<"$out")"); c+=("$(json compile_ms <<<"$out")"); am+=("$(peak_mb "$tmp")")
+    t+=("$(/usr/bin/time -f "peak_kb %M" -o "$tmp" taskset -c 0 /usr/bin/python3 bench/torch_ae.py "$peer" | awk '{print $3}')")
+    tm+=("$(peak_mb "$tmp")")
   done
-  a=$(printf "%s\n" "${aec_runs[@]}" | median); t=$(printf "%s\n" "${torch_runs[@]}" | median)
-  printf "%-10s %14s %14s %7.2fx\n" "$model" "$a" "$t" "$(echo "$a / $t" | bc -l)"
+  A=$(printf "%s\n" "${a[@]}" | median); T=$(printf "%s\n" "${t[@]}" | median)
+  printf "%-22s %-26s %12s %12s %7.2fx %10s %9s %9s\n" "$model" "$peer" "$A" "$T" "$(echo "$A / $T" | bc -l)" \
+    "$(printf "%s\n" "${c[@]}" | median)" "$(printf "%s\n" "${am[@]}" | median)" "$(printf "%s\n" "${tm[@]}" | median)"
+done
+rm -f "$tmp"
+
+echo
+echo "compile time (parse to runnable kernels), ms, median of $REPEATS:"
+for f in examples/*.ae; do
+  ms=()
+  for _ in $(seq "$REPEATS"); do
+    ms+=("$(taskset -c 0 "$AEC" train "$f" --data fashion-mnist --limit 256 --epochs 1 --json 2>/dev/null | json compile_ms)")
+  done
+  printf "  %-24s %s\n" "$(basename "$f" .ae)" "$(printf "%s\n" "${ms[@]}" | median)"
 done

@@ -1,5 +1,8 @@
 """PyTorch peer for bench/run.sh: the same models, data, batch and optimizer as aec, one thread.
-Prints one line per model: `torch MODEL SAMPLES_PER_SECOND`."""
+Prints one line per model: `torch MODEL SAMPLES_PER_SECOND`.
+Jacobian penalties come in two forms: `_closed` is the hand-written closed form a PyTorch user
+would derive, `_double` the generic route (the Jacobian row by row with create_graph, then
+backward through it), which is timed on a few batches because an epoch takes minutes."""
 import os, sys, time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -28,21 +31,85 @@ def deep_ae():
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
     return m, lambda b: bce(m(b), b).sum(1).mean()
 
-def bench(name, make, epochs=1, batch=256):
+class Params(torch.nn.Module):
+    """Named tensors initialized like the .ae programs (glorot weights, zero biases)."""
+    def __init__(self, **shapes):
+        super().__init__()
+        for name, (shape, init) in shapes.items():
+            t = torch.empty(*shape)
+            if init == "glorot":
+                torch.nn.init.xavier_uniform_(t)
+            elif init == "zeros":
+                t.zero_()
+            else:
+                t.normal_(0, init)
+            setattr(self, name, torch.nn.Parameter(t))
+
+def pca_tied():
+    p = Params(B=((784, 16), 0.01))
+    return p, lambda b: ((b - (b @ p.B) @ p.B.T) ** 2).sum(1).mean()
+
+def contractive(closed):
+    p = Params(W=((256, 784), "glorot"), b=((256,), "zeros"), V=((784, 256), "glorot"), c=((784,), "zeros"))
+    lam = 0.1
+
+    def loss(x):
+        if not closed:
+            x = x.clone().requires_grad_(True)
+        h = torch.sigmoid(x @ p.W.T + p.b)
+        r = torch.sigmoid(h @ p.V.T + p.c)
+        rec = ((x - r) ** 2).sum(1)
+        if closed:  # ||diag(h(1-h)) W||_F^2 derived by hand
+            pen = ((h * (1 - h)) ** 2 * (p.W ** 2).sum(1)).sum(1)
+        else:       # the generic way: every row of the Jacobian by autograd, kept differentiable
+            pen = sum((torch.autograd.grad(h[:, j].sum(), x, create_graph=True)[0] ** 2).sum(1) for j in range(h.shape[1]))
+        return (rec + lam * pen).mean()
+    return p, loss
+
+def denoising_contractive_double():
+    p = Params(W=((256, 784), "glorot"), b=((256,), "zeros"), W2=((64, 256), "glorot"), b2=((64,), "zeros"),
+               V=((784, 64), "glorot"), c=((784,), "zeros"))
+    lam = 0.01
+    f = lambda x: torch.tanh(torch.tanh(x @ p.W.T + p.b) @ p.W2.T + p.b2)
+
+    def loss(x):
+        xt = x * (torch.rand_like(x) < 0.8).float()
+        r = torch.sigmoid(f(xt) @ p.V.T + p.c)
+        xg = x.clone().requires_grad_(True)
+        h = f(xg)
+        pen = sum((torch.autograd.grad(h[:, j].sum(), xg, create_graph=True)[0] ** 2).sum(1) for j in range(h.shape[1]))
+        return (((x - r) ** 2).sum(1) + lam * pen).mean()
+    return p, loss
+
+MODELS = {
+    "relu_ae": (relu_ae, 256, 1e-3, False, None),
+    "deep_ae": (deep_ae, 256, 1e-3, False, None),
+    "pca_tied": (pca_tied, 256, 3e-3, True, None),
+    "contractive_closed": (lambda: contractive(True), 256, 1e-3, False, None),
+    "contractive_double": (lambda: contractive(False), 256, 1e-3, False, 8),
+    "denoising_contractive_double": (denoising_contractive_double, 128, 1e-3, False, 8),
+}
+
+def bench(name):
+    make, batch, lr, center, max_batches = MODELS[name]
     torch.manual_seed(0)
     m, loss_fn = make()
-    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
-    n = X.shape[0]
+    opt = torch.optim.Adam(m.parameters(), lr=lr)
+    data = X - X.mean(0) if center else X
+    n = data.shape[0]
+    perm = torch.randperm(n)
+    seen = 0
     start = time.perf_counter()
-    for _ in range(epochs):
-        perm = torch.randperm(n)
-        for i in range(0, n, batch):
-            b = X[perm[i:i + batch]]
-            opt.zero_grad()
-            loss = loss_fn(b)
-            loss.backward()
-            opt.step()
-    print(f"torch {name} {n * epochs / (time.perf_counter() - start):.0f}", flush=True)
+    for k, i in enumerate(range(0, n, batch)):
+        if max_batches is not None and k == max_batches:
+            break
+        b = data[perm[i:i + batch]]
+        opt.zero_grad()
+        loss = loss_fn(b)
+        loss.backward()
+        opt.step()
+        seen += b.shape[0]
+    print(f"torch {name} {seen / (time.perf_counter() - start):.0f}", flush=True)
 
 for name in sys.argv[1:] or ["relu_ae", "deep_ae"]:
-    bench(name, {"relu_ae": relu_ae, "deep_ae": deep_ae}[name])
+    bench(name)

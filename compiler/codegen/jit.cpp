@@ -39,7 +39,7 @@ std::unique_ptr<Jit> Jit::create() {
   init_llvm_once();
   auto j = std::make_unique<Jit>();
   auto jtmb = unwrap(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host CPU");
-  jtmb.setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  jtmb.setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
   j->tm_ = unwrap(jtmb.createTargetMachine(), "creating the target machine");
   j->jit_ = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(), "creating the JIT");
 
@@ -71,7 +71,7 @@ void Jit::optimize(llvm::Module &m) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3).run(m, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(m, mam);
 }
 
 void Jit::add_module(std::unique_ptr<llvm::Module> m, std::unique_ptr<llvm::LLVMContext> ctx) {

@@ -7,14 +7,24 @@ namespace aec::runtime {
 using codegen::BufferRole;
 
 Executor::Executor(const codegen::Kernel &kernel, int64_t max_batch) : kernel_(kernel), max_batch_(max_batch) {
-  const auto &buffers = kernel.schedule().buffers;
-  owned_.resize(buffers.size());
-  slots_.assign(buffers.size(), nullptr);
-  for (size_t k = 0; k < buffers.size(); ++k) {
-    const codegen::Buffer &b = buffers[k];
+  const codegen::Schedule &s = kernel.schedule();
+  auto floats = [&](int64_t numel, bool batched) { return static_cast<size_t>(numel * (batched ? max_batch : 1)); };
+  // The planned workspace: computed buffers that are not outputs share these blocks.
+  std::vector<float *> block_data;
+  for (const codegen::Block &blk : s.blocks) {
+    owned_.emplace_back(floats(blk.numel, blk.batched), 0.0f);
+    block_data.push_back(owned_.back().data());
+  }
+  slots_.assign(s.buffers.size(), nullptr);
+  for (size_t k = 0; k < s.buffers.size(); ++k) {
+    const codegen::Buffer &b = s.buffers[k];
     if (b.role == BufferRole::Param && !b.batched) continue; // bound later
-    owned_[k].assign(static_cast<size_t>(b.numel * (b.batched ? max_batch : 1)), 0.0f);
-    slots_[k] = owned_[k].data();
+    if (b.block >= 0) {
+      slots_[k] = block_data[static_cast<size_t>(b.block)];
+      continue;
+    }
+    owned_.emplace_back(floats(b.numel, b.batched), 0.0f);
+    slots_[k] = owned_.back().data();
     if (b.role == BufferRole::Noise) noise_.push_back({&kernel.graph().node(b.node), slots_[k]});
   }
 }

@@ -37,7 +37,14 @@ int cmd_compile(const std::vector<std::string> &argv) {
     if (!known) throw InputError("--print-after=" + print_after + ": no such pass");
   }
   ir::Graph opt = passes::optimize(grad, print_after, &std::cout);
-  if (emit == "opt") std::cout << ir::to_text(opt);
+  if (emit == "opt") {
+    std::cout << ir::to_text(opt);
+    const codegen::Schedule s = codegen::make_schedule(opt);
+    const int64_t batch = prog.train_defaults().batch;
+    auto mb = [](int64_t floats) { return std::to_string((floats * 4 + (1 << 19)) >> 20) + " MB"; };
+    std::cout << "; " << s.steps.size() << " kernels; workspace at batch " << batch << ": " << mb(s.workspace_floats(batch)) << " in "
+              << s.blocks.size() << " blocks (one buffer per value would take " << mb(s.unplanned_floats(batch)) << ")\n";
+  }
   else if (emit == "dot") std::cout << ir::to_dot(opt);
   else {
     auto k = codegen::Kernel::compile(opt, "train_step", emit == "asm");

@@ -81,14 +81,6 @@ private:
   const ir::Node &node(NodeId n) const { return g_.node(n); }
   llvm::Value *i64c(int64_t v) { return b_.getInt64(static_cast<uint64_t>(v)); }
 
-  // The buffers a fused expression tree reads.
-  void collect_reads(NodeId n, std::set<int> &out) const {
-    for (NodeId in : node(n).in) {
-      if (slot(in) >= 0) out.insert(slot(in));
-      else collect_reads(in, out);
-    }
-  }
-
   // for (v = 0; v < count; ++v) body(v)
   void loop(llvm::Value *count, const char *name, const std::function<void(llvm::Value *)> &body) {
     llvm::Function *fn = b_.GetInsertBlock()->getParent();
@@ -151,16 +143,8 @@ private:
 
   std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
     const ir::Node &n = node(st.node);
-    std::set<int> reads;
-    if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse) {
-      for (NodeId in : n.in) reads.insert(slot(in));
-    } else if (slot(st.node) >= 0 && (ir::info(n.op).kind == ir::OpKind::Leaf)) {
-      reads.insert(slot(st.node));
-    } else {
-      collect_reads(st.node, reads);
-    }
-    std::vector<int> used(reads.begin(), reads.end());
-    if (!reads.count(slot(st.node))) used.push_back(slot(st.node));
+    std::vector<int> used = step_reads(g_, s_, st);
+    if (std::find(used.begin(), used.end(), slot(st.node)) == used.end()) used.push_back(slot(st.node));
 
     std::vector<llvm::Type *> params(used.size(), ptr_);
     params.push_back(i64_);

@@ -1,6 +1,8 @@
 #include "codegen/schedule.h"
 #include "ir/algorithms.h"
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace aec::codegen {
@@ -14,6 +16,86 @@ bool is_pointwise(Op op) {
 }
 
 static bool is_external(Op op) { return op == Op::Input || op == Op::Param || ir::is_noise(op); }
+
+namespace {
+
+// The buffers a fused expression tree reads.
+void collect_reads(const ir::Graph &g, const Schedule &s, NodeId n, std::set<int> &out) {
+  for (NodeId in : g.node(n).in) {
+    int slot = s.slot[static_cast<size_t>(in)];
+    if (slot >= 0) out.insert(slot);
+    else collect_reads(g, s, in, out);
+  }
+}
+
+// Greedy planning over the step order: a step's output takes the smallest free block that fits
+// (of its kind: per-sample or shared), growing one if none does; the blocks of buffers read for
+// the last time are freed after the step, so a step never reads and writes one block.
+void plan_memory(const ir::Graph &g, Schedule &s, const std::vector<char> &is_output) {
+  std::vector<int> last_read(s.buffers.size(), -1);
+  for (size_t k = 0; k < s.steps.size(); ++k)
+    for (int slot : step_reads(g, s, s.steps[k])) last_read[static_cast<size_t>(slot)] = static_cast<int>(k);
+  std::vector<int> free_blocks;
+  for (size_t k = 0; k < s.steps.size(); ++k) {
+    int slot = s.slot[static_cast<size_t>(s.steps[k].node)];
+    Buffer &b = s.buffers[static_cast<size_t>(slot)];
+    if (b.role == BufferRole::Computed && !is_output[static_cast<size_t>(b.node)]) {
+      // The smallest free block that fits, else the largest free one (which grows).
+      auto size = [&](int f) { return s.blocks[static_cast<size_t>(free_blocks[static_cast<size_t>(f)])].numel; };
+      auto better = [&](int f, int than) {
+        bool fits = size(f) >= b.numel, than_fits = size(than) >= b.numel;
+        if (fits != than_fits) return fits;
+        return fits ? size(f) < size(than) : size(f) > size(than);
+      };
+      int best = -1;
+      for (int f = 0; f < static_cast<int>(free_blocks.size()); ++f)
+        if (s.blocks[static_cast<size_t>(free_blocks[static_cast<size_t>(f)])].batched == b.batched && (best < 0 || better(f, best)))
+          best = f;
+      if (best >= 0) {
+        b.block = free_blocks[static_cast<size_t>(best)];
+        free_blocks.erase(free_blocks.begin() + best);
+        Block &blk = s.blocks[static_cast<size_t>(b.block)];
+        blk.numel = std::max(blk.numel, b.numel);
+      } else {
+        b.block = static_cast<int>(s.blocks.size());
+        s.blocks.push_back({b.numel, b.batched});
+      }
+    }
+    for (int read : step_reads(g, s, s.steps[k]))
+      if (last_read[static_cast<size_t>(read)] == static_cast<int>(k) && s.buffers[static_cast<size_t>(read)].block >= 0)
+        free_blocks.push_back(s.buffers[static_cast<size_t>(read)].block);
+    // An output nobody reads afterwards frees nothing; a buffer never read frees at once.
+    if (b.block >= 0 && last_read[static_cast<size_t>(slot)] < 0) free_blocks.push_back(b.block);
+  }
+}
+
+} // namespace
+
+std::vector<int> step_reads(const ir::Graph &g, const Schedule &s, const Step &st) {
+  const ir::Node &n = g.node(st.node);
+  std::set<int> reads;
+  if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse) {
+    for (NodeId in : n.in) reads.insert(s.slot[static_cast<size_t>(in)]);
+  } else if (ir::info(n.op).kind == ir::OpKind::Leaf) {
+    reads.insert(s.slot[static_cast<size_t>(st.node)]); // an output that is a leaf: a copy of itself
+  } else {
+    collect_reads(g, s, st.node, reads);
+  }
+  return {reads.begin(), reads.end()};
+}
+
+int64_t Schedule::workspace_floats(int64_t batch) const {
+  int64_t total = 0;
+  for (const Block &b : blocks) total += b.numel * (b.batched ? batch : 1);
+  return total;
+}
+
+int64_t Schedule::unplanned_floats(int64_t batch) const {
+  int64_t total = 0;
+  for (const Buffer &b : buffers)
+    if (b.block >= 0) total += b.numel * (b.batched ? batch : 1);
+  return total;
+}
 
 Schedule make_schedule(const ir::Graph &g) {
   std::vector<NodeId> order = ir::live_in_topological_order(g);
@@ -76,6 +158,7 @@ Schedule make_schedule(const ir::Graph &g) {
     s.steps.push_back({kind, id});
   }
   for (const ir::Output &o : g.outputs) s.outputs.push_back({o.name, s.slot[static_cast<size_t>(o.node)]});
+  plan_memory(g, s, is_output);
   return s;
 }
 

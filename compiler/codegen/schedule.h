@@ -16,6 +16,13 @@ struct Buffer {
   ir::NodeId node;
   int64_t numel;  // per sample
   bool batched;   // then numel x batch floats, one sample after another
+  int block = -1; // Computed buffers: the workspace block it lives in (see plan_memory)
+};
+
+// A piece of workspace shared by computed buffers whose lifetimes do not overlap.
+struct Block {
+  int64_t numel; // per sample (times the batch when batched)
+  bool batched;
 };
 
 enum class StepKind {
@@ -39,9 +46,20 @@ struct Schedule {
   std::vector<int> slot;             // by node id: its buffer's index, or -1 when fused/inlined
   std::vector<Step> steps;
   std::vector<std::pair<std::string, int>> outputs; // output name -> slot
+  std::vector<Block> blocks;         // the planned workspace
+
+  // Floats of workspace at a batch size: the planned blocks, and what one buffer per computed
+  // node would take.
+  int64_t workspace_floats(int64_t batch) const;
+  int64_t unplanned_floats(int64_t batch) const;
 };
 
+// The buffers (slots) a step reads: its operands' buffers, through its fused expression tree.
+std::vector<int> step_reads(const ir::Graph &g, const Schedule &s, const Step &st);
+
 // Throws CompileError (at the node's source span) for graphs this backend cannot run yet.
+// Computed buffers that are not outputs share workspace blocks by liveness: a buffer's block is
+// free again after the last step that reads it, and never shared within one step.
 Schedule make_schedule(const ir::Graph &g);
 
 // True for ops computed element by element inside a fused loop.

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 using namespace aec;
 
 namespace {
@@ -72,4 +74,25 @@ TEST_CASE("the JIT's kernels are vectorized for the host") {
   bool vectorized = kernel->llvm_ir().find("<8 x float>") != std::string::npos ||
                     kernel->llvm_ir().find("<4 x float>") != std::string::npos;
   CHECK(vectorized);
+}
+
+TEST_CASE("memory planning: computed buffers share workspace by liveness, never within a step") {
+  Model m = test::load_example("deep_ae", 40);
+  ir::Graph g = passes::optimize(driver::training_graph(m));
+  codegen::Schedule s = codegen::make_schedule(g);
+  CHECK(s.workspace_floats(256) * 2 < s.unplanned_floats(256));
+  // Within one step, every buffer read and the one written live in distinct memory.
+  for (const codegen::Step &st : s.steps) {
+    std::vector<int> slots = codegen::step_reads(g, s, st);
+    slots.push_back(s.slot[static_cast<size_t>(st.node)]);
+    std::set<int> blocks;
+    size_t planned = 0;
+    for (int slot : slots) {
+      int block = s.buffers[static_cast<size_t>(slot)].block;
+      if (block < 0) continue;
+      ++planned;
+      blocks.insert(block);
+    }
+    CHECK(blocks.size() == planned);
+  }
 }

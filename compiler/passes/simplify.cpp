@@ -80,6 +80,18 @@ NodeId drop_identity_product(Graph &g, const Node &n, const std::vector<NodeId> 
   return -1;
 }
 
+// log(sigmoid(a)) = -softplus(-a) and log(1 - sigmoid(a)) = -softplus(a): finite for every
+// logit a, where the literal forms give log(0) = -inf once sigmoid saturates.
+NodeId stable_log_sigmoid(Graph &g, const Node &n, const std::vector<NodeId> &in) {
+  if (n.op != Op::Log) return -1;
+  const Node arg = g.node(in[0]);
+  if (arg.op == Op::Sigmoid)
+    return g.unary(Op::Neg, g.unary(Op::Softplus, g.unary(Op::Neg, arg.in[0], n.span), n.span), n.span);
+  if (arg.op == Op::Sub && is_const(g, arg.in[0], 1) && g.shape(arg.in[0]).rank == 0 && g.node(arg.in[1]).op == Op::Sigmoid)
+    return g.unary(Op::Neg, g.unary(Op::Softplus, g.node(arg.in[1]).in[0], n.span), n.span);
+  return -1;
+}
+
 // The operand d of a row scaling diag(d) M written as col_broadcast(d) .* M, and M; or false.
 bool row_scaling(const Graph &g, NodeId id, NodeId &d, NodeId &m) {
   const Node &n = g.node(id);
@@ -203,6 +215,7 @@ const Rule kRules[] = {
     {"fold-constants", fold_constants},
     {"drop-identity", drop_identity},
     {"zero-product", zero_product},
+    {"stable-log-sigmoid", stable_log_sigmoid},
     {"cancel-pairs", cancel_pairs},
     {"drop-identity-product", drop_identity_product},
     {"frobenius-of-row-scaling", frobenius_of_row_scaling},

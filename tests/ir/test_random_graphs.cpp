@@ -69,7 +69,7 @@ private:
   NodeId vector_expr(int depth) {
     if (depth == 0) return any_vector();
     NodeId a = vector_expr(depth - 1);
-    switch (pick(11)) {
+    switch (pick(12)) {
     case 0: return g_.unary(std::array{Op::Sigmoid, Op::Tanh, Op::Softplus, Op::Neg, Op::Square, Op::Abs, Op::Relu}[size_t(pick(7))], a);
     case 1: return g_.binary(std::array{Op::Add, Op::Sub, Op::Mul}[size_t(pick(3))], a, vector_expr(depth - 1));
     case 2: return g_.binary(Op::Mul, g_.constant(pick(3)), a); // 0 a, 1 a, 2 a
@@ -88,6 +88,8 @@ private:
       NodeId v = coin() ? g_.matmul(w, g_.matmul(g_.unary(Op::Transpose, w), u)) : g_.matmul(u_mat, g_.matmul(u_mat, u), true, false);
       return g_.matmul(w, v, true, false);
     }
+    case 10: // log(sigmoid(a)) and log(1 - sigmoid(a)): the stable forms
+      return g_.unary(Op::Log, coin() ? g_.unary(Op::Sigmoid, a) : g_.binary(Op::Sub, g_.constant(1), g_.unary(Op::Sigmoid, a)));
     default: return g_.binary(Op::Mul, g_.unary(Op::SumAll, g_.unary(Op::Sigmoid, a)), vector_expr(depth - 1));
     }
   }

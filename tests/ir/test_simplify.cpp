@@ -83,6 +83,17 @@ TEST_CASE("golden: a two-layer Jacobian norm goes through the shared Gram matrix
         "loss = %22\n");
 }
 
+TEST_CASE("log(sigmoid(a)) and log(1 - sigmoid(a)) stay finite for saturated logits") {
+  Model m = test::load_text("dim D\ninput x : [D]\nminimize sum(log(sigmoid(100 * x)) + log(1 - sigmoid(100 * x)))\n", 4);
+  ir::Graph g = passes::optimize(driver::training_graph(m));
+  eval::Bindings<double> bind;
+  bind.input = eval::Mat<double>::Constant(4, 2, 9.0); // logits of 900: sigmoid rounds to 1
+  bind.input(0, 1) = -9.0;
+  double loss = eval::evaluate(g, {g.output("loss")}, bind)[0](0, 0);
+  CHECK(std::isfinite(loss));
+  CHECK(loss == doctest::Approx(-3600.0)); // log s(a) + log(1 - s(a)) = -|a| - log(1 + e^-|a|): -900 per entry
+}
+
 TEST_CASE("simplification and the whole pipeline preserve every example's values and gradients") {
   std::vector<std::string> names;
   for (auto &e : std::filesystem::directory_iterator(AEC_EXAMPLES_DIR))

@@ -88,8 +88,11 @@ private:
       NodeId v = coin() ? g_.matmul(w, g_.matmul(g_.unary(Op::Transpose, w), u)) : g_.matmul(u_mat, g_.matmul(u_mat, u), true, false);
       return g_.matmul(w, v, true, false);
     }
-    case 10: // log(sigmoid(a)) and log(1 - sigmoid(a)): the stable forms
-      return g_.unary(Op::Log, coin() ? g_.unary(Op::Sigmoid, a) : g_.binary(Op::Sub, g_.constant(1), g_.unary(Op::Sigmoid, a)));
+    case 10: { // log(sigmoid(t)) and log(1 - sigmoid(t)): the stable forms (|t| <= 1, where the
+               // literal forms, the reference here, are still accurate)
+      NodeId s = g_.unary(Op::Sigmoid, g_.unary(Op::Tanh, a));
+      return g_.unary(Op::Log, coin() ? s : g_.binary(Op::Sub, g_.constant(1), s));
+    }
     default: return g_.binary(Op::Mul, g_.unary(Op::SumAll, g_.unary(Op::Sigmoid, a)), vector_expr(depth - 1));
     }
   }

@@ -168,7 +168,11 @@ private:
     case StepKind::SampleSum: emit_sample_sum(st.node); break;
     case StepKind::BatchReduce: emit_batch_reduce(st.node); break;
     case StepKind::AxisSum: emit_axis_sum(st.node); break;
-    case StepKind::Gemm: emit_gemm(st.node); break;
+    case StepKind::Gemm: emit_gemm(st.node, st.node, 0.0f); break;
+    case StepKind::GemmSum:
+      emit_gemm(n.in[0], st.node, 0.0f);
+      emit_gemm(n.in[1], st.node, 1.0f);
+      break;
     case StepKind::Transpose: emit_transpose(st.node); break;
     case StepKind::Inverse: emit_inverse(st.node); break;
     }
@@ -245,7 +249,8 @@ private:
   }
 
   // Column-major GEMM C[M,N] = op(A)[M,K] op(B)[K,N] through the runtime.
-  void emit_gemm(NodeId id) {
+  // The product `id` into the buffer of `out` (itself, or the sum it accumulates into with beta 1).
+  void emit_gemm(NodeId id, NodeId out, float beta) {
     const ir::Node &n = node(id);
     NodeId a = n.in[0], bnode = n.in[1];
     if (n.op == Op::MatMul && (node(a).batched || (node(bnode).batched && n.attr.trans_b))) return emit_gemm_each(id);
@@ -272,9 +277,9 @@ private:
       N = i64c(tb ? sb.rows() : sb.cols());
       if (node(bnode).batched) N = b_.CreateMul(batch_, N);
     }
-    auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_});
-    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda,
-                       arg_of_slot_.at(slot(bnode)), ldb, arg_of_slot_.at(slot(id)), ldc});
+    auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, f32_});
+    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda, arg_of_slot_.at(slot(bnode)), ldb,
+                       arg_of_slot_.at(slot(out)), ldc, llvm::ConstantFP::get(f32_, beta)});
   }
 
   void emit_inverse(NodeId id) {

@@ -8,22 +8,22 @@
 extern "C" void openblas_set_num_threads(int num_threads);
 
 extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                         const float *B, int64_t ldb, float *C, int64_t ldc) {
+                         const float *B, int64_t ldb, float *C, int64_t ldc, float beta) {
   if (M == 0 || N == 0) return;
   if (K == 0) { // an empty sum (a batch of no samples)
     for (int64_t j = 0; j < N; ++j)
-      for (int64_t i = 0; i < M; ++i) C[i + j * ldc] = 0.0f;
+      for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return;
   }
   cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
-              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), 0.0f,
+              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta,
               C, static_cast<blasint>(ldc));
 }
 
 extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                               int64_t stride_a, const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc,
                               int64_t stride_c, int64_t count) {
-  for (int64_t k = 0; k < count; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc);
+  for (int64_t k = 0; k < count; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
 }
 
 extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *out) {

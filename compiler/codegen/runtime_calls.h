@@ -4,9 +4,9 @@
 #include <vector>
 
 extern "C" {
-// Column-major C[M,N] = op(A)[M,K] op(B)[K,N]; ta/tb nonzero mean transposed operands.
+// Column-major C[M,N] = op(A)[M,K] op(B)[K,N] + beta C; ta/tb nonzero mean transposed operands.
 void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
-              int64_t ldb, float *C, int64_t ldc);
+              int64_t ldb, float *C, int64_t ldc, float beta);
 // The same product for `count` samples: operand k of each starts `stride` floats after the last
 // (a stride of 0 shares one operand across the samples).
 void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,

@@ -76,6 +76,9 @@ std::vector<int> step_reads(const ir::Graph &g, const Schedule &s, const Step &s
   std::set<int> reads;
   if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse) {
     for (NodeId in : n.in) reads.insert(s.slot[static_cast<size_t>(in)]);
+  } else if (st.kind == StepKind::GemmSum) {
+    for (NodeId product : n.in)
+      for (NodeId in : g.node(product).in) reads.insert(s.slot[static_cast<size_t>(in)]);
   } else if (ir::info(n.op).kind == ir::OpKind::Leaf) {
     reads.insert(s.slot[static_cast<size_t>(st.node)]); // an output that is a leaf: a copy of itself
   } else {
@@ -97,11 +100,33 @@ int64_t Schedule::unplanned_floats(int64_t batch) const {
   return total;
 }
 
+namespace {
+// A product that can run as one plain GEMM (a shared left operand) into a shared result.
+bool plain_gemm(const ir::Graph &g, NodeId id) {
+  const ir::Node &n = g.node(id);
+  if (n.op == Op::OuterSum) return true;
+  return n.op == Op::MatMul && !n.batched;
+}
+} // namespace
+
 Schedule make_schedule(const ir::Graph &g) {
   std::vector<NodeId> order = ir::live_in_topological_order(g);
   auto users = ir::users_of(g, order);
   std::vector<char> is_output(g.size(), 0);
   for (const ir::Output &o : g.outputs) is_output[static_cast<size_t>(o.node)] = 1;
+  // Sums of two products that nothing else reads: the products accumulate into the sum's buffer.
+  std::vector<char> accumulated(g.size(), 0), gemm_sum(g.size(), 0);
+  for (NodeId id : order) {
+    const ir::Node &n = g.node(id);
+    if (n.op != Op::Add || n.in[0] == n.in[1]) continue;
+    bool ok = true;
+    for (NodeId in : n.in)
+      ok &= plain_gemm(g, in) && g.shape(in) == n.shape && !is_output[static_cast<size_t>(in)] && users[static_cast<size_t>(in)].size() == 1 &&
+            !accumulated[static_cast<size_t>(in)];
+    if (!ok) continue;
+    gemm_sum[static_cast<size_t>(id)] = 1;
+    for (NodeId in : n.in) accumulated[static_cast<size_t>(in)] = 1;
+  }
 
   Schedule s;
   s.slot.assign(g.size(), -1);
@@ -115,6 +140,7 @@ Schedule make_schedule(const ir::Graph &g) {
     const ir::Node &n = g.node(id);
     const auto &us = users[static_cast<size_t>(id)];
     if (n.op == Op::Var) throw std::logic_error("a Jacobian's stand-in variable reached code generation");
+    if (accumulated[static_cast<size_t>(id)]) continue; // computed by its sum's GemmSum step
     if (is_external(n.op)) {
       give_buffer(id, n.op == Op::Input ? BufferRole::Input : n.op == Op::Param ? BufferRole::Param : BufferRole::Noise);
       continue;
@@ -123,7 +149,7 @@ Schedule make_schedule(const ir::Graph &g) {
     // A pointwise node is fused into its consumer's loop when that loop has the same shape of
     // iteration (same per-sample size and batch axis) and nobody else needs the value.
     bool fuse = false;
-    if (pointwise && !is_output[static_cast<size_t>(id)] && us.size() == 1 && n.op != Op::Eye) {
+    if (pointwise && !gemm_sum[static_cast<size_t>(id)] && !is_output[static_cast<size_t>(id)] && us.size() == 1 && n.op != Op::Eye) {
       const ir::Node &u = g.node(us[0]);
       bool consumer_loops = is_pointwise(u.op) || u.op == Op::SumAll || u.op == Op::BatchSum || u.op == Op::BatchMean ||
                             u.op == Op::RowSum || u.op == Op::ColSum;
@@ -142,8 +168,8 @@ Schedule make_schedule(const ir::Graph &g) {
     if (fuse) continue;
 
     give_buffer(id, BufferRole::Computed);
-    StepKind kind = StepKind::Pointwise;
-    switch (n.op) {
+    StepKind kind = gemm_sum[static_cast<size_t>(id)] ? StepKind::GemmSum : StepKind::Pointwise;
+    if (kind != StepKind::GemmSum) switch (n.op) {
     case Op::SumAll: kind = StepKind::SampleSum; break;
     case Op::BatchSum:
     case Op::BatchMean: kind = StepKind::BatchReduce; break;

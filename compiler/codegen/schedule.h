@@ -33,6 +33,8 @@ enum class StepKind {
   Gemm,        // MatMul or OuterSum through the runtime's GEMM (one call for a shared left
                // operand, one per sample otherwise)
   Inverse,     // matrix inverses through the runtime
+  GemmSum,     // P1 + P2 of two products: both GEMMs into one buffer (the second with beta = 1),
+               // as a tied weight's gradient contributions accumulate
   Transpose,   // a materialized per-sample transpose
 };
 

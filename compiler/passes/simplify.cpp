@@ -72,6 +72,13 @@ NodeId cancel_pairs(Graph &g, const Node &n, const std::vector<NodeId> &in) {
   return -1;
 }
 
+// (sum_b a b')' = sum_b b a': a tied weight's second contribution without a transposed copy
+NodeId transpose_outer_sum(Graph &g, const Node &n, const std::vector<NodeId> &in) {
+  if (n.op != Op::Transpose || g.node(in[0]).op != Op::OuterSum) return -1;
+  const Node o = g.node(in[0]);
+  return g.add(Op::OuterSum, {o.in[1], o.in[0]}, {}, n.span);
+}
+
 // A I = A, I B = B (an identity the Jacobian seed leaves behind)
 NodeId drop_identity_product(Graph &g, const Node &n, const std::vector<NodeId> &in) {
   if (n.op != Op::MatMul) return -1;
@@ -217,6 +224,7 @@ const Rule kRules[] = {
     {"zero-product", zero_product},
     {"stable-log-sigmoid", stable_log_sigmoid},
     {"cancel-pairs", cancel_pairs},
+    {"transpose-outer-sum", transpose_outer_sum},
     {"drop-identity-product", drop_identity_product},
     {"frobenius-of-row-scaling", frobenius_of_row_scaling},
     {"row-norms-through-gram", row_norms_through_gram},

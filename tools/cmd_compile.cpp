@@ -47,7 +47,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
   }
   else if (emit == "dot") std::cout << ir::to_dot(opt);
   else {
-    auto k = codegen::Kernel::compile(opt, "train_step", emit == "asm");
+    auto k = codegen::Kernel::compile(opt, "train_step", emit == "asm" ? codegen::Kernel::Text::Assembly : codegen::Kernel::Text::LlvmIr);
     std::cout << (emit == "llvm" ? k->llvm_ir() : k->assembly());
   }
   return 0;

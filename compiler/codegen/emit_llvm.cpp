@@ -48,16 +48,29 @@ public:
     b_.setFastMathFlags(fmf);
   }
 
+  // Loops get a function each; steps that are one runtime call (GEMMs, transposes, inverses)
+  // are emitted in the entry directly, which keeps the module small and quick to optimize.
   void run() {
     std::vector<std::pair<llvm::Function *, std::vector<int>>> kernels;
-    for (size_t i = 0; i < s_.steps.size(); ++i) kernels.push_back(emit_step(s_.steps[i], i));
+    for (size_t i = 0; i < s_.steps.size(); ++i)
+      kernels.push_back(is_runtime_call(s_.steps[i]) ? std::pair<llvm::Function *, std::vector<int>>{nullptr, {}}
+                                                     : emit_step(s_.steps[i], i));
     auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_}, false);
     auto *entry = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kEntryName, mod_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", entry));
     llvm::Value *slots = entry->getArg(0), *batch = entry->getArg(1);
-    for (auto &[fn, used] : kernels) {
+    auto buffer = [&](int slot) { return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)); };
+    for (size_t i = 0; i < s_.steps.size(); ++i) {
+      auto &[fn, used] = kernels[i];
+      if (!fn) {
+        arg_of_slot_.clear();
+        for (int slot : step_buffers(s_.steps[i])) arg_of_slot_[slot] = buffer(slot);
+        batch_ = batch;
+        emit_body(s_.steps[i]);
+        continue;
+      }
       std::vector<llvm::Value *> args;
-      for (int slot : used) args.push_back(b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)));
+      for (int slot : used) args.push_back(buffer(slot));
       args.push_back(batch);
       b_.CreateCall(fn, args);
     }
@@ -141,28 +154,21 @@ private:
     return ir::eval_elementwise(nd.op, alg, x, y, nd.attr.value);
   }
 
-  std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
-    const ir::Node &n = node(st.node);
+  static bool is_runtime_call(const Step &st) {
+    return st.kind == StepKind::Gemm || st.kind == StepKind::GemmSum || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse;
+  }
+
+  // The buffers a step reads and writes.
+  std::vector<int> step_buffers(const Step &st) const {
     std::vector<int> used = step_reads(g_, s_, st);
     if (std::find(used.begin(), used.end(), slot(st.node)) == used.end()) used.push_back(slot(st.node));
+    return used;
+  }
 
-    std::vector<llvm::Type *> params(used.size(), ptr_);
-    params.push_back(i64_);
-    auto *fty = llvm::FunctionType::get(b_.getVoidTy(), params, false);
-    std::string name = "k" + std::to_string(index) + "_" + ir::info(n.op).spelling;
-    auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, name, mod_);
-    fn->addFnAttr(llvm::Attribute::NoUnwind);
-    arg_of_slot_.clear();
-    for (size_t k = 0; k < used.size(); ++k) {
-      // Distinct buffers never overlap; the output may also be read (it never is, within a step).
-      fn->addParamAttr(static_cast<unsigned>(k), llvm::Attribute::NoAlias);
-      arg_of_slot_[used[k]] = fn->getArg(static_cast<unsigned>(k));
-    }
-    batch_ = fn->getArg(static_cast<unsigned>(used.size()));
+  // The work of one step at the builder's insertion point, its buffers in arg_of_slot_.
+  void emit_body(const Step &st) {
+    const ir::Node &n = node(st.node);
     root_ = st.node;
-    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
-    inv_batch_ = b_.CreateFDiv(llvm::ConstantFP::get(f32_, 1.0), b_.CreateSIToFP(batch_, f32_));
-
     switch (st.kind) {
     case StepKind::Pointwise: emit_pointwise(st.node); break;
     case StepKind::SampleSum: emit_sample_sum(st.node); break;
@@ -176,6 +182,30 @@ private:
     case StepKind::Transpose: emit_transpose(st.node); break;
     case StepKind::Inverse: emit_inverse(st.node); break;
     }
+  }
+
+  // A loop step as a function of its buffers (noalias: distinct buffers never overlap) and the
+  // batch size.
+  std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
+    const ir::Node &n = node(st.node);
+    std::vector<int> used = step_buffers(st);
+
+    std::vector<llvm::Type *> params(used.size(), ptr_);
+    params.push_back(i64_);
+    auto *fty = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+    std::string name = "k" + std::to_string(index) + "_" + ir::info(n.op).spelling;
+    auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, name, mod_);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    arg_of_slot_.clear();
+    for (size_t k = 0; k < used.size(); ++k) {
+      fn->addParamAttr(static_cast<unsigned>(k), llvm::Attribute::NoAlias);
+      arg_of_slot_[used[k]] = fn->getArg(static_cast<unsigned>(k));
+    }
+    batch_ = fn->getArg(static_cast<unsigned>(used.size()));
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    inv_batch_ = b_.CreateFDiv(llvm::ConstantFP::get(f32_, 1.0), b_.CreateSIToFP(batch_, f32_));
+
+    emit_body(st);
     b_.CreateRetVoid();
     return {fn, used};
   }

@@ -12,7 +12,7 @@ namespace aec::codegen {
 
 Kernel::~Kernel() = default;
 
-std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &name, bool with_assembly) {
+std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &name, Text text) {
   std::unique_ptr<Kernel> k(new Kernel());
   k->graph_ = g;
   k->schedule_ = make_schedule(k->graph_);
@@ -23,9 +23,11 @@ std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &n
   llvm::raw_string_ostream ps(problems);
   if (llvm::verifyModule(*m, &ps)) throw std::logic_error("codegen produced invalid LLVM IR: " + problems);
   k->jit_->optimize(*m);
-  llvm::raw_string_ostream irs(k->llvm_ir_);
-  m->print(irs, nullptr);
-  if (with_assembly) {
+  if (text == Text::LlvmIr) {
+    llvm::raw_string_ostream irs(k->llvm_ir_);
+    m->print(irs, nullptr);
+  }
+  if (text == Text::Assembly) {
     std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*m); // codegen consumes the module it is given
     k->assembly_ = k->jit_->assembly(*copy);
   }

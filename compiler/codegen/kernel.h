@@ -14,7 +14,9 @@ class Kernel {
 public:
   // Schedules, emits, optimizes and JIT-compiles `g`. Throws CompileError for what this backend
   // does not support, std::runtime_error for an LLVM failure.
-  static std::unique_ptr<Kernel> compile(const ir::Graph &g, const std::string &name, bool with_assembly = false);
+  // The optimized IR and the machine code are kept as text only when asked for.
+  enum class Text { None, LlvmIr, Assembly };
+  static std::unique_ptr<Kernel> compile(const ir::Graph &g, const std::string &name, Text text = Text::None);
   ~Kernel();
 
   const ir::Graph &graph() const { return graph_; }
@@ -24,8 +26,8 @@ public:
   // Runs once over a batch. slots[k] points at buffer k, sized for at least `batch` samples.
   void run(float *const *slots, int64_t batch) const { entry_(slots, batch); }
 
-  const std::string &llvm_ir() const { return llvm_ir_; }     // optimized IR, as text
-  const std::string &assembly() const { return assembly_; }   // machine code, when asked for
+  const std::string &llvm_ir() const { return llvm_ir_; }     // optimized IR (Text::LlvmIr)
+  const std::string &assembly() const { return assembly_; }   // machine code (Text::Assembly)
 
 private:
   Kernel() = default;

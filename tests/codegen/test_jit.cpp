@@ -71,7 +71,7 @@ TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { ch
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {
   Model m = test::load_example("relu_ae", 784);
-  auto kernel = codegen::Kernel::compile(passes::optimize(driver::training_graph(m)), "relu_ae");
+  auto kernel = codegen::Kernel::compile(passes::optimize(driver::training_graph(m)), "relu_ae", codegen::Kernel::Text::LlvmIr);
   // The fused elementwise loops use 8-wide float vectors on AVX2 hosts (4-wide on SSE-only).
   bool vectorized = kernel->llvm_ir().find("<8 x float>") != std::string::npos ||
                     kernel->llvm_ir().find("<4 x float>") != std::string::npos;

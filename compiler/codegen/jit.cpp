@@ -65,6 +65,7 @@ void Jit::optimize(llvm::Module &m) {
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = true;
   pto.SLPVectorization = true;
+  pto.LoopUnrolling = false; // vectorized loops are memory-bound; unrolling tripled compile time for nothing
   llvm::PassBuilder pb(tm_.get(), pto);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);

@@ -15,7 +15,7 @@ class Jit {
 public:
   static std::unique_ptr<Jit> create();
 
-  // Gives the module the host's triple, data layout, CPU and features, and runs the O3 pipeline.
+  // Gives the module the host's triple, data layout, CPU and features, and runs the O2 pipeline.
   void optimize(llvm::Module &m);
   void add_module(std::unique_ptr<llvm::Module> m, std::unique_ptr<llvm::LLVMContext> ctx);
   void *lookup(const std::string &name);

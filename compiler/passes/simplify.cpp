@@ -79,6 +79,35 @@ NodeId transpose_outer_sum(Graph &g, const Node &n, const std::vector<NodeId> &i
   return g.add(Op::OuterSum, {o.in[1], o.in[0]}, {}, n.span);
 }
 
+// A Gram matrix W W' (or W' W) is symmetric: G' = G, so a transposed use is the plain one.
+bool is_gram(const Graph &g, NodeId id) {
+  const Node &n = g.node(id);
+  return n.op == Op::MatMul && n.in[0] == n.in[1] && n.attr.trans_a != n.attr.trans_b;
+}
+NodeId gram_symmetry(Graph &g, const Node &n, const std::vector<NodeId> &in) {
+  if (n.op == Op::Transpose && is_gram(g, in[0])) return in[0];
+  if (n.op != Op::MatMul || !((n.attr.trans_a && is_gram(g, in[0])) || (n.attr.trans_b && is_gram(g, in[1])))) return -1;
+  bool ta = n.attr.trans_a && !is_gram(g, in[0]), tb = n.attr.trans_b && !is_gram(g, in[1]);
+  return g.matmul(in[0], in[1], ta, tb, n.span);
+}
+
+// A (X diag(r)) = (A X) diag(r): scaling columns commutes with a product from the left. In the
+// gradient of a quadratic form colsum(P .* (G P)) this turns G (P diag(r)) into (G P) diag(r),
+// sharing the forward G P instead of a second GEMM.
+NodeId column_scaling_commutes(Graph &g, const Node &n, const std::vector<NodeId> &in) {
+  if (n.op != Op::MatMul || n.attr.trans_b) return -1;
+  const Node x = g.node(in[1]);
+  if (x.op != Op::Mul || x.shape.rank != 2) return -1;
+  for (int side = 0; side < 2; ++side) {
+    const Node &r = g.node(x.in[side]);
+    if (r.op != Op::RowBroadcast || !(g.shape(x.in[1 - side]) == x.shape)) continue;
+    const NodeId scale = r.in[0]; // before adding nodes, which may move the arena
+    NodeId product = g.matmul(in[0], x.in[1 - side], n.attr.trans_a, false, n.span);
+    return g.binary(Op::Mul, product, g.broadcast(Op::RowBroadcast, scale, n.shape, n.span), n.span);
+  }
+  return -1;
+}
+
 // A I = A, I B = B (an identity the Jacobian seed leaves behind)
 NodeId drop_identity_product(Graph &g, const Node &n, const std::vector<NodeId> &in) {
   if (n.op != Op::MatMul) return -1;
@@ -225,6 +254,8 @@ const Rule kRules[] = {
     {"stable-log-sigmoid", stable_log_sigmoid},
     {"cancel-pairs", cancel_pairs},
     {"transpose-outer-sum", transpose_outer_sum},
+    {"gram-symmetry", gram_symmetry},
+    {"column-scaling-commutes", column_scaling_commutes},
     {"drop-identity-product", drop_identity_product},
     {"frobenius-of-row-scaling", frobenius_of_row_scaling},
     {"row-norms-through-gram", row_norms_through_gram},

@@ -52,7 +52,11 @@ private:
   NodeId any_vector() { return vecs_[static_cast<size_t>(pick(static_cast<int>(vecs_.size())))]; }
   NodeId square_matrix() {
     NodeId m = mats_[static_cast<size_t>(pick(3))];
-    switch (pick(4)) {
+    switch (pick(5)) {
+    case 4: { // a Gram matrix M M' used transposed, beside another transposed operand
+      NodeId gram = g_.matmul(m, m, false, true);
+      return g_.matmul(gram, mats_[static_cast<size_t>(pick(3))], true, coin());
+    }
     case 0: return g_.unary(Op::Transpose, m);
     case 1: return g_.unary(Op::Transpose, g_.unary(Op::Transpose, m));
     case 2: return g_.matmul(m, mats_[static_cast<size_t>(pick(3))], coin(), coin());
@@ -71,7 +75,11 @@ private:
     case 3: return g_.binary(coin() ? Op::Add : Op::Sub, a, g_.constant(pick(2)));
     case 4: return g_.unary(Op::Neg, g_.unary(Op::Neg, a));
     case 5: return g_.matmul(square_matrix(), a, coin(), false);
-    case 6: return g_.matmul(square_matrix(), g_.matmul(square_matrix(), a)); // a chain
+    case 6: { // a chain; sometimes through a column scaling X diag(r)
+      NodeId m = square_matrix();
+      if (coin()) m = g_.binary(Op::Mul, m, g_.broadcast(Op::RowBroadcast, g_.unary(Op::Tanh, any_vector()), Shape::matrix(kN, kN)));
+      return g_.matmul(g_.matmul(square_matrix(), m), a);
+    }
     case 7: { // A (u - B v): distribution
       NodeId inner = g_.binary(Op::Sub, a, g_.matmul(mats_[3], g_.matmul(mats_[3], a, false, false), true, false));
       return g_.matmul(square_matrix(), inner);

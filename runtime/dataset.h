@@ -1,5 +1,6 @@
 // Data sets as the model sees them: n samples of `width` floats, sample after sample.
-// Sources: IDX files (gzipped or not), `fashion-mnist[:test]`, `synthetic:lowrank?...`.
+// Sources: IDX, NPY and CSV files (gzipped or not, see data_files.h), `fashion-mnist[:test]`,
+// `synthetic:lowrank?...`.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
 // The aec command as a user runs it: exit codes, the JSON line, PCA checks, a decreasing loss.
+#include "cli_run.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -14,33 +15,10 @@
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output; // stdout and stderr
-};
-
-Run run_aec(const std::string &args) {
-  std::string cmd = std::string(AEC_BINARY) + " " + args + " 2>&1";
-  FILE *p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
-std::string last_line(const std::string &s) {
-  auto end = s.find_last_not_of('\n');
-  auto start = s.rfind('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
-double json_field(const std::string &json, const std::string &key) {
-  std::smatch m;
-  REQUIRE(std::regex_search(json, m, std::regex("\"" + key + "\": ([-0-9.eE+]+)")));
-  return std::stod(m[1]);
-}
+using aec::test::json_field;
+using aec::test::last_line;
+using aec::test::Run;
+using aec::test::run_aec;
 
 const std::string kLowRank = "'synthetic:lowrank?n=20000&d=64&rank=8&noise=0.01'";
 

@@ -54,7 +54,7 @@ private:
   std::shared_ptr<const Model> model_;
 };
 
-// fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX file.
+// fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX, NPY or CSV file.
 Dataset load_data(const std::string &spec);
 
 // Trains on `data` (centered in place when the config says so); progress lines go to `log`.

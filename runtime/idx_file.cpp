@@ -1,0 +1,81 @@
+// IDX: magic 0x0000 TT NN (TT the element type, NN the number of dimensions), NN big-endian u32
+// sizes, then the elements, big-endian. Samples run along the first dimension.
+#include "runtime/data_files.h"
+#include "support/diagnostics.h"
+
+#include <cstring>
+
+namespace aec::runtime {
+
+namespace {
+
+uint32_t big_endian_u32(const unsigned char *p) {
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+template <class T> T big_endian_value(const unsigned char *p) {
+  unsigned char bytes[sizeof(T)];
+  for (size_t i = 0; i < sizeof(T); ++i) bytes[i] = p[sizeof(T) - 1 - i];
+  T v;
+  std::memcpy(&v, bytes, sizeof(T));
+  return v;
+}
+
+struct IdxType {
+  const char *name;
+  size_t bytes;
+};
+
+IdxType idx_type(unsigned code, const std::string &path) {
+  switch (code) {
+  case 0x08: return {"unsigned byte", 1};
+  case 0x0D: return {"float", 4};
+  case 0x0E: return {"double", 8};
+  default: break;
+  }
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", code);
+  throw InputError(path + ": IDX element type " + hex + " is not supported (unsigned byte 0x08, float 0x0D or double 0x0E)");
+}
+
+} // namespace
+
+Dataset load_idx(const std::string &path) {
+  std::vector<unsigned char> bytes = read_file_bytes(path);
+  if (bytes.empty()) throw InputError(path + ": the file is empty");
+  if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
+    throw InputError(path + ": not an IDX file (its magic number must start with two zero bytes, found " +
+                     std::to_string(bytes[0]) + (bytes.size() > 1 ? " " + std::to_string(bytes[1]) : "") + ")");
+  IdxType type = idx_type(bytes[2], path);
+  unsigned dims = bytes[3];
+  if (dims < 1) throw InputError(path + ": the IDX header declares no dimensions");
+  size_t header = 4 + 4 * size_t(dims);
+  if (bytes.size() < header)
+    throw InputError(path + ": truncated IDX header (" + std::to_string(dims) + " dimensions need " + std::to_string(header) +
+                     " bytes, the file has " + std::to_string(bytes.size()) + ")");
+  Dataset d;
+  d.n = big_endian_u32(&bytes[4]);
+  d.width = 1;
+  for (unsigned k = 1; k < dims; ++k) d.width *= big_endian_u32(&bytes[4 + 4 * k]);
+  if (d.n == 0 || d.width == 0) throw InputError(path + ": the file holds no samples");
+  size_t count = size_t(d.n) * size_t(d.width), need = count * type.bytes, have = bytes.size() - header;
+  if (have < need)
+    throw InputError(path + ": truncated: the header promises " + std::to_string(d.n) + " samples of " + std::to_string(d.width) + " " +
+                     type.name + "s (" + std::to_string(need) + " bytes) but only " + std::to_string(have) + " follow (sample " +
+                     std::to_string(have / type.bytes / size_t(d.width)) + " is cut at byte offset " + std::to_string(bytes.size()) + ")");
+  if (have > need)
+    throw InputError(path + ": " + std::to_string(have - need) + " bytes follow the " + std::to_string(d.n) +
+                     " samples the header promises (at byte offset " + std::to_string(header + need) + ")");
+  d.values.resize(count);
+  const unsigned char *p = bytes.data() + header;
+  for (size_t i = 0; i < count; ++i) {
+    if (type.bytes == 1) d.values[i] = static_cast<float>(p[i]) / 255.0f;
+    else if (type.bytes == 4) d.values[i] = big_endian_value<float>(p + 4 * i);
+    else d.values[i] = static_cast<float>(big_endian_value<double>(p + 8 * i));
+  }
+  check_finite(d, path);
+  d.description = path + " (" + std::to_string(d.n) + " samples of width " + std::to_string(d.width) + ")";
+  return d;
+}
+
+} // namespace aec::runtime

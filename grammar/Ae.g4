@@ -24,7 +24,7 @@ size         : INT | name ;
 initializer  : name ('(' NL* args? NL* ')')? ;
 signedNumber : '-'? number ;
 trainOption  : name '=' trainValue ;
-trainValue   : signedNumber | name ;
+trainValue   : signedNumber | name (':' number)* ;  // step:EVERY:FACTOR
 subscriptList: '{' name (',' name)* '}' ;
 formals      : name (',' NL* name)* ;
 args         : expr (',' NL* expr)* ;

@@ -1,4 +1,5 @@
 #include "runtime/checkpoint.h"
+#include "runtime/checkpoint_io.h"
 #include "support/diagnostics.h"
 
 #include <cstdio>
@@ -14,82 +15,6 @@ namespace {
 
 constexpr char kMagic[8] = {'A', 'E', 'C', 'C', 'K', 'P', 'T', '\0'};
 constexpr uint32_t kVersion = 1;
-
-uint64_t fnv1a(const std::string &bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-// Appends little-endian values to a byte string (the machines aec runs on are little-endian).
-class Writer {
-public:
-  std::string bytes;
-  template <class T> void put(T v) { bytes.append(reinterpret_cast<const char *>(&v), sizeof v); }
-  void put_string(const std::string &s) {
-    put<uint64_t>(s.size());
-    bytes += s;
-  }
-  void put_floats(const std::vector<float> &v) {
-    put<uint64_t>(v.size());
-    bytes.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(float));
-  }
-  void section(const std::string &tag, const Writer &payload) {
-    put<uint32_t>(static_cast<uint32_t>(tag.size()));
-    bytes += tag;
-    put<uint64_t>(payload.bytes.size());
-    bytes += payload.bytes;
-  }
-};
-
-// Reads what Writer wrote; every read is bounds-checked and names the file and offset on failure.
-class Reader {
-public:
-  Reader(const std::string &bytes, size_t begin, size_t end, const std::string &path)
-      : b_(bytes), pos_(begin), end_(end), path_(path) {}
-  template <class T> T get() {
-    need(sizeof(T));
-    T v;
-    std::memcpy(&v, b_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-    return v;
-  }
-  std::string get_string() {
-    uint64_t n = get<uint64_t>();
-    need(n);
-    std::string s = b_.substr(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  std::vector<float> get_floats() {
-    uint64_t n = get<uint64_t>();
-    if (n > (end_ - pos_) / sizeof(float)) fail("a float array runs past its section");
-    std::vector<float> v(n);
-    std::memcpy(v.data(), b_.data() + pos_, n * sizeof(float));
-    pos_ += n * sizeof(float);
-    return v;
-  }
-  void skip(uint64_t n) {
-    need(n);
-    pos_ += n;
-  }
-  size_t pos() const { return pos_; }
-  bool done() const { return pos_ == end_; }
-  [[noreturn]] void fail(const std::string &what) const {
-    throw InputError(path_ + ": not a valid aec checkpoint: " + what + " (at byte " + std::to_string(pos_) + ")");
-  }
-
-private:
-  void need(uint64_t n) const {
-    if (n > end_ - pos_) fail("the file ends early (truncated?)");
-  }
-  const std::string &b_;
-  size_t pos_, end_;
-  const std::string &path_;
-};
 
 std::string serialize(const Checkpoint &c) {
   Writer w;
@@ -122,6 +47,7 @@ std::string serialize(const Checkpoint &c) {
     param.put_floats(p.values);
     w.section("param", param);
   }
+  if (c.training) write_progress(w, *c.training);
   Writer end;
   end.put<uint64_t>(fnv1a(w.bytes));
   w.section("end", end);
@@ -180,6 +106,13 @@ void save_checkpoint(const std::string &path, const Checkpoint &c) {
     ::unlink(tmp.c_str());
     throw InputError(path + ": cannot write the checkpoint (" + std::strerror(err) + ")");
   }
+  // The rename itself survives a power cut only once the directory is on disk too.
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
 }
 
 Checkpoint load_checkpoint(const std::string &path) {
@@ -237,6 +170,9 @@ Checkpoint load_checkpoint(const std::string &path) {
       if (p.rows < 1 || p.numel < 0 || int64_t(p.values.size()) != p.rows * p.numel)
         s.fail("param " + name + " holds " + std::to_string(p.values.size()) + " floats, not rows x numel");
       c.params[name] = std::move(p);
+    } else if (is_progress_section(tag)) {
+      if (!c.training) c.training.emplace();
+      read_progress_section(tag, s, *c.training);
     }
     // any other tag: a section of a later version, skipped
     r.skip(len);

@@ -6,14 +6,17 @@
 //   u32 tag length, tag, u64 payload length, payload
 // ending with the section "end" whose payload is the FNV-1a 64 hash of every byte before it.
 // Tags: "program" (name, source text, --set values), "data" (width, samples), "mean" (floats),
-// "param" (name, per-sample flag, rows, numel, floats). Unknown tags are skipped, so later
+// "param" (name, per-sample flag, rows, numel, floats), and for resuming "config", "progress",
+// "optimizer" and "best" (training_progress.h). Unknown tags are skipped, so later
 // versions can add sections (optimizer state) that older readers ignore.
 // Writing is atomic: a temporary file beside the target, fsync, rename.
 #pragma once
+#include "runtime/training_progress.h"
 #include "sema/model.h"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,8 @@ struct Checkpoint {
   int64_t width = 0, samples = 0;
   std::vector<float> mean; // empty unless the data was centered
   std::map<std::string, StoredParam> params;
+  // Present in checkpoints written by `aec train`: what --resume continues from.
+  std::optional<TrainingProgress> training;
 };
 
 // The checkpoint of a trained model of `m`.

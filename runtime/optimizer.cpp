@@ -7,6 +7,15 @@ namespace aec::runtime {
 
 namespace {
 
+void check_same_layout(const OptimizerState &saved, const OptimizerState &mine) {
+  if (saved.name != mine.name)
+    throw InputError("the checkpoint holds the state of optimizer " + saved.name + ", but this run uses " + mine.name);
+  bool same = saved.arrays.size() == mine.arrays.size() && saved.row_steps.size() == mine.row_steps.size();
+  for (size_t i = 0; same && i < saved.arrays.size(); ++i) same = saved.arrays[i].size() == mine.arrays[i].size();
+  for (size_t i = 0; same && i < saved.row_steps.size(); ++i) same = saved.row_steps[i].size() == mine.row_steps[i].size();
+  if (!same) throw InputError("the checkpoint's " + saved.name + " state does not match the program's params (other shapes or sample count)");
+}
+
 class Sgd : public Optimizer {
 public:
   explicit Sgd(float lr) : lr_(lr) {}
@@ -18,6 +27,9 @@ public:
   void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
     for (int64_t r = 0; r < count; ++r) step(k, p + rows[r] * width, g + r * width, width);
   }
+  void set_lr(double lr) override { lr_ = static_cast<float>(lr); }
+  OptimizerState state() const override { return {"sgd", 0, {}, {}}; }
+  void restore(const OptimizerState &s) override { check_same_layout(s, state()); }
 
 private:
   float lr_;
@@ -36,6 +48,12 @@ public:
   void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
     for (int64_t r = 0; r < count; ++r)
       update(velocity_[k].data() + rows[r] * width, p + rows[r] * width, g + r * width, width);
+  }
+  void set_lr(double lr) override { lr_ = static_cast<float>(lr); }
+  OptimizerState state() const override { return {"momentum", 0, velocity_, {}}; }
+  void restore(const OptimizerState &s) override {
+    check_same_layout(s, state());
+    velocity_ = s.arrays;
   }
 
 private:
@@ -70,6 +88,20 @@ public:
       int64_t row = rows[r], off = row * width;
       update(m_[k].data() + off, v_[k].data() + off, p + off, g + r * width, width, ++row_steps_[k][size_t(row)]);
     }
+  }
+  void set_lr(double lr) override { lr_ = lr; }
+  // Arrays: the first moments of every slot, then the second moments.
+  OptimizerState state() const override {
+    OptimizerState s{"adam", t_, m_, row_steps_};
+    s.arrays.insert(s.arrays.end(), v_.begin(), v_.end());
+    return s;
+  }
+  void restore(const OptimizerState &s) override {
+    check_same_layout(s, state());
+    t_ = s.steps;
+    m_.assign(s.arrays.begin(), s.arrays.begin() + long(m_.size()));
+    v_.assign(s.arrays.begin() + long(m_.size()), s.arrays.end());
+    row_steps_ = s.row_steps;
   }
 
 private:

@@ -7,6 +7,15 @@
 
 namespace aec::runtime {
 
+// Everything an optimizer carries between steps, for checkpoints: resuming from it continues
+// bit for bit.
+struct OptimizerState {
+  std::string name;
+  int64_t steps = 0;
+  std::vector<std::vector<float>> arrays;      // by slot: moments or velocities
+  std::vector<std::vector<int64_t>> row_steps; // by slot: each per-sample row's own step count
+};
+
 class Optimizer {
 public:
   virtual ~Optimizer() = default;
@@ -21,6 +30,13 @@ public:
   // touched: row rows[k] of `param` with the k-th gradient row.
   virtual size_t add_rows(int64_t rows, int64_t width) = 0;
   virtual void step_rows(size_t index, float *param, const float *grad, int64_t width, const int64_t *rows, int64_t count) = 0;
+
+  // The learning rate of the following steps (schedules change it).
+  virtual void set_lr(double lr) = 0;
+
+  virtual OptimizerState state() const = 0;
+  // Throws InputError unless `s` was saved by the same optimizer with the same slots.
+  virtual void restore(const OptimizerState &s) = 0;
 };
 
 // Throws InputError for an unknown name.

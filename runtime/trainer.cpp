@@ -4,9 +4,12 @@
 #include "driver/driver.h"
 #include "passes/passes.h"
 #include "runtime/batch_io.h"
+#include "runtime/checkpoint_io.h"
 #include "runtime/executor.h"
 #include "runtime/init.h"
+#include "runtime/non_finite.h"
 #include "runtime/optimizer.h"
+#include "runtime/schedule.h"
 #include "support/diagnostics.h"
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <numeric>
 #include <random>
+#include <sstream>
 
 namespace aec::runtime {
 
@@ -23,25 +27,321 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// The mean per-sample objective over the whole data set, noise at its mean.
-double mean_objective(const Model &m, const Dataset &d, ParamStore &params) {
-  auto kernel = codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"objective"})), "objective");
-  const int64_t batch = 1024;
-  Executor ex(*kernel, batch);
-  bind_shared_params(ex, m, params);
-  std::vector<int64_t> order(static_cast<size_t>(d.n));
-  std::iota(order.begin(), order.end(), 0);
-  double total = 0;
-  for (int64_t start = 0; start < d.n; start += batch) {
-    int64_t count = std::min(batch, d.n - start);
-    load_batch(ex, m, d, params, order, start, count);
-    mean_noise(ex, count);
-    ex.run(count);
-    const float *obj = ex.output("objective");
-    for (int64_t i = 0; i < count; ++i) total += obj[i];
-  }
-  return total / double(d.n);
+// The held-out samples: the last `val` fraction of a permutation drawn from the seed on a stream
+// of its own, so the split is the same however the rest of the run goes.
+std::vector<int64_t> held_out_samples(int64_t n, double val, uint64_t seed) {
+  if (val <= 0) return {};
+  std::vector<int64_t> all(static_cast<size_t>(n));
+  std::iota(all.begin(), all.end(), 0);
+  std::mt19937_64 rng(seed ^ 0x76616c6964617465ull); // "validate"
+  std::shuffle(all.begin(), all.end(), rng);
+  int64_t k = std::max<int64_t>(1, std::llround(val * double(n)));
+  if (k >= n) throw InputError("--val " + std::to_string(val) + " holds out every one of the " + std::to_string(n) + " samples");
+  std::vector<int64_t> out(all.end() - k, all.end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
+
+std::vector<int64_t> training_samples(int64_t n, const std::vector<int64_t> &held_out) {
+  std::vector<int64_t> out;
+  out.reserve(size_t(n) - held_out.size());
+  size_t h = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (h < held_out.size() && held_out[h] == i) ++h;
+    else out.push_back(i);
+  }
+  return out;
+}
+
+// Sizes and up to 65,536 evenly spaced values of the data: enough to tell data sets apart.
+uint64_t data_fingerprint(const Dataset &d) {
+  Writer w;
+  w.put<int64_t>(d.n);
+  w.put<int64_t>(d.width);
+  size_t stride = std::max<size_t>(1, d.values.size() / 65536);
+  for (size_t i = 0; i < d.values.size(); i += stride) w.put<float>(d.values[i]);
+  return fnv1a(w.bytes);
+}
+
+// Sum of squares of n floats, in double (a large gradient must not overflow to a false alarm).
+double sum_of_squares(const float *g, int64_t n) {
+  double lanes[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += double(g[i + k]) * double(g[i + k]);
+  double s = 0;
+  for (; i < n; ++i) s += double(g[i]) * double(g[i]);
+  for (double l : lanes) s += l;
+  return s;
+}
+
+// The mean per-sample objective over some samples, noise at its expected value.
+class ObjectiveEvaluator {
+public:
+  explicit ObjectiveEvaluator(const Model &m)
+      : m_(m), kernel_(codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"objective"})), "objective")),
+        ex_(*kernel_, kBatch) {}
+
+  double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples) {
+    bind_shared_params(ex_, m_, params);
+    double total = 0;
+    for (int64_t start = 0; start < int64_t(samples.size()); start += kBatch) {
+      int64_t count = std::min<int64_t>(kBatch, int64_t(samples.size()) - start);
+      load_batch(ex_, m_, d, params, samples, start, count);
+      mean_noise(ex_, count);
+      ex_.run(count);
+      const float *obj = ex_.output("objective");
+      for (int64_t i = 0; i < count; ++i) total += obj[i];
+    }
+    return total / double(samples.size());
+  }
+
+private:
+  static constexpr int64_t kBatch = 1024;
+  const Model &m_;
+  std::unique_ptr<codegen::Kernel> kernel_;
+  Executor ex_;
+};
+
+std::string epoch_and_step(const TrainingProgress &p) {
+  return "epoch " + std::to_string(p.epoch + 1) + ", step " + std::to_string(p.step + 1);
+}
+
+class TrainingRun {
+public:
+  TrainingRun(const Model &m, Dataset &data, const TrainConfig &c, const TrainOptions &o) : m_(m), data_(data), c_(c), o_(o) {}
+
+  TrainResult run() {
+    check_settings();
+    uint64_t fingerprint = data_fingerprint(data_);
+    if (c_.center) r_.center_mean = center_in_place(data_);
+    codegen::set_gemm_threads(c_.threads);
+    auto compile_start = Clock::now();
+    kernel_ = codegen::Kernel::compile(passes::optimize(driver::training_graph(m_)), "train_step");
+    if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_);
+    r_.compile_ms = seconds_since(compile_start) * 1000;
+
+    if (o_.resume) resume(*o_.resume, fingerprint);
+    else start(fingerprint);
+    train_samples_ = int64_t(p_.order.size());
+    batch_ = std::min(c_.batch, train_samples_);
+    ex_.emplace(*kernel_, batch_);
+    bind_shared_params(*ex_, m_, params_);
+
+    auto train_start = Clock::now();
+    int64_t trained = 0;
+    while (p_.epoch < c_.epochs && r_.stop == StopReason::Completed) {
+      if (p_.position == 0) {
+        std::shuffle(p_.order.begin(), p_.order.end(), rng_);
+        p_.epoch_loss_sum = 0;
+        epoch_start_ = Clock::now();
+        epoch_trained_ = 0;
+      } else if (epoch_trained_ == 0) {
+        epoch_start_ = Clock::now(); // resumed in the middle of an epoch
+      }
+      int64_t count = std::min(batch_, train_samples_ - p_.position);
+      step(count);
+      trained += count;
+      epoch_trained_ += count;
+      if (p_.position == train_samples_) end_epoch();
+      else if (o_.save_every > 0 && p_.step % o_.save_every == 0) save();
+      if (r_.stop == StopReason::Completed && o_.observer && o_.observer->stop_requested()) {
+        r_.stop = StopReason::Interrupted;
+        save();
+      }
+    }
+    r_.seconds = seconds_since(train_start);
+    r_.samples_per_second = r_.seconds > 0 ? double(trained) / r_.seconds : 0;
+    finish();
+    return std::move(r_);
+  }
+
+private:
+  const Model &m_;
+  Dataset &data_;
+  TrainConfig c_;
+  const TrainOptions &o_;
+  TrainResult r_;
+  TrainingProgress p_;
+  ParamStore params_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<codegen::Kernel> kernel_;
+  std::optional<Executor> ex_;
+  std::optional<ObjectiveEvaluator> objective_;
+  std::unique_ptr<Optimizer> opt_;
+  std::vector<size_t> slots_;
+  std::vector<float> scaled_grad_;
+  int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
+  double last_lr_ = 0;
+  Clock::time_point epoch_start_;
+
+  void check_settings() {
+    if (c_.val > 0)
+      for (const ParamInfo &p : m_.params)
+        if (p.per_sample)
+          throw InputError("--val: param " + p.name + " is `per sample`, and held-out samples have no trained rows of it; validate with "
+                           "`aec run` on separate data instead");
+    if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
+  }
+
+  void make_optimizer_slots() {
+    opt_ = make_optimizer(c_.optimizer, c_.lr);
+    for (const ParamInfo &p : m_.params)
+      slots_.push_back(p.per_sample ? opt_->add_rows(data_.n, p.shape.numel()) : opt_->add(p.shape.numel()));
+  }
+
+  void start(uint64_t fingerprint) {
+    rng_.seed(c_.seed);
+    for (const ParamInfo &p : m_.params) params_[p.name] = initialize_storage(p, data_.n, rng_);
+    p_.config = c_;
+    p_.held_out = held_out_samples(data_.n, c_.val, c_.seed);
+    p_.order = training_samples(data_.n, p_.held_out);
+    p_.data_fingerprint = fingerprint;
+    make_optimizer_slots();
+  }
+
+  void resume(const Checkpoint &ck, uint64_t fingerprint) {
+    if (!ck.training)
+      throw InputError("the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
+    p_ = *ck.training;
+    if (ck.samples != data_.n || p_.data_fingerprint != fingerprint)
+      throw InputError("the checkpoint was trained on other data (" + std::to_string(ck.samples) + " samples of width " +
+                       std::to_string(ck.width) + " with other values); resume on the data the run started on");
+    p_.config.epochs = c_.epochs;
+    if (p_.epoch > c_.epochs)
+      throw InputError("the checkpoint has already trained " + std::to_string(p_.epoch) + " epochs, more than --epochs " + std::to_string(c_.epochs));
+    for (auto &[name, stored] : ck.params) params_[name] = stored.values;
+    std::istringstream rng_text(p_.rng);
+    rng_text >> rng_;
+    if (!rng_text) throw InputError("the checkpoint's random generator state is malformed");
+    make_optimizer_slots();
+    opt_->restore(p_.optimizer);
+    r_.initial_loss = p_.initial_loss;
+  }
+
+  void step(int64_t count) {
+    load_batch(*ex_, m_, data_, params_, p_.order, p_.position, count);
+    draw_noise(*ex_, count, rng_);
+    ex_->run(count);
+    const double loss = ex_->output("loss")[0];
+    double grad_sq = 0;
+    for (const ParamInfo &p : m_.params)
+      grad_sq += sum_of_squares(ex_->output("grad." + p.name), p.shape.numel() * (p.per_sample ? count : 1));
+    if (!std::isfinite(loss) || !std::isfinite(grad_sq)) fail_non_finite(count, loss);
+    if (p_.step == 0) p_.initial_loss = r_.initial_loss = loss;
+
+    const int64_t steps_per_epoch = (train_samples_ + batch_ - 1) / batch_;
+    const double lr = scheduled_lr(c_.schedule, c_.lr, p_.step, steps_per_epoch * c_.epochs, p_.epoch, c_.epochs);
+    opt_->set_lr(lr);
+    last_lr_ = lr;
+    const double norm = std::sqrt(grad_sq);
+    const float scale = c_.clip > 0 && norm > c_.clip ? static_cast<float>(c_.clip / norm) : 1.0f;
+    opt_->begin_step();
+    for (size_t k = 0; k < m_.params.size(); ++k) {
+      const ParamInfo &p = m_.params[k];
+      float *value = params_[p.name].data();
+      const float *grad = ex_->output("grad." + p.name);
+      const int64_t numel = p.shape.numel() * (p.per_sample ? count : 1);
+      if (scale != 1.0f) {
+        scaled_grad_.resize(size_t(numel));
+        for (int64_t i = 0; i < numel; ++i) scaled_grad_[size_t(i)] = grad[i] * scale;
+        grad = scaled_grad_.data();
+      }
+      if (p.per_sample) opt_->step_rows(slots_[k], value, grad, p.shape.numel(), p_.order.data() + p_.position, count);
+      else opt_->step(slots_[k], value, grad, p.shape.numel());
+    }
+    p_.epoch_loss_sum += loss * double(count);
+    p_.position += count;
+    ++p_.step;
+    if (o_.observer)
+      o_.observer->on_step({p_.epoch + 1, c_.epochs, p_.position, train_samples_, p_.epoch_loss_sum / double(p_.position), lr,
+                            seconds_since(epoch_start_)});
+  }
+
+  void end_epoch() {
+    const double loss = p_.epoch_loss_sum / double(train_samples_), secs = seconds_since(epoch_start_);
+    p_.epoch_losses.push_back(loss);
+    p_.position = 0;
+    ++p_.epoch;
+    double val = NAN;
+    bool best = false;
+    if (c_.val > 0) {
+      val = objective_->mean(data_, params_, p_.held_out);
+      p_.val_losses.push_back(val);
+      best = val < p_.best_val;
+      if (best) {
+        p_.best_val = val;
+        p_.best_epoch = p_.epoch;
+        if (c_.patience > 0) p_.best_params = params_;
+      } else if (c_.patience > 0 && p_.epoch - p_.best_epoch >= c_.patience) {
+        r_.stop = StopReason::EarlyStopped;
+      }
+    }
+    if (o_.observer)
+      o_.observer->on_epoch({p_.epoch, c_.epochs, loss, val, best, secs > 0 ? double(epoch_trained_) / secs : 0, secs, last_lr_});
+    epoch_trained_ = 0;
+    save();
+  }
+
+  void save() {
+    if (o_.save_path.empty() || saved_step_ == p_.step) return;
+    Checkpoint ck = make_checkpoint(m_, data_.n, r_.center_mean, params_);
+    ck.training = progress();
+    save_checkpoint(o_.save_path, ck);
+    saved_step_ = p_.step;
+    if (o_.observer) o_.observer->on_checkpoint(o_.save_path, *ck.training);
+  }
+
+  TrainingProgress progress() const {
+    TrainingProgress p = p_;
+    std::ostringstream rng_text;
+    rng_text << rng_;
+    p.rng = rng_text.str();
+    p.optimizer = opt_->state();
+    return p;
+  }
+
+  [[noreturn]] void fail_non_finite(int64_t count, double loss) {
+    std::string what = std::isnan(loss) ? "the loss became NaN" : std::isinf(loss) ? "the loss became infinite" : "a gradient became NaN or infinite";
+    std::string when = "training stopped in " + epoch_and_step(p_) + ": " + what;
+    std::string kept = saved_step_ >= 0 ? "; the last good checkpoint, " + o_.save_path + " (after step " + std::to_string(saved_step_) + "), is kept"
+                       : o_.save_path.empty() ? ""
+                                              : "; no checkpoint had been written yet";
+    if (auto d = locate_non_finite(m_, batch_bindings(m_, *ex_, params_, count))) {
+      d->note = when + kept;
+      CompileError e({*d});
+      e.attach_source(m_.source);
+      throw e;
+    }
+    throw InputError(when + ", though the batch evaluated again without the compiler's rewrites is finite everywhere" + kept +
+                     " (try a smaller --lr or --clip)");
+  }
+
+  void finish() {
+    if (r_.stop == StopReason::EarlyStopped && !p_.best_params.empty()) {
+      params_ = p_.best_params;
+      save(); // the checkpoint holds what the run returns
+    }
+    r_.epochs = p_.epoch;
+    r_.epoch_losses = p_.epoch_losses;
+    r_.val_losses = p_.val_losses;
+    r_.best_epoch = p_.best_epoch;
+    r_.final_loss = r_.epoch_losses.empty() ? 0 : r_.epoch_losses.back();
+    if (!m_.checks.empty()) {
+      Spectrum s = spectrum(data_);
+      std::vector<int64_t> all(static_cast<size_t>(data_.n));
+      std::iota(all.begin(), all.end(), 0);
+      double recon = objective_->mean(data_, params_, all);
+      for (const CheckInfo &c : m_.checks) {
+        const ParamInfo *p = m_.param(c.param);
+        PcaCheck pc = check_pca(s, params_[c.param].data(), p->shape.rows(), p->shape.cols());
+        r_.pca.push_back({c.param, pc.max_angle_deg, recon, pc.optimal_error, pc.angles_deg});
+      }
+    }
+    r_.progress = progress();
+    r_.params = std::move(params_);
+  }
+};
 
 } // namespace
 
@@ -54,80 +354,16 @@ TrainConfig config_from_model(const Model &m) {
     else if (key == "optimizer") c.optimizer = opt.value;
     else if (key == "seed") c.seed = std::stoull(opt.value);
     else if (key == "center") c.center = opt.value == "true";
+    else if (key == "schedule") c.schedule = parse_schedule(opt.value, "train schedule=");
+    else if (key == "clip") c.clip = std::stod(opt.value);
+    else if (key == "val") c.val = std::stod(opt.value);
+    else if (key == "patience") c.patience = std::stol(opt.value);
   }
   return c;
 }
 
-TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, std::ostream &log) {
-  TrainResult r;
-  if (config.center) r.center_mean = center_in_place(data);
-
-  codegen::set_gemm_threads(config.threads);
-  auto compile_start = Clock::now();
-  ir::Graph g = passes::optimize(driver::training_graph(m));
-  auto kernel = codegen::Kernel::compile(g, "train_step");
-  r.compile_ms = seconds_since(compile_start) * 1000;
-
-  std::mt19937_64 rng(config.seed);
-  for (const ParamInfo &p : m.params) r.params[p.name] = initialize_storage(p, data.n, rng);
-
-  const int64_t batch = std::min(config.batch, data.n);
-  Executor ex(*kernel, batch);
-  bind_shared_params(ex, m, r.params);
-  auto opt = make_optimizer(config.optimizer, config.lr);
-  std::vector<size_t> slots;
-  for (const ParamInfo &p : m.params)
-    slots.push_back(p.per_sample ? opt->add_rows(data.n, p.shape.numel()) : opt->add(p.shape.numel()));
-
-  std::vector<int64_t> order(static_cast<size_t>(data.n));
-  std::iota(order.begin(), order.end(), 0);
-  auto train_start = Clock::now();
-  for (int64_t epoch = 1; epoch <= config.epochs; ++epoch) {
-    auto epoch_start = Clock::now();
-    std::shuffle(order.begin(), order.end(), rng);
-    double loss_sum = 0;
-    for (int64_t start = 0; start < data.n; start += batch) {
-      int64_t count = std::min(batch, data.n - start);
-      load_batch(ex, m, data, r.params, order, start, count);
-      draw_noise(ex, count, rng);
-      ex.run(count);
-      double loss = ex.output("loss")[0];
-      if (!std::isfinite(loss))
-        throw InputError("training diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " in epoch " +
-                         std::to_string(epoch) + " (try a smaller --lr)");
-      if (epoch == 1 && start == 0) r.initial_loss = loss;
-      loss_sum += loss * double(count);
-      opt->begin_step();
-      for (size_t k = 0; k < m.params.size(); ++k) {
-        const ParamInfo &p = m.params[k];
-        float *value = r.params[p.name].data();
-        const float *grad = ex.output("grad." + p.name);
-        if (p.per_sample) opt->step_rows(slots[k], value, grad, p.shape.numel(), order.data() + start, count);
-        else opt->step(slots[k], value, grad, p.shape.numel());
-      }
-    }
-    double epoch_loss = loss_sum / double(data.n), secs = seconds_since(epoch_start);
-    r.epoch_losses.push_back(epoch_loss);
-    char line[160];
-    std::snprintf(line, sizeof line, "epoch %3lld/%lld  loss %.6g  %.0f samples/s  %.2f s", static_cast<long long>(epoch),
-                  static_cast<long long>(config.epochs), epoch_loss, double(data.n) / secs, secs);
-    log << line << std::endl;
-  }
-  r.seconds = seconds_since(train_start);
-  r.epochs = config.epochs;
-  r.final_loss = r.epoch_losses.empty() ? 0 : r.epoch_losses.back();
-  r.samples_per_second = r.seconds > 0 ? double(data.n * config.epochs) / r.seconds : 0;
-
-  if (!m.checks.empty()) {
-    Spectrum s = spectrum(data);
-    double recon = mean_objective(m, data, r.params);
-    for (const CheckInfo &c : m.checks) {
-      const ParamInfo *p = m.param(c.param);
-      PcaCheck pc = check_pca(s, r.params[c.param].data(), p->shape.rows(), p->shape.cols());
-      r.pca.push_back({c.param, pc.max_angle_deg, recon, pc.optimal_error, pc.angles_deg});
-    }
-  }
-  return r;
+TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, const TrainOptions &options) {
+  return TrainingRun(m, data, config, options).run();
 }
 
 } // namespace aec::runtime

@@ -1,9 +1,14 @@
-// The training loop: params initialized from the seed, seeded shuffled minibatches, fresh
-// noise draws per step, one JIT kernel computing the loss and every gradient, an optimizer
-// step per batch, a progress line per epoch, and the model's `check` statements at the end.
+// The training loop: params initialized from the seed, seeded shuffled minibatches, fresh noise
+// draws per step, one JIT kernel computing the loss and every gradient, gradient clipping, a
+// learning-rate schedule, an optimizer step per batch, a validation loss per epoch with early
+// stopping, checkpoints that resume bit for bit, a guard that stops at the first NaN or
+// infinity and names the expression that produced it, and the model's `check` statements.
 #pragma once
+#include "runtime/checkpoint.h"
 #include "runtime/dataset.h"
 #include "runtime/pca.h"
+#include "runtime/train_config.h"
+#include "runtime/training_progress.h"
 #include "sema/model.h"
 
 #include <map>
@@ -13,18 +18,58 @@
 
 namespace aec::runtime {
 
-struct TrainConfig {
-  int64_t epochs = 10;
-  int64_t batch = 256;
-  double lr = 1e-3;
-  std::string optimizer = "adam";
-  uint64_t seed = 0;
-  bool center = false;
-  int threads = 1; // for the GEMMs; the fused loops run on the calling thread
+// The program's `train` statement as a config (command-line flags go on top; flags win).
+TrainConfig config_from_model(const Model &m);
+
+struct StepReport {
+  int64_t epoch, epochs;          // 1-based epoch
+  int64_t done, epoch_size;       // training samples of this epoch done, of
+  double loss;                    // running mean over the epoch so far
+  double lr;                      // the step's learning rate
+  double seconds;                 // since this epoch (or the resumed part of it) started
 };
 
-// The program's `train` statement, then command-line flags on top (flags win).
-TrainConfig config_from_model(const Model &m);
+struct EpochReport {
+  int64_t epoch, epochs;
+  double loss;            // mean objective of the epoch's training batches
+  double val_loss;        // on the held-out samples (NaN without --val)
+  bool best;              // the best validation loss so far
+  double samples_per_second, seconds, lr;
+};
+
+// What a run tells the world as it goes, and how the world stops it. Called on the training
+// thread; stop_requested() is polled after every step.
+class TrainObserver {
+public:
+  virtual ~TrainObserver() = default;
+  virtual void on_step(const StepReport &) {}
+  virtual void on_epoch(const EpochReport &) {}
+  virtual void on_checkpoint(const std::string & /*path*/, const TrainingProgress &) {}
+  virtual bool stop_requested() { return false; }
+};
+
+// Prints one line per epoch to `out`; with `live`, also a progress bar redrawn in place.
+class LineReporter : public TrainObserver {
+public:
+  LineReporter(std::ostream &out, bool live) : out_(out), live_(live) {}
+  void on_step(const StepReport &s) override;
+  void on_epoch(const EpochReport &e) override;
+
+private:
+  std::ostream &out_;
+  bool live_;
+  double last_draw_ = -1;
+  bool bar_shown_ = false;
+};
+
+struct TrainOptions {
+  TrainObserver *observer = nullptr; // none: silent
+  std::string save_path;             // checkpoints after every epoch, every save_every steps and at the end
+  int64_t save_every = 0;            // steps; 0: epoch ends only
+  const Checkpoint *resume = nullptr; // continue this run (params and progress), bit for bit
+};
+
+enum class StopReason { Completed, EarlyStopped, Interrupted };
 
 struct PcaResult {
   std::string param;
@@ -35,18 +80,22 @@ struct PcaResult {
 struct TrainResult {
   double initial_loss = 0;        // the first batch's loss, before any update
   double final_loss = 0;          // mean objective over the last epoch
-  double samples_per_second = 0;  // training throughput over all epochs
-  int64_t epochs = 0;
+  double samples_per_second = 0;  // training throughput of this process's part of the run
+  int64_t epochs = 0;             // epochs completed
   double seconds = 0;             // training time, compile excluded
   double compile_ms = 0;          // graph building, optimization and JIT compilation
-  std::vector<double> epoch_losses;
+  std::vector<double> epoch_losses, val_losses;
+  StopReason stop = StopReason::Completed;
+  int64_t best_epoch = 0;         // with early stopping: the epoch whose params are returned
   std::vector<PcaResult> pca;
   std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
   std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty
+  TrainingProgress progress;                        // where the run stands: what a checkpoint resumes
 };
 
-// Trains `m` on `data` (centered in place when the config says so). Progress goes to `log`.
-// Throws InputError when training diverges (a non-finite loss).
-TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, std::ostream &log);
+// Trains `m` on `data` (centered in place when the config says so).
+// Throws InputError for settings that cannot work (e.g. --val with per-sample params) and
+// CompileError, located at the expression, when a loss or gradient becomes NaN or infinite.
+TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, const TrainOptions &options = {});
 
 } // namespace aec::runtime

@@ -13,14 +13,16 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec compile FILE.ae --emit=STAGE [--data D] [--print-after=PASS]
                                                     print ast, graph, grad, opt, llvm, asm or dot
   aec train FILE.ae [--data D] [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
-                    [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--strict] [--pca-tol DEG] [--json]
+                    [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
+                    [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
+                    [--strict] [--pca-tol DEG] [--json]
   aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--fit-steps N] [--noise]
                     [--set name=value]...               a named output on every sample (CSV to stdout without --out)
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
 Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
-      or an IDX file (gzipped or not); --limit N keeps the first N samples.
+      or an IDX, NPY or CSV file (gzipped or not); --limit N keeps the first N samples.
 )";
 
 } // namespace

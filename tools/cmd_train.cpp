@@ -1,113 +1,127 @@
 // aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer O] [--seed N]
-//   [--threads N] [--set name=value]... [--strict] [--pca-tol DEG] [--json]
+//   [--schedule S] [--clip X] [--val F] [--patience N] [--threads N] [--set name=value]...
+//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
 #include "support/diagnostics.h"
+#include "train_report.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
-#include <sstream>
 
 namespace aec::cli {
 
 namespace {
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
+std::atomic<int> g_stop_signal{0};
+extern "C" void request_stop(int sig) { g_stop_signal = sig; }
 
-std::string json_result(const TrainResult &r) {
-  std::ostringstream os;
-  os << "{\"final_loss\": " << json_number(r.final_loss) << ", \"samples_per_second\": " << json_number(r.samples_per_second)
-     << ", \"initial_loss\": " << json_number(r.initial_loss) << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
-     << ", \"epoch_losses\": [";
-  for (size_t i = 0; i < r.epoch_losses.size(); ++i) os << (i ? ", " : "") << json_number(r.epoch_losses[i]);
-  os << "]";
-  if (!r.pca.empty()) {
-    os << ", \"pca\": [";
-    for (size_t i = 0; i < r.pca.size(); ++i) {
-      const auto &p = r.pca[i];
-      os << (i ? ", " : "") << "{\"param\": \"" << p.param << "\", \"max_angle_deg\": " << json_number(p.max_angle_deg)
-         << ", \"recon_error\": " << json_number(p.recon_error) << ", \"optimal_error\": " << json_number(p.optimal_error) << "}";
-    }
-    os << "]";
+// Progress lines (a live bar on a terminal) and Ctrl-C / SIGTERM as a request to stop after
+// the current step, with a checkpoint when --save is given.
+class CliObserver : public runtime::LineReporter {
+public:
+  CliObserver() : LineReporter(std::cout, isatty(STDOUT_FILENO) != 0) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
   }
-  os << "}";
-  return os.str();
+  ~CliObserver() override {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  bool stop_requested() override { return g_stop_signal != 0; }
+};
+
+// The settings a flag can change, and what the flags say.
+TrainConfig apply_flags(TrainConfig c, const Args &a) {
+  if (auto v = a.get_int("epochs", 1)) c.epochs = *v;
+  if (auto v = a.get_int("batch", 1)) c.batch = *v;
+  if (auto v = a.get_double("lr", 0.0)) c.lr = *v;
+  if (auto v = a.get_int("seed", 0)) c.seed = static_cast<uint64_t>(*v);
+  if (auto v = a.get_int("threads", 1)) c.threads = static_cast<int>(*v);
+  if (auto v = a.get_double("clip", 0.0)) c.clip = *v;
+  if (auto v = a.get_double("val", 0.0)) {
+    if (*v >= 1) throw InputError("--val " + *a.get("val") + ": expected a fraction below 1, e.g. --val 0.1");
+    c.val = *v;
+  }
+  if (auto v = a.get_int("patience", 1)) c.patience = *v;
+  if (auto v = a.get("schedule")) c.schedule = runtime::parse_schedule(*v, "--schedule");
+  if (auto o = a.get("optimizer")) {
+    if (*o != "sgd" && *o != "momentum" && *o != "adam") throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
+    c.optimizer = *o;
+  }
+  return c;
 }
 
-// Where the program states `check pca(param)`, for the failure message.
-Span check_span(const Model &m, const std::string &param) {
-  for (const auto &c : m.checks)
-    if (c.param == param) return c.span;
-  return {};
+// A resumed run keeps the settings it started with: only --epochs and --threads may differ.
+TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, const TrainConfig &requested) {
+  TrainConfig c = ck.training->config;
+  auto differs = [&](const char *flag, const std::string &mine, const std::string &saved) {
+    if (mine != saved)
+      throw InputError(std::string("--") + flag + " " + mine + ": the run in " + path + " uses " + saved +
+                       "; a resumed run keeps its settings (only --epochs and --threads may change)");
+  };
+  auto num = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.9g", v);
+    return std::string(b);
+  };
+  differs("batch", std::to_string(requested.batch), std::to_string(c.batch));
+  differs("lr", num(requested.lr), num(c.lr));
+  differs("optimizer", requested.optimizer, c.optimizer);
+  differs("seed", std::to_string(requested.seed), std::to_string(c.seed));
+  differs("schedule", runtime::to_string(requested.schedule), runtime::to_string(c.schedule));
+  differs("clip", num(requested.clip), num(c.clip));
+  differs("val", num(requested.val), num(c.val));
+  differs("patience", std::to_string(requested.patience), std::to_string(c.patience));
+  c.epochs = requested.epochs;
+  c.threads = requested.threads;
+  return c;
 }
 
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
-  Args a(argv, {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save"}, {"strict", "json"});
+  Args a(argv,
+         {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save", "save-every", "resume", "schedule",
+          "clip", "val", "patience"},
+         {"strict", "json"});
   std::string path = program_path(a, "train");
   // Flags are checked before any slow work.
-  auto epochs = a.get_int("epochs", 1), batch = a.get_int("batch", 1), seed = a.get_int("seed", 0), threads = a.get_int("threads", 1);
-  auto lr = a.get_double("lr", 0.0), tol = a.get_double("pca-tol", 0.0);
+  (void)apply_flags(TrainConfig{}, a);
+  auto tol = a.get_double("pca-tol", 0.0);
+  auto save_every = a.get_int("save-every", 1);
+  if (save_every && !a.has("save") && !a.has("resume")) throw InputError("--save-every needs --save CKPT (where to write)");
 
   Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
   Program prog = load_program(path, data.width, a);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
-  TrainConfig c = prog.train_defaults();
-  if (epochs) c.epochs = *epochs;
-  if (batch) c.batch = *batch;
-  if (lr) c.lr = *lr;
-  if (seed) c.seed = static_cast<uint64_t>(*seed);
-  if (threads) c.threads = static_cast<int>(*threads);
-  if (auto o = a.get("optimizer")) {
-    if (*o != "sgd" && *o != "momentum" && *o != "adam") throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
-    c.optimizer = *o;
+  TrainConfig c = apply_flags(prog.train_defaults(), a);
+  TrainOptions options;
+  options.save_path = a.get("save").value_or("");
+  options.save_every = save_every.value_or(0);
+  std::optional<Checkpoint> resume;
+  if (auto from = a.get("resume")) {
+    resume = runtime::load_checkpoint(*from);
+    runtime::check_checkpoint_matches(*resume, prog.model(), *from);
+    if (!resume->training)
+      throw InputError(*from + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
+    c = resumed_config(*resume, *from, c);
+    if (options.save_path.empty()) options.save_path = *from;
+    options.resume = &*resume;
   }
-  std::cout << "training " << path << " on " << data.description << ": " << c.epochs << (c.epochs == 1 ? " epoch" : " epochs") << ", batch " << c.batch << ", "
-            << c.optimizer << " lr " << c.lr << (c.center ? ", centered" : "") << ", " << c.threads << " thread"
-            << (c.threads == 1 ? "" : "s") << std::endl;
+  print_header(std::cout, path, data, c, resume ? &*resume->training : nullptr, options.save_path);
 
-  TrainResult r = train(prog, data, c, std::cout);
+  CliObserver observer;
+  options.observer = &observer;
+  TrainResult r = train(prog, data, c, options);
   r.compile_ms += front_ms;
-  if (auto save = a.get("save")) {
-    save_checkpoint(prog, r, data.n, *save);
-    std::cout << "saved " << *save << "\n";
-  }
-  char line[256];
-  std::snprintf(line, sizeof line, "final loss %.6g (first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile",
-                r.final_loss, r.initial_loss, r.samples_per_second, r.seconds, r.compile_ms);
-  std::cout << line << "\n";
-  double limit = tol.value_or(1.0);
-  std::string failures;
-  for (const auto &p : r.pca) {
-    std::snprintf(line, sizeof line,
-                  "check pca(%s): largest principal angle %.4f deg (tolerance %.3g); reconstruction error %.6g vs Eckart-Young optimum %.6g",
-                  p.param.c_str(), p.max_angle_deg, limit, p.recon_error, p.optimal_error);
-    std::cout << line;
-    if (p.optimal_error > 0) {
-      std::snprintf(line, sizeof line, " (ratio %.4f)", p.recon_error / p.optimal_error);
-      std::cout << line;
-    }
-    std::cout << "\n";
-    if (p.max_angle_deg > limit) {
-      std::snprintf(line, sizeof line, "check pca(%s) failed: the largest principal angle is %.4g deg, above the tolerance of %.3g deg",
-                    p.param.c_str(), p.max_angle_deg, limit);
-      failures += render(prog.source(), Diagnostic{check_span(prog.model(), p.param), line, {}});
-    }
-  }
-  if (a.has("json")) std::cout << json_result(r) << "\n";
-  std::cout.flush();
-  if (!failures.empty() && a.has("strict")) {
-    std::cerr << failures;
-    return 2;
-  }
-  return 0;
+  return report_result(std::cout, std::cerr, prog, r, c, options.save_path, tol.value_or(1.0), a.has("strict"), a.has("json"),
+                       g_stop_signal);
 }
 
 } // namespace aec::cli

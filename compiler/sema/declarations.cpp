@@ -3,6 +3,7 @@
 #include "sema/elaborator.h"
 
 #include <cmath>
+#include <regex>
 #include <sstream>
 
 namespace aec::sema {
@@ -224,6 +225,15 @@ void Elaborator::resolve_function_subscripts() {
   }
 }
 
+// constant, cosine, step, step:EVERY or step:EVERY:FACTOR (EVERY >= 1, 0 < FACTOR <= 1).
+static bool is_schedule(const std::string &v) {
+  if (v == "constant" || v == "cosine" || v == "step") return true;
+  std::smatch m;
+  if (!std::regex_match(v, m, std::regex(R"(step:([0-9]+)(:([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))?)"))) return false;
+  if (m[1].str().size() > 9 || std::stoll(m[1]) < 1) return false;
+  return !m[3].matched || (std::stod(m[3]) > 0 && std::stod(m[3]) <= 1);
+}
+
 void Elaborator::validate_train_options() {
   for (const ast::Stmt &s : prog_.stmts) {
     if (s.kind != ast::StmtKind::Train) continue;
@@ -249,8 +259,17 @@ void Elaborator::validate_train_options() {
         if (o.value != "sgd" && o.value != "momentum" && o.value != "adam") bad("expected sgd, momentum or adam");
       } else if (o.key == "center") {
         if (o.value != "true" && o.value != "false") bad("expected true or false");
+      } else if (o.key == "clip") {
+        if (!is_number(v) || v <= 0) bad("expected a positive gradient norm");
+      } else if (o.key == "val") {
+        if (!is_number(v) || v <= 0 || v >= 1) bad("expected a fraction between 0 and 1, e.g. val=0.1");
+      } else if (o.key == "patience") {
+        if (!is_number(v) || v < 1 || v != std::floor(v)) bad("expected a positive number of epochs");
+      } else if (o.key == "schedule") {
+        if (!is_schedule(o.value)) bad("expected constant, step, step:EVERY, step:EVERY:FACTOR or cosine");
       } else {
-        fail(o.span, "unknown train option '" + o.key + "' (expected epochs, batch, optimizer, lr, seed or center)");
+        fail(o.span, "unknown train option '" + o.key +
+                         "' (expected epochs, batch, optimizer, lr, seed, center, schedule, clip, val or patience)");
       }
       if (model_.train.count(o.key)) fail(o.span, "train option '" + o.key + "' is given twice");
       model_.train[o.key] = {o.value, o.span};

@@ -30,14 +30,23 @@ TrainConfig Program::train_defaults() const { return runtime::config_from_model(
 Dataset load_data(const std::string &spec) { return runtime::load_dataset(spec); }
 
 TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log) {
+  runtime::LineReporter reporter(log, false);
+  TrainOptions o;
+  o.observer = &reporter;
+  return train(p, data, config, o);
+}
+
+TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, const TrainOptions &options) {
   if (p.model().input_width != data.width)
     throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
                      std::to_string(p.model().input_width));
-  return runtime::train(p.model(), data, config, log);
+  return runtime::train(p.model(), data, config, options);
 }
 
 void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path) {
-  runtime::save_checkpoint(path, runtime::make_checkpoint(p.model(), samples, r.center_mean, r.params));
+  Checkpoint c = runtime::make_checkpoint(p.model(), samples, r.center_mean, r.params);
+  c.training = r.progress;
+  runtime::save_checkpoint(path, c);
 }
 
 OutputValues run(const Program &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,

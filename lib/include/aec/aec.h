@@ -32,6 +32,8 @@ using runtime::Dataset;
 using runtime::OutputValues;
 using runtime::RunConfig;
 using runtime::TrainConfig;
+using runtime::TrainObserver;
+using runtime::TrainOptions;
 using runtime::TrainResult;
 
 // --set style overrides of dims and hypers, by name.
@@ -59,8 +61,11 @@ Dataset load_data(const std::string &spec);
 
 // Trains on `data` (centered in place when the config says so); progress lines go to `log`.
 TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log);
+// The same with an observer (progress, cancellation), periodic checkpoints or a run to resume.
+TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, const TrainOptions &options);
 
-// Writes the trained model (params, training mean) with the program's identity, atomically.
+// Writes the trained model (params, training mean, where training stands) with the program's
+// identity, atomically.
 void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path);
 
 // A named output on every sample of `data`, with the params of the checkpoint at `path` (which

@@ -1,12 +1,48 @@
-// aec run FILE.ae --load CKPT [--data D] --output NAME [--out FILE] [--fit-steps N] [--fit-lr X]
-//   [--noise] [--seed N] [--set name=value]...: a named output on every sample, written as .npy
-//   or .csv by the extension of --out, or as CSV on standard output.
+// aec run FILE.ae --load CKPT [--data D] --output NAME [--out FILE] [--grid PNG] [--fit-steps N]
+//   [--fit-lr X] [--noise] [--seed N] [--set name=value]...: a named output on every sample,
+//   written as .npy or .csv by the extension of --out, or as CSV on standard output; --grid draws
+//   inputs beside their reconstructions, or a scatter plot of two-dimensional codes.
 #include "commands.h"
+#include "runtime/pictures.h"
+
+#include <algorithm>
 
 namespace aec::cli {
 
+namespace {
+
+constexpr int64_t kGridSamples = 32;
+
+// What --grid can draw of an output of `numel` values per sample: square images of the input's
+// width, or points in the plane. Checked before any work.
+void check_drawable(const std::string &grid, const Program &prog, const std::string &output, int64_t width) {
+  ir::NodeId node = prog.model().graph.output("out." + output);
+  if (node < 0) return; // run() reports the unknown name
+  const ir::Shape &shape = prog.model().graph.shape(node);
+  if (shape.numel() == 2) return;
+  if (shape.numel() == width && runtime::square_side(width)) return;
+  throw InputError("--grid " + grid + ": output " + output + " is " + prog.model().graph.shape_text(shape) +
+                   " per sample; a grid needs square images of the input's width (such as 784 = 28 x 28), a scatter plot a width of 2");
+}
+
+void draw(const std::string &grid, const std::string &output, const OutputValues &v, std::vector<float> inputs, const std::vector<float> &mean,
+          int64_t width) {
+  if (v.shape.numel() == 2) {
+    runtime::scatter_plot(grid, v.values.data(), v.n, output + " of " + std::to_string(v.n) + " samples");
+    return;
+  }
+  // Reconstructions of centered data live around 0: the training mean puts them back in place.
+  const int64_t shown = int64_t(inputs.size()) / width;
+  std::vector<float> recon(v.values.begin(), v.values.begin() + shown * width);
+  if (!mean.empty())
+    for (int64_t i = 0; i < shown * width; ++i) recon[size_t(i)] += mean[size_t(i % width)];
+  runtime::image_grid(grid, inputs.data(), recon.data(), shown, width);
+}
+
+} // namespace
+
 int cmd_run(const std::vector<std::string> &argv) {
-  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed"}, {"noise"});
+  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid"}, {"noise"});
   std::string path = program_path(a, "run");
   auto load = a.get("load");
   if (!load) throw InputError("aec run needs --load CKPT, the checkpoint that aec train --save wrote");
@@ -22,11 +58,18 @@ int cmd_run(const std::vector<std::string> &argv) {
   std::ostream &log = out ? std::cout : std::cerr;
   Dataset data = load_data_for(a, log);
   Program prog = load_program(path, data.width, a);
+  auto grid = a.get("grid");
+  if (grid) check_drawable(*grid, prog, *output, data.width);
+  std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);
   OutputValues v = run(prog, data, *load, *output, c, log);
+  if (grid) {
+    draw(*grid, *output, v, std::move(first), runtime::load_checkpoint(*load).mean, data.width);
+    log << "drew " << *grid << "\n";
+  }
   if (out) {
     write_output(*out, v);
     std::cout << "wrote " << *out << ": " << v.n << " samples of " << prog.model().graph.shape_text(v.shape) << "\n";
-  } else {
+  } else if (!grid) {
     runtime::write_csv(std::cout, v);
   }
   return 0;

@@ -1,8 +1,9 @@
 // aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer O] [--seed N]
 //   [--schedule S] [--clip X] [--val F] [--patience N] [--threads N] [--set name=value]...
-//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--strict] [--pca-tol DEG] [--json]
+//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
 #include "support/diagnostics.h"
+#include "runtime/pictures.h"
 #include "train_report.h"
 
 #include <unistd.h>
@@ -86,7 +87,7 @@ TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, const 
 int cmd_train(const std::vector<std::string> &argv) {
   Args a(argv,
          {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save", "save-every", "resume", "schedule",
-          "clip", "val", "patience"},
+          "clip", "val", "patience", "plot"},
          {"strict", "json"});
   std::string path = program_path(a, "train");
   // Flags are checked before any slow work.
@@ -120,6 +121,10 @@ int cmd_train(const std::vector<std::string> &argv) {
   options.observer = &observer;
   TrainResult r = train(prog, data, c, options);
   r.compile_ms += front_ms;
+  if (auto plot = a.get("plot")) {
+    runtime::plot_losses(*plot, r.epoch_losses, r.val_losses, prog.source().name.substr(prog.source().name.rfind('/') + 1));
+    std::cout << "drew " << *plot << std::endl;
+  }
   return report_result(std::cout, std::cerr, prog, r, c, options.save_path, tol.value_or(1.0), a.has("strict"), a.has("json"),
                        g_stop_signal);
 }

@@ -7,6 +7,7 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           llvm-19-dev libzstd-dev libeigen3-dev
           antlr4 libantlr4-runtime-dev
           libboost-graph-dev doctest-dev libopenblas-dev
+          libcairo2-dev fonts-dejavu-core
           dataset-fashion-mnist)
 if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)

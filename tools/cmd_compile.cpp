@@ -19,7 +19,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
     return 0;
   }
   int64_t width = load_data(data_spec(a, std::cerr)).width;
-  Program prog = load_program(path, width, a);
+  LoadedProgram prog = load_program(path, width, a);
   const Model &m = prog.model();
   if (emit == "graph") {
     std::cout << ir::to_text(m.graph);

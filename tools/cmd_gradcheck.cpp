@@ -13,7 +13,7 @@ int cmd_gradcheck(const std::vector<std::string> &argv) {
   int64_t samples = a.get_int("samples", 1).value_or(4), entries = a.get_int("entries", 1).value_or(20);
   double tol = a.get_double("tol", 0.0).value_or(1e-6);
   Dataset data = load_data(data_spec(a, std::cout));
-  Program prog = load_program(path, data.width, a);
+  LoadedProgram prog = load_program(path, data.width, a);
   double worst = 0;
   for (const auto &e : gradcheck(prog, data, samples, entries)) {
     worst = std::max(worst, e.relative_error);

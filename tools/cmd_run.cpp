@@ -15,7 +15,7 @@ constexpr int64_t kGridSamples = 32;
 
 // What --grid can draw of an output of `numel` values per sample: square images of the input's
 // width, or points in the plane. Checked before any work.
-void check_drawable(const std::string &grid, const Program &prog, const std::string &output, int64_t width) {
+void check_drawable(const std::string &grid, const LoadedProgram &prog, const std::string &output, int64_t width) {
   ir::NodeId node = prog.model().graph.output("out." + output);
   if (node < 0) return; // run() reports the unknown name
   const ir::Shape &shape = prog.model().graph.shape(node);
@@ -57,7 +57,7 @@ int cmd_run(const std::vector<std::string> &argv) {
   // Progress goes to stderr when the values go to stdout.
   std::ostream &log = out ? std::cout : std::cerr;
   Dataset data = load_data_for(a, log);
-  Program prog = load_program(path, data.width, a);
+  LoadedProgram prog = load_program(path, data.width, a);
   auto grid = a.get("grid");
   if (grid) check_drawable(*grid, prog, *output, data.width);
   std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);

@@ -98,7 +98,7 @@ int cmd_train(const std::vector<std::string> &argv) {
 
   Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
-  Program prog = load_program(path, data.width, a);
+  LoadedProgram prog = load_program(path, data.width, a);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);

@@ -2,7 +2,7 @@
 // check) and reports errors by throwing CompileError / InputError, caught in main.
 #pragma once
 #include "args.h"
-#include "aec/aec.h"
+#include "internal.h"
 
 #include <iostream>
 #include <string>
@@ -24,6 +24,6 @@ std::string data_spec(const Args &a, std::ostream &log);
 // The data of --data (or the default), cut to its first --limit N samples when given.
 Dataset load_data_for(const Args &a, std::ostream &log);
 // Parses and checks the program with the data's width and --set overrides.
-Program load_program(const std::string &path, std::optional<int64_t> width, const Args &a);
+LoadedProgram load_program(const std::string &path, std::optional<int64_t> width, const Args &a);
 
 } // namespace aec::cli

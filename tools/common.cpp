@@ -28,8 +28,8 @@ Dataset load_data_for(const Args &a, std::ostream &log) {
   return d;
 }
 
-Program load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
-  return Program::from_file(path, width, a.sets());
+LoadedProgram load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
+  return LoadedProgram::from_file(path, width, a.sets());
 }
 
 } // namespace aec::cli

@@ -73,7 +73,7 @@ void print_header(std::ostream &out, const std::string &path, const Dataset &dat
   if (!save_path.empty()) out << "checkpoints go to " << save_path << std::endl;
 }
 
-int report_result(std::ostream &out, std::ostream &err, const Program &prog, const TrainResult &r, const TrainConfig &c,
+int report_result(std::ostream &out, std::ostream &err, const LoadedProgram &prog, const TrainResult &r, const TrainConfig &c,
                   const std::string &save_path, double pca_tol, bool strict, bool json, int stop_signal) {
   char line[320];
   if (r.stop == runtime::StopReason::Interrupted) {

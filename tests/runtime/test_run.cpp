@@ -1,6 +1,6 @@
 // Checkpoints and `aec run` through the API: a saved model evaluates held-back data, per-sample
 // codes are fitted to it, and a checkpoint of another program is refused.
-#include "aec/aec.h"
+#include "internal.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -21,7 +21,7 @@ const char *kHeldBack = "synthetic:lowrank?n=2000&d=64&rank=8&noise=0.01&sample=
 
 TEST_CASE("factorization: codes fitted by run on held-back data are as good as projecting onto span(B)") {
   aec::Dataset train = aec::load_data(kLowRank);
-  aec::Program prog = aec::Program::from_file(aec::test::example_path("factorization"), train.width, {{"k", "8"}});
+  aec::LoadedProgram prog = aec::LoadedProgram::from_file(aec::test::example_path("factorization"), train.width, {{"k", "8"}});
   std::ostringstream log;
   aec::TrainResult r = aec::train(prog, train, prog.train_defaults(), log);
   REQUIRE(r.pca.size() == 1);
@@ -52,7 +52,7 @@ TEST_CASE("factorization: codes fitted by run on held-back data are as good as p
 
 TEST_CASE("a checkpoint round-trips and refuses another program, other --set values and damage") {
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=512&d=16&rank=4");
-  aec::Program prog = aec::Program::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "4"}});
+  aec::LoadedProgram prog = aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "4"}});
   aec::TrainConfig c = prog.train_defaults();
   c.epochs = 1;
   std::ostringstream log;
@@ -63,7 +63,7 @@ TEST_CASE("a checkpoint round-trips and refuses another program, other --set val
   CHECK(back.params.at("B").values == r.params.at("B"));
   CHECK(back.mean == r.center_mean);
 
-  auto refused = [&](const aec::Program &other, const std::string &words) {
+  auto refused = [&](const aec::LoadedProgram &other, const std::string &words) {
     aec::Dataset d = data;
     try {
       aec::run(other, d, ckpt, "code", {}, log);
@@ -74,8 +74,8 @@ TEST_CASE("a checkpoint round-trips and refuses another program, other --set val
       CHECK(message.find(words) != std::string::npos);
     }
   };
-  refused(aec::Program::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "3"}}), "trained with --set k=4, but this run has --set k=3");
-  refused(aec::Program::from_file(aec::test::example_path("pca_untied"), data.width, {{"k", "4"}}), "trained from another program");
+  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "3"}}), "trained with --set k=4, but this run has --set k=3");
+  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_untied"), data.width, {{"k", "4"}}), "trained from another program");
 
   // Damage: a flipped byte fails the checksum; a cut file is truncated; garbage is not a checkpoint.
   std::string bytes;

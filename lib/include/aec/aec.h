@@ -1,82 +1,141 @@
-// The public C++ API of aec: compile a .ae program for a data set, train it, read the results.
-// The `aec` command line is a thin layer over exactly this.
+// aec's C++ embedding API: compile a .ae program, train it on data from a file or from memory,
+// evaluate any named output, save and load checkpoints. Self-contained (the standard library
+// only); link the `aec::aec` target of `find_package(aec)`.
 //
-//   aec::Dataset data = aec::load_data("fashion-mnist");
+//   aec::Data data = aec::Data::load("fashion-mnist");
 //   aec::Program prog = aec::Program::from_file("relu_ae.ae", data.width, {{"k", "32"}});
-//   aec::TrainResult r = aec::train(prog, data, prog.train_defaults(), std::cout);
+//   aec::TrainSettings s = prog.defaults();           // the program's `train` line
+//   s.epochs = 3;
+//   aec::TrainReport r = prog.train(data, s, [](const aec::Progress &p) { return true; });
+//   aec::Output code = prog.evaluate("code", data);    // one row per sample
 //
-// Errors are thrown: aec::CompileError (a .ae diagnostic: e.render() gives file:line:col, the
-// source line and a caret; e.diagnostics() the same as values)
-// and aec::InputError (data, flags: the message names the file and what is wrong).
+// Every error is an aec::Error: what() is the message as the command line prints it (for a .ae
+// program: file:line:col, the source line and a caret), messages() the same as values.
+// Independent Program objects may be used from different threads at the same time; one Program
+// is used by one thread at a time.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <ostream>
+#include <stdexcept>
 #include <string>
-
-#include "runtime/checkpoint.h"
-#include "runtime/dataset.h"
-#include "runtime/gradcheck.h"
-#include "runtime/run_output.h"
-#include "runtime/pca.h"
-#include "runtime/trainer.h"
-#include "sema/model.h"
-#include "support/diagnostics.h"
+#include <vector>
 
 namespace aec {
 
-using runtime::Checkpoint;
-using runtime::Dataset;
-using runtime::OutputValues;
-using runtime::RunConfig;
-using runtime::TrainConfig;
-using runtime::TrainObserver;
-using runtime::TrainOptions;
-using runtime::TrainResult;
+// One diagnostic. For a .ae program: its file, line and column (from 1) and the width to
+// underline; for data, flags or checkpoints, line is 0 and `text` names the file and the problem.
+struct Message {
+  std::string file;
+  int line = 0, column = 0, length = 0;
+  std::string text;
+  std::string note;
+};
 
-// --set style overrides of dims and hypers, by name.
-using Overrides = std::map<std::string, std::string>;
+class Error : public std::runtime_error {
+public:
+  Error(const std::string &rendered, std::vector<Message> messages, bool in_program)
+      : std::runtime_error(rendered), messages_(std::move(messages)), in_program_(in_program) {}
+  const std::vector<Message> &messages() const { return messages_; }
+  bool in_program() const { return in_program_; } // a .ae diagnostic, rather than data or a file
+
+private:
+  std::vector<Message> messages_;
+  bool in_program_;
+};
+
+// Samples of `width` floats, sample after sample (row-major: one row per sample).
+struct Data {
+  int64_t samples = 0, width = 0;
+  std::vector<float> values;
+  std::string description;
+
+  // fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX, NPY or CSV file.
+  static Data load(const std::string &spec);
+  // A copy of `samples` x `width` floats from memory, row-major (aec/eigen.h adds Eigen).
+  static Data from_rows(const float *values, int64_t samples, int64_t width);
+};
+
+struct TrainSettings {
+  int64_t epochs = 10, batch = 256;
+  double lr = 1e-3;
+  std::string optimizer = "adam";  // sgd, momentum, adam
+  uint64_t seed = 0;
+  std::string schedule = "constant"; // constant, step[:EVERY[:FACTOR]], cosine
+  double clip = 0;                 // > 0: clip gradients to this global norm
+  double val = 0;                  // fraction held out for validation
+  int64_t patience = 0;            // > 0: early stopping on the validation loss
+  int threads = 1;
+  std::string save_path;           // checkpoints after every epoch (and every save_every steps)
+  int64_t save_every = 0;
+  std::string resume_path;         // continue the run saved there, bit for bit
+};
+
+struct Progress {
+  int64_t epoch = 0, epochs = 0;             // 1-based
+  int64_t samples_done = 0, epoch_samples = 0;
+  double loss = 0;                           // running mean of the epoch
+  double lr = 0;
+  bool epoch_end = false;                    // the last call of an epoch: val_loss is set
+  double val_loss = 0;                       // NaN without a validation split
+};
+// Called after every training step; returning false stops training after that step (with a
+// checkpoint when save_path is set).
+using ProgressCallback = std::function<bool(const Progress &)>;
+
+struct PcaCheck {
+  std::string param;
+  double max_angle_deg = 0, recon_error = 0, optimal_error = 0;
+};
+
+struct TrainReport {
+  double initial_loss = 0, final_loss = 0;
+  double samples_per_second = 0, seconds = 0, compile_ms = 0;
+  int64_t epochs = 0;
+  std::vector<double> epoch_losses, val_losses;
+  bool cancelled = false, stopped_early = false;
+  int64_t best_epoch = 0;
+  std::vector<PcaCheck> pca;
+};
+
+// A named output on every sample: `rows` x `cols` floats per sample (column-major within it),
+// sample after sample.
+struct Output {
+  int64_t samples = 0, rows = 0, cols = 0;
+  std::vector<float> values;
+};
 
 class Program {
 public:
-  // Parses and checks a program. With a data width every size is bound and the program can be
-  // trained; without one, shapes that depend on the data stay symbolic (checking only).
-  static Program from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set = {});
-  static Program from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
-                             const Overrides &set = {});
+  // Parses and checks a program for data of `width` floats per sample (without one, sizes taken
+  // from the data stay symbolic: check only). `set` overrides dims and hypers by name.
+  static Program from_file(const std::string &path, std::optional<int64_t> width = std::nullopt,
+                           const std::map<std::string, std::string> &set = {});
+  static Program from_string(const std::string &name, const std::string &text, std::optional<int64_t> width = std::nullopt,
+                             const std::map<std::string, std::string> &set = {});
 
-  const Model &model() const { return *model_; }
-  const SourceFile &source() const { return *model_->source; }
-  // The program's `train` statement as a config (command-line flags go on top of it).
-  TrainConfig train_defaults() const;
+  TrainSettings defaults() const; // the program's `train` statement
+  std::vector<std::string> outputs() const; // the names of its `output` statements
+  std::vector<std::string> params() const;
+
+  // Trains from freshly initialized params (or from settings.resume_path). `data` is left as it
+  // is (with center=true, the model subtracts the training mean, and evaluate() does too).
+  TrainReport train(const Data &data, const TrainSettings &settings, const ProgressCallback &progress = {});
+  // A named output on every sample with the current params (after train or load); per-sample params
+  // are fitted to the samples first.
+  Output evaluate(const std::string &output, const Data &data) const;
+  std::vector<float> param(const std::string &name) const; // current values, column-major
+
+  void save(const std::string &path) const; // a checkpoint of the current params
+  void load(const std::string &path);       // params from a checkpoint of this same program
+
+  struct Impl;
 
 private:
-  std::shared_ptr<const Model> model_;
+  explicit Program(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
 };
-
-// fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX, NPY or CSV file.
-Dataset load_data(const std::string &spec);
-
-// Trains on `data` (centered in place when the config says so); progress lines go to `log`.
-TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log);
-// The same with an observer (progress, cancellation), periodic checkpoints or a run to resume.
-TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, const TrainOptions &options);
-
-// Writes the trained model (params, training mean, where training stands) with the program's
-// identity, atomically.
-void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path);
-
-// A named output on every sample of `data`, with the params of the checkpoint at `path` (which
-// must come from this program with the same --set values); per-sample params are fitted first.
-OutputValues run(const Program &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
-                 std::ostream &log);
-
-// Symbolic gradients against finite differences (double precision, noise held fixed).
-std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param);
-
-// Singular values and directions of the data (samples as columns), for PCA facts.
-runtime::Spectrum spectrum(const Dataset &data);
 
 } // namespace aec

@@ -1,4 +1,4 @@
-#include "aec/aec.h"
+#include "internal.h"
 #include "driver/driver.h"
 
 namespace aec {
@@ -12,44 +12,44 @@ std::shared_ptr<const Model> load(SourcePtr src, std::optional<int64_t> width, c
 }
 } // namespace
 
-Program Program::from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set) {
-  Program p;
+LoadedProgram LoadedProgram::from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set) {
+  LoadedProgram p;
   p.model_ = load(driver::read_source(path), data_width, set);
   return p;
 }
 
-Program Program::from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
+LoadedProgram LoadedProgram::from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
                              const Overrides &set) {
-  Program p;
+  LoadedProgram p;
   p.model_ = load(driver::source_from_string(name, text), data_width, set);
   return p;
 }
 
-TrainConfig Program::train_defaults() const { return runtime::config_from_model(*model_); }
+TrainConfig LoadedProgram::train_defaults() const { return runtime::config_from_model(*model_); }
 
 Dataset load_data(const std::string &spec) { return runtime::load_dataset(spec); }
 
-TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, std::ostream &log) {
+TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, std::ostream &log) {
   runtime::LineReporter reporter(log, false);
   TrainOptions o;
   o.observer = &reporter;
   return train(p, data, config, o);
 }
 
-TrainResult train(const Program &p, Dataset &data, const TrainConfig &config, const TrainOptions &options) {
+TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, const TrainOptions &options) {
   if (p.model().input_width != data.width)
     throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
                      std::to_string(p.model().input_width));
   return runtime::train(p.model(), data, config, options);
 }
 
-void save_checkpoint(const Program &p, const TrainResult &r, int64_t samples, const std::string &path) {
+void save_checkpoint(const LoadedProgram &p, const TrainResult &r, int64_t samples, const std::string &path) {
   Checkpoint c = runtime::make_checkpoint(p.model(), samples, r.center_mean, r.params);
   c.training = r.progress;
   runtime::save_checkpoint(path, c);
 }
 
-OutputValues run(const Program &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
+OutputValues run(const LoadedProgram &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
                  std::ostream &log) {
   if (p.model().input_width != data.width)
     throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
@@ -59,7 +59,7 @@ OutputValues run(const Program &p, Dataset &data, const std::string &path, const
   return runtime::run_output(p.model(), data, c, output, config, log);
 }
 
-std::vector<runtime::GradcheckEntry> gradcheck(const Program &p, const Dataset &data, int64_t samples, int64_t entries_per_param) {
+std::vector<runtime::GradcheckEntry> gradcheck(const LoadedProgram &p, const Dataset &data, int64_t samples, int64_t entries_per_param) {
   return runtime::gradcheck(p.model(), data, samples, entries_per_param);
 }
 

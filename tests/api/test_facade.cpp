@@ -1,5 +1,5 @@
 // The embedding API (lib/include/aec/aec.h) as an application uses it: the README's example.
-#include "aec/aec.h"
+#include "internal.h"
 
 #include <doctest/doctest.h>
 #include <sstream>
@@ -19,7 +19,7 @@ train center=true optimizer=adam lr=3e-3 batch=128 epochs=30
 
 TEST_CASE("a program compiled from a string trains and passes its PCA check") {
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=4000&d=24&rank=4&noise=0.01");
-  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string("pca.ae", kPca, data.width);
   aec::TrainConfig config = prog.train_defaults();
   CHECK(config.epochs == 30);
   CHECK(config.center);
@@ -39,7 +39,7 @@ TEST_CASE("overrides set dims, and data bound from memory works like a file") {
   data.width = 8;
   data.values.resize(512 * 8);
   for (size_t i = 0; i < data.values.size(); ++i) data.values[i] = float((i * 7919) % 101) / 101.0f;
-  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width, {{"k", "2"}});
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string("pca.ae", kPca, data.width, {{"k", "2"}});
   aec::TrainConfig config = prog.train_defaults();
   config.epochs = 2;
   std::ostringstream log;
@@ -50,7 +50,7 @@ TEST_CASE("overrides set dims, and data bound from memory works like a file") {
 
 TEST_CASE("a diagnostic renders itself against the source it came from") {
   try {
-    aec::Program::from_string("model.ae", "dim D\ninput x : [D]\nminimize ||x - y||^2\n", 16);
+    aec::LoadedProgram::from_string("model.ae", "dim D\ninput x : [D]\nminimize ||x - y||^2\n", 16);
     FAIL("accepted");
   } catch (const aec::CompileError &e) {
     REQUIRE(e.diagnostics().size() == 1);
@@ -58,7 +58,7 @@ TEST_CASE("a diagnostic renders itself against the source it came from") {
     CHECK(e.render() == "model.ae:3:16: error: unknown name 'y'\n    minimize ||x - y||^2\n                   ^\n");
   }
   try {
-    aec::Program::from_string("syntax.ae", "dim D\ninput x : [D\n", 16);
+    aec::LoadedProgram::from_string("syntax.ae", "dim D\ninput x : [D\n", 16);
     FAIL("accepted");
   } catch (const aec::CompileError &e) {
     CHECK(e.render() == "syntax.ae:2:13: error: syntax error: unexpected end of file; expected ']' or end of line\n    input x : [D\n                ^\n");
@@ -66,7 +66,7 @@ TEST_CASE("a diagnostic renders itself against the source it came from") {
 }
 
 TEST_CASE("data of the wrong width is an InputError that names both widths") {
-  aec::Program prog = aec::Program::from_string("pca.ae", kPca, 24);
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string("pca.ae", kPca, 24);
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=100&d=10&rank=2");
   try {
     std::ostringstream log;
@@ -80,7 +80,7 @@ TEST_CASE("data of the wrong width is an InputError that names both widths") {
 
 TEST_CASE("gradcheck through the API") {
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=64&d=12&rank=3");
-  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string("pca.ae", kPca, data.width);
   for (const auto &entry : aec::gradcheck(prog, data, 8, 16)) {
     INFO(entry.param);
     CHECK(entry.relative_error < 1e-6);

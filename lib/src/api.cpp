@@ -1,0 +1,215 @@
+// The public embedding API (aec/aec.h) over the internal facade: every internal error becomes
+// an aec::Error, and a Program carries its trained params between calls.
+#include "aec/aec.h"
+#include "internal.h"
+
+#include <cmath>
+#include <new>
+#include <sstream>
+
+namespace aec {
+
+struct Program::Impl {
+  LoadedProgram program;
+  std::map<std::string, std::vector<float>> params; // empty until trained or loaded
+  std::vector<float> mean;                           // the training mean when center=true
+  int64_t samples = 0;                               // rows of per-sample params
+  std::optional<runtime::TrainingProgress> progress;
+};
+
+namespace {
+
+// Runs `f`, turning the project's errors into aec::Error.
+template <class F> auto translated(F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const CompileError &e) {
+    std::vector<Message> messages;
+    std::string file = e.source() ? e.source()->name : "";
+    for (const Diagnostic &d : e.diagnostics()) messages.push_back({file, d.span.line, d.span.col, d.span.len, d.message, d.note});
+    throw Error(e.render(), std::move(messages), true);
+  } catch (const InputError &e) {
+    throw Error(e.what(), {Message{"", 0, 0, 0, e.what(), ""}}, false);
+  } catch (const std::bad_alloc &) {
+    throw Error("out of memory (the model or the data is larger than this machine can hold)", {}, false);
+  }
+}
+
+runtime::Dataset to_dataset(const Data &d) {
+  runtime::Dataset out;
+  out.n = d.samples;
+  out.width = d.width;
+  out.values = d.values;
+  out.description = d.description;
+  return out;
+}
+
+// Hands progress to the application's callback and its answer back to the trainer.
+class CallbackObserver : public runtime::TrainObserver {
+public:
+  explicit CallbackObserver(const ProgressCallback &cb) : cb_(cb) {}
+  void on_step(const runtime::StepReport &s) override {
+    if (cb_ && !cb_(Progress{s.epoch, s.epochs, s.done, s.epoch_size, s.loss, s.lr, false, NAN})) stop_ = true;
+  }
+  void on_epoch(const runtime::EpochReport &e) override {
+    if (cb_ && !cb_(Progress{e.epoch, e.epochs, 0, 0, e.loss, e.lr, true, e.val_loss})) stop_ = true;
+  }
+  bool stop_requested() override { return stop_; }
+
+private:
+  const ProgressCallback &cb_;
+  bool stop_ = false;
+};
+
+TrainConfig to_config(const TrainSettings &s) {
+  TrainConfig c;
+  c.epochs = s.epochs;
+  c.batch = s.batch;
+  c.lr = s.lr;
+  c.optimizer = s.optimizer;
+  c.seed = s.seed;
+  c.schedule = runtime::parse_schedule(s.schedule, "schedule");
+  c.clip = s.clip;
+  c.val = s.val;
+  c.patience = s.patience;
+  c.threads = s.threads;
+  if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 1 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
+    throw InputError("TrainSettings: epochs, batch, lr and threads must be positive, clip and patience non-negative, val in [0, 1)");
+  if (c.optimizer != "sgd" && c.optimizer != "momentum" && c.optimizer != "adam")
+    throw InputError("TrainSettings: optimizer " + c.optimizer + ": expected sgd, momentum or adam");
+  return c;
+}
+
+} // namespace
+
+Data Data::load(const std::string &spec) {
+  return translated([&] {
+    runtime::Dataset d = load_data(spec);
+    return Data{d.n, d.width, std::move(d.values), d.description};
+  });
+}
+
+Data Data::from_rows(const float *values, int64_t samples, int64_t width) {
+  if (samples < 1 || width < 1) throw Error("Data::from_rows: samples and width must be positive", {}, false);
+  Data d{samples, width, std::vector<float>(values, values + samples * width), std::to_string(samples) + " samples of width " + std::to_string(width) + " from memory"};
+  for (size_t i = 0; i < d.values.size(); ++i)
+    if (!std::isfinite(d.values[i]))
+      throw Error("Data::from_rows: sample " + std::to_string(i / size_t(width)) + ", column " + std::to_string(i % size_t(width) + 1) + " is not finite",
+                  {}, false);
+  return d;
+}
+
+Program Program::from_file(const std::string &path, std::optional<int64_t> width, const std::map<std::string, std::string> &set) {
+  return translated([&] { return Program(std::make_shared<Impl>(Impl{LoadedProgram::from_file(path, width, set), {}, {}, 0, {}})); });
+}
+
+Program Program::from_string(const std::string &name, const std::string &text, std::optional<int64_t> width,
+                             const std::map<std::string, std::string> &set) {
+  return translated([&] { return Program(std::make_shared<Impl>(Impl{LoadedProgram::from_string(name, text, width, set), {}, {}, 0, {}})); });
+}
+
+TrainSettings Program::defaults() const {
+  TrainConfig c = impl_->program.train_defaults();
+  TrainSettings s;
+  s.epochs = c.epochs;
+  s.batch = c.batch;
+  s.lr = c.lr;
+  s.optimizer = c.optimizer;
+  s.seed = c.seed;
+  s.schedule = runtime::to_string(c.schedule);
+  s.clip = c.clip;
+  s.val = c.val;
+  s.patience = c.patience;
+  return s;
+}
+
+std::vector<std::string> Program::outputs() const { return impl_->program.model().outputs; }
+
+std::vector<std::string> Program::params() const {
+  std::vector<std::string> names;
+  for (const ParamInfo &p : impl_->program.model().params) names.push_back(p.name);
+  return names;
+}
+
+TrainReport Program::train(const Data &data, const TrainSettings &settings, const ProgressCallback &progress) {
+  return translated([&] {
+    TrainConfig c = to_config(settings);
+    runtime::Dataset d = to_dataset(data);
+    std::optional<Checkpoint> resume;
+    CallbackObserver observer(progress);
+    runtime::TrainOptions o;
+    o.observer = &observer;
+    o.save_path = settings.save_path;
+    o.save_every = settings.save_every;
+    if (!settings.resume_path.empty()) {
+      resume = runtime::load_checkpoint(settings.resume_path);
+      runtime::check_checkpoint_matches(*resume, impl_->program.model(), settings.resume_path);
+      o.resume = &*resume;
+    }
+    TrainResult r = aec::train(impl_->program, d, c, o);
+    impl_->params = std::move(r.params);
+    impl_->mean = r.center_mean;
+    impl_->samples = data.samples;
+    impl_->progress = r.progress;
+    TrainReport report;
+    report.initial_loss = r.initial_loss;
+    report.final_loss = r.final_loss;
+    report.samples_per_second = r.samples_per_second;
+    report.seconds = r.seconds;
+    report.compile_ms = r.compile_ms;
+    report.epochs = r.epochs;
+    report.epoch_losses = r.epoch_losses;
+    report.val_losses = r.val_losses;
+    report.cancelled = r.stop == runtime::StopReason::Interrupted;
+    report.stopped_early = r.stop == runtime::StopReason::EarlyStopped;
+    report.best_epoch = r.best_epoch;
+    for (const auto &p : r.pca) report.pca.push_back({p.param, p.max_angle_deg, p.recon_error, p.optimal_error});
+    return report;
+  });
+}
+
+Output Program::evaluate(const std::string &output, const Data &data) const {
+  return translated([&] {
+    if (impl_->params.empty()) throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
+    Checkpoint ck = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
+    runtime::Dataset d = to_dataset(data);
+    if (impl_->program.model().input_width != d.width)
+      throw InputError("evaluate(" + output + "): the data has samples of width " + std::to_string(d.width) + " but the program was compiled for width " +
+                       std::to_string(impl_->program.model().input_width));
+    std::ostringstream quiet;
+    OutputValues v = runtime::run_output(impl_->program.model(), d, ck, output, RunConfig{}, quiet);
+    return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values)};
+  });
+}
+
+std::vector<float> Program::param(const std::string &name) const {
+  return translated([&] {
+    auto it = impl_->params.find(name);
+    if (it == impl_->params.end())
+      throw InputError("param(" + name + "): " + (impl_->params.empty() ? "the program has no params yet: train it or load a checkpoint first" : "no such param"));
+    return it->second;
+  });
+}
+
+void Program::save(const std::string &path) const {
+  translated([&] {
+    if (impl_->params.empty()) throw InputError(path + ": nothing to save: train the program or load a checkpoint first");
+    Checkpoint c = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
+    c.training = impl_->progress;
+    runtime::save_checkpoint(path, c);
+  });
+}
+
+void Program::load(const std::string &path) {
+  translated([&] {
+    Checkpoint c = runtime::load_checkpoint(path);
+    runtime::check_checkpoint_matches(c, impl_->program.model(), path);
+    impl_->params.clear();
+    for (auto &[name, p] : c.params) impl_->params[name] = std::move(p.values);
+    impl_->mean = std::move(c.mean);
+    impl_->samples = c.samples;
+    impl_->progress = std::move(c.training);
+  });
+}
+
+} // namespace aec

@@ -1,0 +1,162 @@
+// The public embedding API exactly as an application sees it: aec/aec.h (and aec/eigen.h) and
+// libaec.so, nothing internal. Compile from a string or file with overrides, data from memory,
+// progress and cancellation, outputs, checkpoints, diagnostics as values, and independent
+// programs trained on two threads at once.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <aec/aec.h>
+#include <aec/eigen.h>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+namespace {
+
+const char *kPca = R"(dim D
+dim k = 4
+input x : [D]
+param B : [D, k] = normal(0.01)
+minimize ||x - B * B' * x||^2
+output code = B' * x
+output recon = B * B' * x
+check pca(B)
+train center=true optimizer=adam lr=3e-3 batch=128 epochs=30
+)";
+
+const std::string kLowRank = "synthetic:lowrank?n=4000&d=24&rank=4&noise=0.01";
+
+std::string temp_file(const std::string &name) {
+  return (std::filesystem::temp_directory_path() / ("aec_public_api_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+} // namespace
+
+TEST_CASE("compile from a string, train with progress, pass the PCA check, evaluate outputs") {
+  aec::Data data = aec::Data::load(kLowRank);
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  aec::TrainSettings s = prog.defaults();
+  CHECK(s.epochs == 30);
+  CHECK(s.lr == doctest::Approx(3e-3));
+  CHECK(prog.outputs() == std::vector<std::string>{"code", "recon"});
+  CHECK(prog.params() == std::vector<std::string>{"B"});
+  int steps = 0, epochs_seen = 0;
+  aec::TrainReport r = prog.train(data, s, [&](const aec::Progress &p) {
+    if (p.epoch_end) ++epochs_seen;
+    else ++steps;
+    return true;
+  });
+  CHECK(epochs_seen == 30);
+  CHECK(steps == 30 * ((4000 + 127) / 128));
+  REQUIRE(r.pca.size() == 1);
+  CHECK(r.pca[0].max_angle_deg < 1.0);
+  CHECK(r.epoch_losses.size() == 30);
+  CHECK(prog.param("B").size() == 24 * 4);
+  aec::Output code = prog.evaluate("code", data);
+  CHECK(code.samples == 4000);
+  CHECK(code.rows * code.cols == 4);
+  aec::Output recon = prog.evaluate("recon", data);
+  // The reconstruction (around the training mean) is close to the data: a rank-4 subspace.
+  double err = 0, norm = 0;
+  for (size_t i = 0; i < recon.values.size(); ++i) {
+    err += std::pow(recon.values[i] - data.values[i], 2);
+    norm += std::pow(data.values[i], 2);
+  }
+  CHECK(err / norm < 0.01);
+}
+
+TEST_CASE("a progress callback that returns false cancels after that step") {
+  aec::Data data = aec::Data::load(kLowRank);
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  int calls = 0;
+  aec::TrainReport r = prog.train(data, prog.defaults(), [&](const aec::Progress &) { return ++calls < 5; });
+  CHECK(r.cancelled);
+  CHECK(calls == 5);
+  CHECK(r.epochs == 0);
+  CHECK(prog.param("B").size() == 24 * 4); // the params of the fifth step
+}
+
+TEST_CASE("data from memory and from Eigen; outputs back to Eigen") {
+  Eigen::MatrixXd samples = Eigen::MatrixXd::Random(600, 12);
+  aec::Data data = aec::from_eigen(samples);
+  CHECK(data.samples == 600);
+  CHECK(data.width == 12);
+  CHECK(data.values[1] == float(samples(0, 1))); // row-major: sample after sample
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width, {{"k", "2"}});
+  aec::TrainSettings s = prog.defaults();
+  s.epochs = 2;
+  prog.train(data, s);
+  aec::RowMatrix code = aec::to_eigen(prog.evaluate("code", data));
+  CHECK(code.rows() == 600);
+  CHECK(code.cols() == 2);
+  std::vector<float> raw(12 * 3, 0.5f);
+  CHECK(aec::Data::from_rows(raw.data(), 3, 12).samples == 3);
+  raw[13] = NAN;
+  CHECK_THROWS_WITH_AS(aec::Data::from_rows(raw.data(), 3, 12), "Data::from_rows: sample 1, column 2 is not finite", aec::Error);
+}
+
+TEST_CASE("save and load: a fresh program evaluates to the same outputs") {
+  aec::Data data = aec::Data::load("synthetic:lowrank?n=1000&d=16&rank=4");
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  aec::TrainSettings s = prog.defaults();
+  s.epochs = 3;
+  prog.train(data, s);
+  std::string path = temp_file("a.ckpt");
+  prog.save(path);
+  aec::Program fresh = aec::Program::from_string("pca.ae", kPca, data.width);
+  CHECK_THROWS_AS(fresh.evaluate("code", data), aec::Error); // nothing trained or loaded yet
+  fresh.load(path);
+  CHECK(fresh.evaluate("code", data).values == prog.evaluate("code", data).values);
+  aec::Program other = aec::Program::from_string("pca.ae", kPca, data.width, {{"k", "3"}});
+  try {
+    other.load(path);
+    FAIL("a checkpoint of other --set values loaded");
+  } catch (const aec::Error &e) {
+    CHECK(!e.in_program());
+    CHECK(std::string(e.what()).find("this checkpoint was trained with no --set values, but this run has --set k=3") != std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("diagnostics as values: file, line, column, text; and the rendered form") {
+  try {
+    aec::Program::from_string("model.ae", "dim D\ninput x : [D]\nminimize ||x - y||^2\n", 16);
+    FAIL("accepted");
+  } catch (const aec::Error &e) {
+    CHECK(e.in_program());
+    REQUIRE(e.messages().size() == 1);
+    const aec::Message &m = e.messages()[0];
+    CHECK(m.file == "model.ae");
+    CHECK(m.line == 3);
+    CHECK(m.column == 16);
+    CHECK(m.text == "unknown name 'y'");
+    CHECK(std::string(e.what()) == "model.ae:3:16: error: unknown name 'y'\n    minimize ||x - y||^2\n                   ^\n");
+  }
+  CHECK_THROWS_AS(aec::Data::load("/no/such/file.csv"), aec::Error);
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, 24);
+  aec::TrainSettings bad = prog.defaults();
+  bad.optimizer = "lbfgs";
+  aec::Data data = aec::Data::load(kLowRank);
+  CHECK_THROWS_WITH_AS(prog.train(data, bad), "TrainSettings: optimizer lbfgs: expected sgd, momentum or adam", aec::Error);
+}
+
+TEST_CASE("independent programs train on two threads at once with the results of one thread") {
+  aec::Data data = aec::Data::load("synthetic:lowrank?n=3000&d=32&rank=4");
+  auto train_one = [&](const std::string &k) {
+    aec::Program p = aec::Program::from_file(std::string(AEC_EXAMPLES_DIR) + "/denoising.ae", data.width, {{"k", k}});
+    aec::TrainSettings s = p.defaults();
+    s.epochs = 3;
+    p.train(data, s);
+    return p.param("W");
+  };
+  std::vector<float> alone16 = train_one("16"), alone24 = train_one("24");
+  std::vector<float> together16, together24;
+  std::thread a([&] { together16 = train_one("16"); });
+  std::thread b([&] { together24 = train_one("24"); });
+  a.join();
+  b.join();
+  CHECK(together16 == alone16);
+  CHECK(together24 == alone24);
+}

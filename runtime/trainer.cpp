@@ -1,6 +1,7 @@
 #include "runtime/trainer.h"
 #include "codegen/kernel.h"
 #include "codegen/runtime_calls.h"
+#include "codegen/work_sharing.h"
 #include "driver/driver.h"
 #include "passes/passes.h"
 #include "runtime/batch_io.h"
@@ -115,6 +116,7 @@ public:
     check_settings();
     uint64_t fingerprint = data_fingerprint(data_);
     if (c_.center) r_.center_mean = center_in_place(data_);
+    if (c_.threads < 1) c_.threads = codegen::available_cores();
     codegen::set_gemm_threads(c_.threads);
     auto compile_start = Clock::now();
     kernel_ = codegen::Kernel::compile(passes::optimize(driver::training_graph(m_)), "train_step");

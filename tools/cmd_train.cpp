@@ -3,6 +3,7 @@
 //   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
 #include "support/diagnostics.h"
+#include "codegen/work_sharing.h"
 #include "runtime/pictures.h"
 #include "train_report.h"
 
@@ -56,8 +57,10 @@ TrainConfig apply_flags(TrainConfig c, const Args &a) {
   return c;
 }
 
-// A resumed run keeps the settings it started with: only --epochs and --threads may differ.
-TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, const TrainConfig &requested) {
+// A resumed run keeps the settings it started with: only --epochs and --threads may differ
+// (without --threads, it keeps the run's thread count, so it continues bit for bit).
+TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, TrainConfig requested, bool threads_given) {
+  if (!threads_given) requested.threads = ck.training->config.threads;
   TrainConfig c = ck.training->config;
   auto differs = [&](const char *flag, const std::string &mine, const std::string &saved) {
     if (mine != saved)
@@ -102,6 +105,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);
+  if (c.threads < 1) c.threads = codegen::available_cores();
   TrainOptions options;
   options.save_path = a.get("save").value_or("");
   options.save_every = save_every.value_or(0);
@@ -111,7 +115,10 @@ int cmd_train(const std::vector<std::string> &argv) {
     runtime::check_checkpoint_matches(*resume, prog.model(), *from);
     if (!resume->training)
       throw InputError(*from + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
-    c = resumed_config(*resume, *from, c);
+    c = resumed_config(*resume, *from, c, a.has("threads"));
+    if (c.threads != resume->training->config.threads)
+      std::cout << "note: the run used " << resume->training->config.threads << " threads, this one " << c.threads
+                << ": GEMMs sum in another order, so the results differ in the last bits from an uninterrupted run" << std::endl;
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }

@@ -1,11 +1,38 @@
 #include "codegen/runtime_calls.h"
+#include "codegen/work_sharing.h"
 
 #include <Eigen/Dense>
 #include <cblas.h>
 
+#include <algorithm>
+
 // Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
 // BLAS without it; the library linked is always OpenBLAS.
 extern "C" void openblas_set_num_threads(int num_threads);
+
+namespace {
+
+// One SGEMM on this thread.
+void sgemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+           int64_t ldc, float beta) {
+  cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
+              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta,
+              C, static_cast<blasint>(ldc));
+}
+
+// Chunks of `count` for share_work: two per thread, so a slowed core takes fewer (more, smaller
+// chunks balance better but repack the shared operand once per chunk), and at
+// least `minimum` (a multiple of 16 keeps SGEMM's panels whole).
+int64_t grain(int64_t count, int64_t minimum) {
+  int64_t g = (count + 2 * aec::codegen::team_size() - 1) / (2 * aec::codegen::team_size());
+  g = (g + 15) / 16 * 16;
+  return std::max(g, minimum);
+}
+
+// Below this many multiply-adds a GEMM is not worth sharing.
+constexpr int64_t kShareMinimum = 1 << 20;
+
+} // namespace
 
 extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                          const float *B, int64_t ldb, float *C, int64_t ldc, float beta) {
@@ -15,24 +42,39 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return;
   }
-  cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
-              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta,
-              C, static_cast<blasint>(ldc));
+  if (aec::codegen::team_size() == 1 || M * N * K < kShareMinimum) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
+    aec::codegen::share_work(N, grain(N, 32), [&](int64_t j0, int64_t j1) {
+      sgemm(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
+    });
+  } else { // rows i0..i1 of C need rows i0..i1 of op(A)
+    aec::codegen::share_work(M, grain(M, 32), [&](int64_t i0, int64_t i1) {
+      sgemm(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
+    });
+  }
 }
 
 extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                               int64_t stride_a, const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc,
                               int64_t stride_c, int64_t count) {
-  for (int64_t k = 0; k < count; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
+  auto each = [&](int64_t k0, int64_t k1) {
+    for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
+  };
+  if (aec::codegen::team_size() == 1 || M * N * K * count < kShareMinimum) return each(0, count);
+  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
 }
 
 extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *out) {
   using MatD = Eigen::MatrixXd;
   using MatF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;
-  for (int64_t k = 0; k < count; ++k) {
-    MatD a = Eigen::Map<const MatF>(in + k * n * n, n, n).cast<double>();
-    Eigen::Map<MatF>(out + k * n * n, n, n) = a.partialPivLu().inverse().cast<float>();
-  }
+  auto each = [&](int64_t k0, int64_t k1) {
+    for (int64_t k = k0; k < k1; ++k) {
+      MatD a = Eigen::Map<const MatF>(in + k * n * n, n, n).cast<double>();
+      Eigen::Map<MatF>(out + k * n * n, n, n) = a.partialPivLu().inverse().cast<float>();
+    }
+  };
+  if (aec::codegen::team_size() == 1 || n * n * n * count < kShareMinimum) return each(0, count);
+  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
 }
 
 extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out) {
@@ -46,7 +88,12 @@ extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const f
 
 namespace aec::codegen {
 
-void set_gemm_threads(int n) { openblas_set_num_threads(n); }
+namespace {
+// aec shares the work itself (work_sharing.h); OpenBLAS runs each piece on the calling thread.
+const bool openblas_single_threaded = (openblas_set_num_threads(1), true);
+} // namespace
+
+void set_gemm_threads(int n) { set_team_size(n); }
 
 const std::vector<RuntimeCall> &runtime_calls() {
   static const std::vector<RuntimeCall> calls = {

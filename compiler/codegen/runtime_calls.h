@@ -26,7 +26,8 @@ struct RuntimeCall {
 };
 const std::vector<RuntimeCall> &runtime_calls();
 
-// Threads the GEMMs may use (the rest of a kernel runs on the calling thread).
+// Threads the calling thread's kernels may use for their GEMMs, per-sample GEMMs and inverses
+// (work_sharing.h); fused loops run on the calling thread.
 void set_gemm_threads(int n);
 
 } // namespace aec::codegen

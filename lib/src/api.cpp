@@ -73,8 +73,8 @@ TrainConfig to_config(const TrainSettings &s) {
   c.val = s.val;
   c.patience = s.patience;
   c.threads = s.threads;
-  if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 1 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
-    throw InputError("TrainSettings: epochs, batch, lr and threads must be positive, clip and patience non-negative, val in [0, 1)");
+  if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 0 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
+    throw InputError("TrainSettings: epochs, batch and lr must be positive, threads, clip and patience non-negative, val in [0, 1)");
   if (c.optimizer != "sgd" && c.optimizer != "momentum" && c.optimizer != "adam")
     throw InputError("TrainSettings: optimizer " + c.optimizer + ": expected sgd, momentum or adam");
   return c;

@@ -147,7 +147,10 @@ TEST_CASE("SIGKILL during checkpoint writes always leaves a loadable checkpoint"
 TEST_CASE("a resume with other settings, other data or a damaged file is refused") {
   aec::test::TempDir t;
   std::string ckpt = t.path("c.ckpt");
-  REQUIRE(run_aec("train " + kRun + " --epochs 1 --save " + ckpt).status == 0);
+  REQUIRE(run_aec("train " + kRun + " --epochs 1 --threads 2 --save " + ckpt).status == 0);
+  Run threads = run_aec("train " + kRun + " --threads 3 --resume " + ckpt + " --save " + t.path("other.ckpt"));
+  CHECK(threads.status == 0);
+  CHECK(threads.output.find("threads, this one 3: GEMMs sum in another order") != std::string::npos);
   Run lr = run_aec("train " + kRun + " --lr 0.01 --resume " + ckpt);
   CHECK(lr.status == 1);
   CHECK(lr.output.find("aec: error: --lr 0.01: the run in " + ckpt + " uses 0.001; a resumed run keeps its settings") != std::string::npos);

@@ -67,7 +67,7 @@ struct TrainSettings {
   double clip = 0;                 // > 0: clip gradients to this global norm
   double val = 0;                  // fraction held out for validation
   int64_t patience = 0;            // > 0: early stopping on the validation loss
-  int threads = 1;
+  int threads = 0;                 // cores for GEMMs; 0: every core this process may use
   std::string save_path;           // checkpoints after every epoch (and every save_every steps)
   int64_t save_every = 0;
   std::string resume_path;         // continue the run saved there, bit for bit

@@ -1,0 +1,108 @@
+#include "codegen/work_sharing.h"
+
+#include <sched.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace aec::codegen {
+
+namespace {
+
+thread_local int t_team_size = 1;
+
+// One parallel call: its chunks, handed out by an atomic counter, and how many are done.
+struct Job {
+  const std::function<void(int64_t)> *chunk;
+  int64_t chunks;
+  int helpers; // helper threads that may join
+  std::atomic<int64_t> next{0};
+  int64_t done = 0; // under Pool::m_
+
+  int64_t work() {
+    int64_t n = 0;
+    for (int64_t c; (c = next.fetch_add(1)) < chunks; ++n) (*chunk)(c);
+    return n;
+  }
+};
+
+// Helper threads, started on first use and kept for the life of the process. One job at a time:
+// a job claims the pool with try_lock, so two teams never wait on each other.
+class Pool {
+public:
+  static Pool &instance() {
+    static Pool *pool = new Pool; // never destroyed: detached helpers wait on it to the end
+    return *pool;
+  }
+
+  bool try_run(int helpers, int64_t chunks, const std::function<void(int64_t)> &chunk) {
+    std::unique_lock<std::mutex> claim(job_mutex_, std::try_to_lock);
+    if (!claim.owns_lock()) return false;
+    auto job = std::make_shared<Job>();
+    job->chunk = &chunk;
+    job->chunks = chunks;
+    job->helpers = helpers;
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      while (int(threads_) < helpers) start_helper(int(threads_++));
+      job_ = job;
+    }
+    wake_.notify_all();
+    int64_t mine = job->work();
+    std::unique_lock<std::mutex> lk(m_);
+    job->done += mine;
+    finished_.wait(lk, [&] { return job->done == job->chunks; });
+    job_.reset();
+    return true;
+  }
+
+private:
+  std::mutex job_mutex_, m_;
+  std::condition_variable wake_, finished_;
+  size_t threads_ = 0;
+  std::shared_ptr<Job> job_; // the current job, under m_
+
+  void start_helper(int index) {
+    std::thread([this, index] {
+      std::shared_ptr<Job> last; // kept alive, so a new job never shares its address
+      std::unique_lock<std::mutex> lk(m_);
+      for (;;) {
+        wake_.wait(lk, [&] { return job_ && job_ != last && index < job_->helpers; });
+        last = job_;
+        lk.unlock();
+        int64_t mine = last->work(); // a job already finished has no chunks left to hand out
+        lk.lock();
+        last->done += mine;
+        if (last->done == last->chunks) finished_.notify_all();
+      }
+    }).detach();
+  }
+};
+
+} // namespace
+
+void set_team_size(int threads) { t_team_size = threads < 1 ? 1 : threads; }
+int team_size() { return t_team_size; }
+
+int available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  int n = CPU_COUNT(&set);
+  return n < 1 ? 1 : n;
+}
+
+void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)> &body) {
+  if (count <= 0) return;
+  if (grain < 1) grain = 1;
+  const int64_t chunks = (count + grain - 1) / grain;
+  const int helpers = int(std::min<int64_t>(t_team_size, chunks)) - 1;
+  std::function<void(int64_t)> chunk = [&](int64_t c) { body(c * grain, std::min(count, (c + 1) * grain)); };
+  if (helpers > 0 && Pool::instance().try_run(helpers, chunks, chunk)) return;
+  for (int64_t c = 0; c < chunks; ++c) chunk(c);
+}
+
+} // namespace aec::codegen

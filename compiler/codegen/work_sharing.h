@@ -1,0 +1,25 @@
+// Running a kernel's heavy runtime calls (GEMMs, per-sample GEMMs, inverses) on several cores.
+// Work is cut into many more chunks than threads and handed out one at a time, so a core that
+// another process holds slows its own thread down without stalling the others: the run degrades
+// towards one core's speed instead of collapsing, as a static split (OpenBLAS's own threading)
+// does when one of its threads is descheduled.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace aec::codegen {
+
+// The team size for runtime calls made by the calling thread (1: everything on this thread).
+// Each thread has its own, so independent models may use different counts at the same time.
+void set_team_size(int threads);
+int team_size();
+
+// Calls body(begin, end) over [0, count) in chunks of `grain` (the last may be shorter), on up
+// to team_size() threads including the caller; returns when every chunk is done. When another
+// team holds the helper threads, the caller does all the chunks itself.
+void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)> &body);
+
+// The number of cores this process may run on (its CPU affinity).
+int available_cores();
+
+} // namespace aec::codegen

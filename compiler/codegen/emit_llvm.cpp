@@ -50,29 +50,36 @@ public:
 
   // Loops get a function each; steps that are one runtime call (GEMMs, transposes, inverses)
   // are emitted in the entry directly, which keeps the module small and quick to optimize.
+  // Loops over samples may run on several threads: such a step gets a wrapper with one
+  // signature, (slots, batch, first sample, end sample), that aec_for_samples calls per chunk.
   void run() {
     std::vector<std::pair<llvm::Function *, std::vector<int>>> kernels;
-    for (size_t i = 0; i < s_.steps.size(); ++i)
+    std::vector<llvm::Function *> wrappers(s_.steps.size(), nullptr);
+    for (size_t i = 0; i < s_.steps.size(); ++i) {
       kernels.push_back(is_runtime_call(s_.steps[i]) ? std::pair<llvm::Function *, std::vector<int>>{nullptr, {}}
                                                      : emit_step(s_.steps[i], i));
+      if (per_sample_work(s_.steps[i]) > 0) wrappers[i] = emit_wrapper(kernels[i].first, kernels[i].second, i);
+    }
     auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_}, false);
     auto *entry = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kEntryName, mod_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", entry));
     llvm::Value *slots = entry->getArg(0), *batch = entry->getArg(1);
-    auto buffer = [&](int slot) { return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)); };
     for (size_t i = 0; i < s_.steps.size(); ++i) {
       auto &[fn, used] = kernels[i];
       if (!fn) {
         arg_of_slot_.clear();
-        for (int slot : step_buffers(s_.steps[i])) arg_of_slot_[slot] = buffer(slot);
+        for (int slot : step_buffers(s_.steps[i])) arg_of_slot_[slot] = buffer(slots, slot);
         batch_ = batch;
         emit_body(s_.steps[i]);
-        continue;
+      } else if (wrappers[i]) {
+        b_.CreateCall(runtime_fn("aec_for_samples", {ptr_, ptr_, i64_, i64_}),
+                      {wrappers[i], slots, batch, i64c(per_sample_work(s_.steps[i]))});
+      } else {
+        std::vector<llvm::Value *> args;
+        for (int slot : used) args.push_back(buffer(slots, slot));
+        args.insert(args.end(), {batch, i64c(0), batch});
+        b_.CreateCall(fn, args);
       }
-      std::vector<llvm::Value *> args;
-      for (int slot : used) args.push_back(buffer(slot));
-      args.push_back(batch);
-      b_.CreateCall(fn, args);
     }
     b_.CreateRetVoid();
   }
@@ -88,6 +95,7 @@ private:
   // Per-kernel state.
   std::map<int, llvm::Value *> arg_of_slot_;
   llvm::Value *batch_ = nullptr, *inv_batch_ = nullptr;
+  llvm::Value *sample_begin_ = nullptr, *sample_end_ = nullptr; // a loop step's share of the samples
   NodeId root_ = -1;
 
   int slot(NodeId n) const { return s_.slot[static_cast<size_t>(n)]; }
@@ -96,6 +104,18 @@ private:
 
   // for (v = 0; v < count; ++v) body(v)
   void loop(llvm::Value *count, const char *name, const std::function<void(llvm::Value *)> &body) {
+    loop_range(i64c(0), count, name, body);
+  }
+
+  // The samples of a batched node this step computes: its share [begin, end) inside a loop step,
+  // else all of them.
+  void sample_loop(const ir::Node &n, const std::function<void(llvm::Value *)> &body) {
+    if (n.batched && sample_begin_) loop_range(sample_begin_, sample_end_, "b", body);
+    else loop(samples(n), "b", body);
+  }
+
+  // for (v = begin; v < end; ++v) body(v)
+  void loop_range(llvm::Value *begin, llvm::Value *end, const char *name, const std::function<void(llvm::Value *)> &body) {
     llvm::Function *fn = b_.GetInsertBlock()->getParent();
     llvm::BasicBlock *pre = b_.GetInsertBlock();
     auto *head = llvm::BasicBlock::Create(ctx_, std::string(name) + ".head", fn);
@@ -104,8 +124,8 @@ private:
     b_.CreateBr(head);
     b_.SetInsertPoint(head);
     llvm::PHINode *v = b_.CreatePHI(i64_, 2, name);
-    v->addIncoming(i64c(0), pre);
-    b_.CreateCondBr(b_.CreateICmpSLT(v, count), bodyb, exit);
+    v->addIncoming(begin, pre);
+    b_.CreateCondBr(b_.CreateICmpSLT(v, end), bodyb, exit);
     b_.SetInsertPoint(bodyb);
     body(v);
     llvm::Value *next = b_.CreateAdd(v, i64c(1), "", true, true);
@@ -154,6 +174,33 @@ private:
     return ir::eval_elementwise(nd.op, alg, x, y, nd.attr.value);
   }
 
+  llvm::Value *buffer(llvm::Value *slots, int slot) { return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)); }
+
+  // Floats a step writes per sample when its outer loop runs over the samples, else 0.
+  int64_t per_sample_work(const Step &st) const {
+    const ir::Node &n = node(st.node);
+    switch (st.kind) {
+    case StepKind::Pointwise: return n.batched ? n.shape.numel() : 0;
+    case StepKind::SampleSum:
+    case StepKind::AxisSum: return node(n.in[0]).batched ? node(n.in[0]).shape.numel() : 0;
+    default: return 0;
+    }
+  }
+
+  // void wk(ptr slots, i64 batch, i64 begin, i64 end): the step's buffers from the slots.
+  llvm::Function *emit_wrapper(llvm::Function *step, const std::vector<int> &used, size_t index) {
+    auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_, i64_, i64_}, false);
+    auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, "w" + std::to_string(index), mod_);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    std::vector<llvm::Value *> args;
+    for (int slot : used) args.push_back(buffer(fn->getArg(0), slot));
+    args.insert(args.end(), {fn->getArg(1), fn->getArg(2), fn->getArg(3)});
+    b_.CreateCall(step, args);
+    b_.CreateRetVoid();
+    return fn;
+  }
+
   static bool is_runtime_call(const Step &st) {
     return st.kind == StepKind::Gemm || st.kind == StepKind::GemmSum || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse;
   }
@@ -191,7 +238,7 @@ private:
     std::vector<int> used = step_buffers(st);
 
     std::vector<llvm::Type *> params(used.size(), ptr_);
-    params.push_back(i64_);
+    params.insert(params.end(), {i64_, i64_, i64_}); // batch, first sample, end sample
     auto *fty = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     std::string name = "k" + std::to_string(index) + "_" + ir::info(n.op).spelling;
     auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, name, mod_);
@@ -202,11 +249,14 @@ private:
       arg_of_slot_[used[k]] = fn->getArg(static_cast<unsigned>(k));
     }
     batch_ = fn->getArg(static_cast<unsigned>(used.size()));
+    sample_begin_ = fn->getArg(static_cast<unsigned>(used.size() + 1));
+    sample_end_ = fn->getArg(static_cast<unsigned>(used.size() + 2));
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
     inv_batch_ = b_.CreateFDiv(llvm::ConstantFP::get(f32_, 1.0), b_.CreateSIToFP(batch_, f32_));
 
     emit_body(st);
     b_.CreateRetVoid();
+    sample_begin_ = sample_end_ = nullptr;
     return {fn, used};
   }
 
@@ -214,7 +264,7 @@ private:
 
   void emit_pointwise(NodeId id) {
     const ir::Node &n = node(id);
-    loop(samples(n), "b", [&](llvm::Value *b) {
+    sample_loop(n, [&](llvm::Value *b) {
       loop(i64c(n.shape.numel()), "i", [&](llvm::Value *i) {
         b_.CreateStore(compute(id, b, i), address(id, b, i));
       });
@@ -226,7 +276,7 @@ private:
     NodeId x = n.in[0];
     const ir::Node &xn = node(x);
     llvm::Value *acc = b_.CreateAlloca(f32_); // promoted to a register by SROA
-    loop(samples(xn), "b", [&](llvm::Value *b) {
+    sample_loop(xn, [&](llvm::Value *b) {
       b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), acc);
       loop(i64c(xn.shape.numel()), "i", [&](llvm::Value *i) {
         b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc), read(x, b, i)), acc);
@@ -262,7 +312,7 @@ private:
     int64_t rows = xn.shape.rows(), cols = xn.shape.cols();
     bool by_row = n.op == Op::RowSum;
     llvm::Value *zero = llvm::ConstantFP::get(f32_, 0.0);
-    loop(samples(xn), "b", [&](llvm::Value *b) {
+    sample_loop(xn, [&](llvm::Value *b) {
       loop(i64c(n.shape.numel()), "o", [&](llvm::Value *o) { b_.CreateStore(zero, address(id, b, o)); });
       loop(i64c(cols), "c", [&](llvm::Value *c) {
         loop(i64c(rows), "r", [&](llvm::Value *r) {

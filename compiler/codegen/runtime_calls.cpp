@@ -29,9 +29,6 @@ int64_t grain(int64_t count, int64_t minimum) {
   return std::max(g, minimum);
 }
 
-// Below this many multiply-adds a GEMM is not worth sharing.
-constexpr int64_t kShareMinimum = 1 << 20;
-
 } // namespace
 
 extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
@@ -42,7 +39,7 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return;
   }
-  if (aec::codegen::team_size() == 1 || M * N * K < kShareMinimum) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  if (aec::codegen::team_size() == 1 || M * N * K < aec::codegen::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
   if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
     aec::codegen::share_work(N, grain(N, 32), [&](int64_t j0, int64_t j1) {
       sgemm(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
@@ -60,7 +57,7 @@ extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int6
   auto each = [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
   };
-  if (aec::codegen::team_size() == 1 || M * N * K * count < kShareMinimum) return each(0, count);
+  if (aec::codegen::team_size() == 1 || M * N * K * count < aec::codegen::minimum_shared_work()) return each(0, count);
   aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
 }
 
@@ -73,8 +70,14 @@ extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *ou
       Eigen::Map<MatF>(out + k * n * n, n, n) = a.partialPivLu().inverse().cast<float>();
     }
   };
-  if (aec::codegen::team_size() == 1 || n * n * n * count < kShareMinimum) return each(0, count);
+  if (aec::codegen::team_size() == 1 || n * n * n * count < aec::codegen::minimum_shared_work()) return each(0, count);
   aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
+}
+
+extern "C" void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **slots, int64_t batch, int64_t work) {
+  const int64_t team = aec::codegen::team_size();
+  if (team == 1 || batch < 2 || 16 * batch * work < aec::codegen::minimum_shared_work()) return step(slots, batch, 0, batch);
+  aec::codegen::share_work(batch, (batch + 2 * team - 1) / (2 * team), [&](int64_t b0, int64_t b1) { step(slots, batch, b0, b1); });
 }
 
 extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out) {
@@ -101,6 +104,7 @@ const std::vector<RuntimeCall> &runtime_calls() {
       {"aec_transpose", reinterpret_cast<void *>(&aec_transpose)},
       {"aec_gemm_each", reinterpret_cast<void *>(&aec_gemm_each)},
       {"aec_inverse", reinterpret_cast<void *>(&aec_inverse)},
+      {"aec_for_samples", reinterpret_cast<void *>(&aec_for_samples)},
   };
   return calls;
 }

@@ -1,4 +1,5 @@
-// The C functions JIT-compiled kernels call: GEMM (OpenBLAS's SGEMM) and transpose.
+// The C functions JIT-compiled kernels call: GEMM (OpenBLAS's SGEMM), inverses, transposes and
+// the parallel loop over samples.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -14,6 +15,9 @@ void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, cons
 // The inverses of `count` n x n matrices, one after another (LU with partial pivoting, in double).
 // A singular matrix gives non-finite entries, which training reports.
 void aec_inverse(int64_t n, int64_t count, const float *in, float *out);
+// A kernel's loop over samples, step(slots, batch, first, end), on the calling thread's team in
+// chunks of samples when the batch has enough work (`work` floats per sample).
+void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **slots, int64_t batch, int64_t work);
 // `count` column-major rows x cols matrices, one after another, transposed into `out`.
 void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out);
 }

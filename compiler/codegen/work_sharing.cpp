@@ -14,6 +14,7 @@ namespace aec::codegen {
 namespace {
 
 thread_local int t_team_size = 1;
+std::atomic<int64_t> g_minimum_shared_work{int64_t(1) << 20};
 
 // One parallel call: its chunks, handed out by an atomic counter, and how many are done.
 struct Job {
@@ -84,6 +85,9 @@ private:
 };
 
 } // namespace
+
+int64_t minimum_shared_work() { return g_minimum_shared_work.load(std::memory_order_relaxed); }
+void set_minimum_shared_work(int64_t multiply_adds) { g_minimum_shared_work = multiply_adds; }
 
 void set_team_size(int threads) { t_team_size = threads < 1 ? 1 : threads; }
 int team_size() { return t_team_size; }

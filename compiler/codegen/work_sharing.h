@@ -19,6 +19,12 @@ int team_size();
 // team holds the helper threads, the caller does all the chunks itself.
 void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)> &body);
 
+// Multiply-adds below which a runtime call stays on the calling thread (a loop over samples
+// counts 16 per float it writes): waking helpers costs microseconds. Tests set 0 to share
+// everything.
+int64_t minimum_shared_work();
+void set_minimum_shared_work(int64_t multiply_adds);
+
 // The number of cores this process may run on (its CPU affinity).
 int available_cores();
 

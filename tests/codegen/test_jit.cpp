@@ -2,6 +2,7 @@
 // input and noise draws, in float32; every output (loss and every gradient) must agree.
 #include "autodiff/autodiff.h"
 #include "codegen/kernel.h"
+#include "codegen/work_sharing.h"
 #include "passes/passes.h"
 #include "runtime/executor.h"
 #include "support/random_graph.h"
@@ -15,7 +16,7 @@ using namespace aec;
 
 namespace {
 
-void check_jit_model(const Model &m, const std::string &name, int batch) {
+void check_jit_model(const Model &m, const std::string &name, int batch, int threads = 1) {
   ir::Graph g = passes::optimize(driver::training_graph(m));
   passes::verify(g);
   auto kernel = codegen::Kernel::compile(g, name);
@@ -31,7 +32,9 @@ void check_jit_model(const Model &m, const std::string &name, int batch) {
     const auto &v = bind.noise.at(nb.node->attr.id);
     std::copy(v.data(), v.data() + v.size(), nb.data);
   }
+  codegen::set_team_size(threads);
   ex.run(batch);
+  codegen::set_team_size(1);
 
   std::vector<ir::NodeId> roots;
   for (const ir::Output &o : g.outputs) roots.push_back(o.node);
@@ -45,8 +48,8 @@ void check_jit_model(const Model &m, const std::string &name, int batch) {
   }
 }
 
-void check_jit(const std::string &name, ir::Size width, int batch) {
-  check_jit_model(test::load_example(name, width, test::small_overrides(name)), name, batch);
+void check_jit(const std::string &name, ir::Size width, int batch, int threads = 1) {
+  check_jit_model(test::load_example(name, width, test::small_overrides(name)), name, batch, threads);
 }
 
 } // namespace
@@ -68,6 +71,15 @@ TEST_CASE("JIT matches the reference: psd (per-sample code, L1 and an encoder)")
 TEST_CASE("JIT matches the reference: deep_decoder (a per-sample code through a decoder)") { check_jit("deep_decoder", 10, 5); }
 TEST_CASE("JIT matches the reference: sparse_coding") { check_jit("sparse_coding", 10, 5); }
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
+
+TEST_CASE("every example's kernel on three threads, every loop and product shared, matches the reference") {
+  codegen::set_minimum_shared_work(0);
+  for (const char *name : {"pca_tied", "relu_ae", "deep_ae", "denoising", "contractive", "denoising_contractive", "param2_inverse",
+                           "factorization", "psd", "deep_decoder", "sparse_coding", "vae", "unrolled_ls", "masking", "robust_ae"})
+    check_jit(name, 20, 23, 3);
+  check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 13, 3);
+  codegen::set_minimum_shared_work(int64_t(1) << 20);
+}
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {
   Model m = test::load_example("relu_ae", 784);

@@ -19,8 +19,8 @@ struct TrainConfig {
   double clip = 0;       // > 0: gradients scaled down to this global L2 norm when above it
   double val = 0;        // the fraction of samples held out for validation (0: none)
   int64_t patience = 0;  // > 0: stop when the validation loss has not improved for this many epochs
-  int threads = 0;       // cores for GEMMs and inverses; 0: every core the process may use. Saved:
-                         // another count sums in another order, which changes the last bits
+  int threads = 0;       // cores for kernels; 0: every core the process may use. Not saved: every
+                         // count gives the same bits (work_sharing.h), so a resumed run may change it
 };
 
 } // namespace aec::runtime

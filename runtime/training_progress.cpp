@@ -16,7 +16,6 @@ void write_progress(Writer &file, const TrainingProgress &p) {
   config.put<double>(c.clip);
   config.put<double>(c.val);
   config.put<int64_t>(c.patience);
-  config.put<int32_t>(c.threads);
   file.section("config", config);
 
   Writer progress;
@@ -69,7 +68,6 @@ void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &
     c.clip = s.get<double>();
     c.val = s.get<double>();
     c.patience = s.get<int64_t>();
-    c.threads = s.get<int32_t>();
   } else if (tag == "progress") {
     p.epoch = s.get<int64_t>();
     p.position = s.get<int64_t>();

@@ -57,10 +57,8 @@ TrainConfig apply_flags(TrainConfig c, const Args &a) {
   return c;
 }
 
-// A resumed run keeps the settings it started with: only --epochs and --threads may differ
-// (without --threads, it keeps the run's thread count, so it continues bit for bit).
-TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, TrainConfig requested, bool threads_given) {
-  if (!threads_given) requested.threads = ck.training->config.threads;
+// A resumed run keeps the settings it started with: only --epochs and --threads may differ.
+TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, const TrainConfig &requested) {
   TrainConfig c = ck.training->config;
   auto differs = [&](const char *flag, const std::string &mine, const std::string &saved) {
     if (mine != saved)
@@ -115,10 +113,7 @@ int cmd_train(const std::vector<std::string> &argv) {
     runtime::check_checkpoint_matches(*resume, prog.model(), *from);
     if (!resume->training)
       throw InputError(*from + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
-    c = resumed_config(*resume, *from, c, a.has("threads"));
-    if (c.threads != resume->training->config.threads)
-      std::cout << "note: the run used " << resume->training->config.threads << " threads, this one " << c.threads
-                << ": GEMMs sum in another order, so the results differ in the last bits from an uninterrupted run" << std::endl;
+    c = resumed_config(*resume, *from, c);
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }

@@ -20,13 +20,14 @@ void sgemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float 
               C, static_cast<blasint>(ldc));
 }
 
-// Chunks of `count` for share_work: two per thread, so a slowed core takes fewer (more, smaller
-// chunks balance better but repack the shared operand once per chunk), and at
-// least `minimum` (a multiple of 16 keeps SGEMM's panels whole).
-int64_t grain(int64_t count, int64_t minimum) {
-  int64_t g = (count + 2 * aec::codegen::team_size() - 1) / (2 * aec::codegen::team_size());
+// Chunks of `count` for share_work: a fixed cut (at most eight chunks of at least 64, multiples
+// of 16 to keep SGEMM's panels whole), the same whatever the team size, so every thread count
+// sums in the same order and gives the same bits; the chunks go to whichever thread is free, so
+// a core slowed by another process takes fewer.
+int64_t grain(int64_t count) {
+  int64_t g = (count + 7) / 8;
   g = (g + 15) / 16 * 16;
-  return std::max(g, minimum);
+  return std::max<int64_t>(g, 64);
 }
 
 } // namespace
@@ -39,13 +40,13 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return;
   }
-  if (aec::codegen::team_size() == 1 || M * N * K < aec::codegen::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  if (M * N * K < aec::codegen::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
   if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
-    aec::codegen::share_work(N, grain(N, 32), [&](int64_t j0, int64_t j1) {
+    aec::codegen::share_work(N, grain(N), [&](int64_t j0, int64_t j1) {
       sgemm(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
     });
   } else { // rows i0..i1 of C need rows i0..i1 of op(A)
-    aec::codegen::share_work(M, grain(M, 32), [&](int64_t i0, int64_t i1) {
+    aec::codegen::share_work(M, grain(M), [&](int64_t i0, int64_t i1) {
       sgemm(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
     });
   }

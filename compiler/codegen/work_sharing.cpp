@@ -21,8 +21,7 @@ struct Job {
   const std::function<void(int64_t)> *chunk;
   int64_t chunks;
   int helpers; // helper threads that may join
-  std::atomic<int64_t> next{0};
-  int64_t done = 0; // under Pool::m_
+  std::atomic<int64_t> next{0}, done{0};
 
   int64_t work() {
     int64_t n = 0;
@@ -30,6 +29,17 @@ struct Job {
     return n;
   }
 };
+
+// Spins for about `iterations` pause instructions while `waiting()` holds; false when it still
+// does. Kernels call the pool many times per training step, and a helper that sleeps between
+// two calls costs tens of microseconds to wake: short spins bridge the gaps.
+template <class F> bool spin_while(F waiting, int iterations = 4000) {
+  for (int i = 0; i < iterations; ++i) {
+    if (!waiting()) return true;
+    __builtin_ia32_pause();
+  }
+  return !waiting();
+}
 
 // Helper threads, started on first use and kept for the life of the process. One job at a time:
 // a job claims the pool with try_lock, so two teams never wait on each other.
@@ -51,12 +61,15 @@ public:
       std::lock_guard<std::mutex> lk(m_);
       while (int(threads_) < helpers) start_helper(int(threads_++));
       job_ = job;
+      published_.fetch_add(1);
     }
     wake_.notify_all();
-    int64_t mine = job->work();
-    std::unique_lock<std::mutex> lk(m_);
-    job->done += mine;
-    finished_.wait(lk, [&] { return job->done == job->chunks; });
+    job->done.fetch_add(job->work());
+    if (!spin_while([&] { return job->done.load() < job->chunks; })) {
+      std::unique_lock<std::mutex> lk(m_);
+      finished_.wait(lk, [&] { return job->done.load() == job->chunks; });
+    }
+    std::lock_guard<std::mutex> lk(m_);
     job_.reset();
     return true;
   }
@@ -65,20 +78,27 @@ private:
   std::mutex job_mutex_, m_;
   std::condition_variable wake_, finished_;
   size_t threads_ = 0;
-  std::shared_ptr<Job> job_; // the current job, under m_
+  std::shared_ptr<Job> job_;          // the current job, under m_
+  std::atomic<uint64_t> published_{0}; // jobs published so far
 
   void start_helper(int index) {
     std::thread([this, index] {
       std::shared_ptr<Job> last; // kept alive, so a new job never shares its address
-      std::unique_lock<std::mutex> lk(m_);
+      uint64_t seen = 0;
       for (;;) {
-        wake_.wait(lk, [&] { return job_ && job_ != last && index < job_->helpers; });
-        last = job_;
-        lk.unlock();
-        int64_t mine = last->work(); // a job already finished has no chunks left to hand out
-        lk.lock();
-        last->done += mine;
-        if (last->done == last->chunks) finished_.notify_all();
+        spin_while([&] { return published_.load() == seen; });
+        std::shared_ptr<Job> job;
+        {
+          std::unique_lock<std::mutex> lk(m_);
+          wake_.wait(lk, [&] { return job_ && job_ != last && index < job_->helpers; });
+          job = last = job_;
+          seen = published_.load();
+        }
+        int64_t mine = job->work(); // a job already finished has no chunks left to hand out
+        if (job->done.fetch_add(mine) + mine == job->chunks) {
+          std::lock_guard<std::mutex> lk(m_);
+          finished_.notify_all();
+        }
       }
     }).detach();
   }

@@ -1,8 +1,9 @@
-// Running a kernel's heavy runtime calls (GEMMs, per-sample GEMMs, inverses) on several cores.
-// Work is cut into many more chunks than threads and handed out one at a time, so a core that
-// another process holds slows its own thread down without stalling the others: the run degrades
-// towards one core's speed instead of collapsing, as a static split (OpenBLAS's own threading)
-// does when one of its threads is descheduled.
+// Running a kernel's loops over samples and its runtime calls (GEMMs, per-sample GEMMs,
+// inverses) on several cores. Work is cut into more chunks than threads, the same cut for any
+// team size (so every thread count gives the same bits), and handed out one chunk at a time, so a
+// core that another process holds slows its own thread down without stalling the others: the run
+// degrades towards one core's speed instead of collapsing, as a static split (OpenBLAS's own
+// threading) does when one of its threads is descheduled.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -110,12 +110,12 @@ TEST_CASE("per-sample params and their optimizer rows resume bit for bit") {
   check_stop_and_resume(aec::test::example_path("sparse_coding") + " --set k=64 --data 'synthetic:lowrank?n=8000&d=256&rank=8' --epochs 6 --batch 8", 2);
 }
 
-TEST_CASE("a run extended with more --epochs continues bit for bit") {
+TEST_CASE("a run extended with more --epochs, on another number of threads, continues bit for bit") {
   aec::test::TempDir t;
   const std::string run = aec::test::example_path("denoising") + " --set k=64 --data " + kData + " --epochs 3 --batch 256";
-  REQUIRE(run_aec("train " + run + " --save " + t.path("ref.ckpt")).status == 0);
-  REQUIRE(run_aec("train " + run + " --epochs 1 --save " + t.path("short.ckpt")).status == 0);
-  Run resumed = run_aec("train " + run + " --resume " + t.path("short.ckpt"));
+  REQUIRE(run_aec("train " + run + " --threads 1 --save " + t.path("ref.ckpt")).status == 0);
+  REQUIRE(run_aec("train " + run + " --threads 2 --epochs 1 --save " + t.path("short.ckpt")).status == 0);
+  Run resumed = run_aec("train " + run + " --threads 3 --resume " + t.path("short.ckpt"));
   INFO(resumed.output);
   REQUIRE(resumed.status == 0);
   check_same_params(t.path("short.ckpt"), t.path("ref.ckpt"));
@@ -147,10 +147,7 @@ TEST_CASE("SIGKILL during checkpoint writes always leaves a loadable checkpoint"
 TEST_CASE("a resume with other settings, other data or a damaged file is refused") {
   aec::test::TempDir t;
   std::string ckpt = t.path("c.ckpt");
-  REQUIRE(run_aec("train " + kRun + " --epochs 1 --threads 2 --save " + ckpt).status == 0);
-  Run threads = run_aec("train " + kRun + " --threads 3 --resume " + ckpt + " --save " + t.path("other.ckpt"));
-  CHECK(threads.status == 0);
-  CHECK(threads.output.find("threads, this one 3: GEMMs sum in another order") != std::string::npos);
+  REQUIRE(run_aec("train " + kRun + " --epochs 1 --save " + ckpt).status == 0);
   Run lr = run_aec("train " + kRun + " --lr 0.01 --resume " + ckpt);
   CHECK(lr.status == 1);
   CHECK(lr.output.find("aec: error: --lr 0.01: the run in " + ckpt + " uses 0.001; a resumed run keeps its settings") != std::string::npos);

@@ -3,6 +3,7 @@
 #include "codegen/runtime_calls.h"
 #include "codegen/work_sharing.h"
 
+#include <cblas.h>
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -71,7 +72,7 @@ TEST_CASE("two teams at once: each call completes every chunk (one of them may r
   CHECK(b == 200 * (999 * 1000 / 2 + 2000));
 }
 
-TEST_CASE("a GEMM shared by two threads equals one thread's up to rounding, every transpose and shape") {
+TEST_CASE("a GEMM on two or three threads is bit for bit one thread's, every transpose and shape") {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 16; ++trial) {
     const int64_t M = 64 + rng() % 600, N = 64 + rng() % 600, K = 32 + rng() % 300;
@@ -86,12 +87,17 @@ TEST_CASE("a GEMM shared by two threads equals one thread's up to rounding, ever
       });
       return C;
     };
-    std::vector<float> one = gemm(1), two = gemm(2);
-    // Another blocking sums each dot product of K normal terms in another order: the difference
-    // is rounding, a few float epsilons times K.
-    double worst = 0;
-    for (size_t i = 0; i < one.size(); ++i) worst = std::max(worst, double(std::abs(one[i] - two[i])));
+    // The product is cut the same way for any team, so every element is summed in one order.
+    std::vector<float> one = gemm(1);
     INFO("M " << M << " N " << N << " K " << K << " ta " << ta << " tb " << tb);
+    CHECK(gemm(2) == one);
+    CHECK(gemm(3) == one);
+    // And the cut itself is one SGEMM's result up to rounding (a few float epsilons times K).
+    std::vector<float> whole = C0;
+    cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M), int(N), int(K), 1.0f, A.data(),
+                int(lda), B.data(), int(ldb), 0.5f, whole.data(), int(M));
+    double worst = 0;
+    for (size_t i = 0; i < one.size(); ++i) worst = std::max(worst, double(std::abs(one[i] - whole[i])));
     CHECK(worst < 1e-6 * double(K));
   }
 }

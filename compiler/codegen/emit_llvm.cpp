@@ -1,4 +1,5 @@
 #include "codegen/emit_llvm.h"
+#include "codegen/work_sharing.h"
 #include "codegen/math_ir.h"
 #include "ir/elementwise.h"
 
@@ -58,7 +59,7 @@ public:
     for (size_t i = 0; i < s_.steps.size(); ++i) {
       kernels.push_back(is_runtime_call(s_.steps[i]) ? std::pair<llvm::Function *, std::vector<int>>{nullptr, {}}
                                                      : emit_step(s_.steps[i], i));
-      if (per_sample_work(s_.steps[i]) > 0) wrappers[i] = emit_wrapper(kernels[i].first, kernels[i].second, i);
+      if (worth_sharing(per_sample_work(s_.steps[i]))) wrappers[i] = emit_wrapper(kernels[i].first, kernels[i].second, i);
     }
     auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_}, false);
     auto *entry = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kEntryName, mod_);
@@ -185,6 +186,13 @@ private:
     case StepKind::AxisSum: return node(n.in[0]).batched ? node(n.in[0]).shape.numel() : 0;
     default: return 0;
     }
+  }
+
+  // Wrappers cost compile time (30-50% more when every loop of deep_ae has one), so a loop gets
+  // one only when the kernel is compiled for a team and the loop is wide (1024 floats a sample
+  // with the default threshold): those are the loops where sharing pays.
+  static bool worth_sharing(int64_t per_sample) {
+    return per_sample > 0 && team_size() > 1 && 16 * 64 * per_sample >= minimum_shared_work();
   }
 
   // void wk(ptr slots, i64 batch, i64 begin, i64 end): the step's buffers from the slots.

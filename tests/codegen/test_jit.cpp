@@ -19,7 +19,9 @@ namespace {
 void check_jit_model(const Model &m, const std::string &name, int batch, int threads = 1) {
   ir::Graph g = passes::optimize(driver::training_graph(m));
   passes::verify(g);
+  codegen::set_team_size(threads); // a kernel compiled for a team shares its loops over samples
   auto kernel = codegen::Kernel::compile(g, name);
+  codegen::set_team_size(1);
   auto bind = test::random_bindings<float>(m, g, batch, 3);
 
   runtime::Executor ex(*kernel, batch);

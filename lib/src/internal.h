@@ -42,7 +42,7 @@ public:
   // trained; without one, shapes that depend on the data stay symbolic (checking only).
   static LoadedProgram from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set = {});
   static LoadedProgram from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
-                             const Overrides &set = {});
+                                   const Overrides &set = {});
 
   const Model &model() const { return *model_; }
   const SourceFile &source() const { return *model_->source; }

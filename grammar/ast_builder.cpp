@@ -250,15 +250,22 @@ private:
   }
 };
 
-// The position of the first byte that is not valid UTF-8, if any.
+// The position of the first byte that is not valid UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF, which ANTLR's decoder would throw on), if any.
 std::optional<Span> invalid_utf8(const std::string &text) {
   int line = 1, col = 1;
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
     if (len == 0 || i + len > text.size()) return Span{line, col, 1};
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return Span{line, col, 1};
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char t = static_cast<unsigned char>(text[i + k]);
+      if ((t >> 6) != 0x2) return Span{line, col, 1};
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kSmallest[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return Span{line, col, 1};
     if (c == '\n') {
       ++line;
       col = 1;

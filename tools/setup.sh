@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every dependency of aec from Debian's archive. Quick (no apt at all) when everything
-# is already present. Usage: tools/setup.sh [--bench]   (--bench adds PyTorch + OpenBLAS for bench/)
+# is already present. Usage: tools/setup.sh [--bench|--fuzz]   (--bench adds PyTorch + OpenBLAS for
+# bench/, --fuzz clang and libFuzzer for tools/fuzz.sh)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config zlib1g-dev
@@ -11,6 +12,9 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           dataset-fashion-mnist)
 if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)
+fi
+if [[ ${1:-} == --fuzz ]]; then
+  packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()

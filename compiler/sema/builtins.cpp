@@ -64,7 +64,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
   if (f == "dot") {
     arity(2, 2);
     NodeId a = expr(e.args[0]), b = expr(e.args[1]);
-    const ir::Shape &sa = g().shape(a), &sb = g().shape(b);
+    const ir::Shape sa = g().shape(a), &sb = g().shape(b);
     if (sa.rank != 1 || sb.rank != 1 || (sa.d[0] != sb.d[0] && sa.d[0] > 0 && sb.d[0] > 0))
       fail(e.span, "dot needs two vectors of one size, got " + describe(*e.args[0], a) + " and " + describe(*e.args[1], b));
     out = g().unary(Op::SumAll, g().binary(Op::Mul, a, b, e.span), e.span);
@@ -131,7 +131,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
   if (f == "inv" || f == "solve") {
     arity(f == "inv" ? 1 : 2, f == "inv" ? 1 : 2);
     NodeId a = expr(e.args[0]);
-    const ir::Shape &sa = g().shape(a);
+    const ir::Shape sa = g().shape(a);
     if (sa.rank != 2 || sizes_conflict(sa.rows(), sa.cols()))
       fail(e.args[0]->span, f + " needs a square matrix, but " + describe(*e.args[0], a) + " is not one");
     NodeId inverse = g().add(Op::Inverse, {a}, {}, e.span);
@@ -141,7 +141,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     }
     // solve(A, b) = inv(A) * b: b a vector or a matrix with as many rows as A
     NodeId b = expr(e.args[1]);
-    const ir::Shape &sb = g().shape(b);
+    const ir::Shape sb = g().shape(b);
     if (sb.rank == 0 || sizes_conflict(sa.cols(), sb.rows()))
       fail(e.args[1]->span, "solve(A, b) needs b with " + g().size_text(sa.cols()) + " rows to match " + describe(*e.args[0], a) +
                                 ", got " + describe(*e.args[1], b));
@@ -151,7 +151,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
   if (f == "diag") {
     arity(1, 1);
     NodeId v = expr(e.args[0]);
-    const ir::Shape &sv = g().shape(v);
+    const ir::Shape sv = g().shape(v);
     if (sv.rank != 1) fail(e.args[0]->span, "diag makes a diagonal matrix from a vector, but " + describe(*e.args[0], v) + " is not a vector");
     ir::Shape square = ir::Shape::matrix(sv.rows(), sv.rows());
     // diag(v) = v broadcast along the columns, times the identity

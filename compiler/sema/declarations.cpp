@@ -286,7 +286,7 @@ void Elaborator::validate_checks() {
     auto it = param_nodes_.find(arg.name);
     if (arg.kind != ast::ExprKind::Name || it == param_nodes_.end())
       fail(arg.span, "check pca needs a param, but '" + arg.text + "' is not one");
-    const ir::Shape &sh = g().shape(it->second);
+    const ir::Shape sh = g().shape(it->second);
     if (sh.rank != 2 || sh.rows() != model_.input_width)
       fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) + ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
     if (g().batched(it->second))

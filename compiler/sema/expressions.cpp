@@ -93,7 +93,7 @@ NodeId Elaborator::binary(const ast::Expr &e) {
   if (is_derivative(e)) return derivative(le.args[0], *re.args[0], false);
 
   NodeId a = expr(e.args[0]), b = expr(e.args[1]);
-  const ir::Shape &sa = g().shape(a), &sb = g().shape(b);
+  const ir::Shape sa = g().shape(a), &sb = g().shape(b);
   auto elementwise = [&](Op op, const char *verb) {
     if (sa.rank != 0 && sb.rank != 0 && shapes_conflict(sa, sb))
       fail(e.span, std::string("cannot ") + verb + " " + describe(le, a) + " and " + describe(re, b) + ": shapes differ");

@@ -181,6 +181,12 @@ Checkpoint load_checkpoint(const std::string &path) {
   return c;
 }
 
+const TrainingProgress &training_state(const Checkpoint &c, const std::string &path) {
+  if (!c.training)
+    throw InputError(path + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
+  return *c.training;
+}
+
 void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path) {
   const std::string text = m.source ? m.source->text : "";
   const std::string name = m.source ? m.source->name : "";

@@ -48,6 +48,10 @@ void save_checkpoint(const std::string &path, const Checkpoint &c);
 // Throws InputError for an unreadable, truncated, corrupt or foreign file.
 Checkpoint load_checkpoint(const std::string &path);
 
+// What a checkpoint written by `aec train` carries for --resume; throws InputError naming `path`
+// for one without it (written by an earlier aec: loadable by `aec run`, not resumable).
+const TrainingProgress &training_state(const Checkpoint &c, const std::string &path);
+
 // Throws InputError unless `c` was made by the program `m` (same source and --set values, so
 // the same shapes); the message says what differs.
 void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path);

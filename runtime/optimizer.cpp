@@ -125,6 +125,8 @@ private:
 
 } // namespace
 
+bool is_optimizer_name(const std::string &name) { return name == "sgd" || name == "momentum" || name == "adam"; }
+
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr) {
   if (name == "sgd") return std::make_unique<Sgd>(static_cast<float>(lr));
   if (name == "momentum") return std::make_unique<Momentum>(static_cast<float>(lr));

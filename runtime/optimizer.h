@@ -39,6 +39,9 @@ public:
   virtual void restore(const OptimizerState &s) = 0;
 };
 
+// sgd, momentum or adam.
+bool is_optimizer_name(const std::string &name);
+
 // Throws InputError for an unknown name.
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr);
 

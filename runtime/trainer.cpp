@@ -172,6 +172,7 @@ private:
   std::optional<ObjectiveEvaluator> objective_;
   std::unique_ptr<Optimizer> opt_;
   std::vector<size_t> slots_;
+  std::vector<const float *> grads_; // this step's gradient of every param, in m_.params order
   std::vector<float> scaled_grad_;
   int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
   double last_lr_ = 0;
@@ -203,9 +204,7 @@ private:
   }
 
   void resume(const Checkpoint &ck, uint64_t fingerprint) {
-    if (!ck.training)
-      throw InputError("the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
-    p_ = *ck.training;
+    p_ = training_state(ck, "the checkpoint");
     if (ck.samples != data_.n || p_.data_fingerprint != fingerprint)
       throw InputError("the checkpoint was trained on other data (" + std::to_string(ck.samples) + " samples of width " +
                        std::to_string(ck.width) + " with other values); resume on the data the run started on");
@@ -226,9 +225,12 @@ private:
     draw_noise(*ex_, count, rng_);
     ex_->run(count);
     const double loss = ex_->output("loss")[0];
+    grads_.clear();
     double grad_sq = 0;
-    for (const ParamInfo &p : m_.params)
-      grad_sq += sum_of_squares(ex_->output("grad." + p.name), p.shape.numel() * (p.per_sample ? count : 1));
+    for (const ParamInfo &p : m_.params) {
+      grads_.push_back(ex_->output("grad." + p.name));
+      grad_sq += sum_of_squares(grads_.back(), p.shape.numel() * (p.per_sample ? count : 1));
+    }
     if (!std::isfinite(loss) || !std::isfinite(grad_sq)) fail_non_finite(count, loss);
     if (p_.step == 0) p_.initial_loss = r_.initial_loss = loss;
 
@@ -242,7 +244,7 @@ private:
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       float *value = params_[p.name].data();
-      const float *grad = ex_->output("grad." + p.name);
+      const float *grad = grads_[k];
       const int64_t numel = p.shape.numel() * (p.per_sample ? count : 1);
       if (scale != 1.0f) {
         scaled_grad_.resize(size_t(numel));

@@ -61,9 +61,10 @@ int cmd_run(const std::vector<std::string> &argv) {
   auto grid = a.get("grid");
   if (grid) check_drawable(*grid, prog, *output, data.width);
   std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);
-  OutputValues v = run(prog, data, *load, *output, c, log);
+  Checkpoint ckpt = runtime::load_checkpoint(*load);
+  OutputValues v = run(prog, data, ckpt, *load, *output, c, log);
   if (grid) {
-    draw(*grid, *output, v, std::move(first), runtime::load_checkpoint(*load).mean, data.width);
+    draw(*grid, *output, v, std::move(first), ckpt.mean, data.width);
     log << "drew " << *grid << "\n";
   }
   if (out) {

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "support/diagnostics.h"
 #include "codegen/work_sharing.h"
+#include "runtime/optimizer.h"
 #include "runtime/pictures.h"
 #include "train_report.h"
 
@@ -51,15 +52,15 @@ TrainConfig apply_flags(TrainConfig c, const Args &a) {
   if (auto v = a.get_int("patience", 1)) c.patience = *v;
   if (auto v = a.get("schedule")) c.schedule = runtime::parse_schedule(*v, "--schedule");
   if (auto o = a.get("optimizer")) {
-    if (*o != "sgd" && *o != "momentum" && *o != "adam") throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
+    if (!runtime::is_optimizer_name(*o)) throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
     c.optimizer = *o;
   }
   return c;
 }
 
 // A resumed run keeps the settings it started with: only --epochs and --threads may differ.
-TrainConfig resumed_config(const Checkpoint &ck, const std::string &path, const TrainConfig &requested) {
-  TrainConfig c = ck.training->config;
+TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::string &path, const TrainConfig &requested) {
+  TrainConfig c = run.config;
   auto differs = [&](const char *flag, const std::string &mine, const std::string &saved) {
     if (mine != saved)
       throw InputError(std::string("--") + flag + " " + mine + ": the run in " + path + " uses " + saved +
@@ -111,9 +112,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   if (auto from = a.get("resume")) {
     resume = runtime::load_checkpoint(*from);
     runtime::check_checkpoint_matches(*resume, prog.model(), *from);
-    if (!resume->training)
-      throw InputError(*from + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
-    c = resumed_config(*resume, *from, c);
+    c = resumed_config(runtime::training_state(*resume, *from), *from, c);
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }

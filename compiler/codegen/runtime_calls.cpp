@@ -5,6 +5,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <functional>
 
 // Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
 // BLAS without it; the library linked is always OpenBLAS.
@@ -28,6 +29,14 @@ int64_t grain(int64_t count) {
   int64_t g = (count + 7) / 8;
   g = (g + 15) / 16 * 16;
   return std::max<int64_t>(g, 64);
+}
+
+// `count` independent items (per-sample products, inverses) of `work` multiply-adds each, on the
+// team when there is enough work; each item is computed alone, so any split gives the same bits.
+void for_each_item(int64_t count, int64_t work, const std::function<void(int64_t, int64_t)> &each) {
+  const int64_t team = aec::codegen::team_size();
+  if (team == 1 || work * count < aec::codegen::minimum_shared_work()) return each(0, count);
+  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * team)), each);
 }
 
 } // namespace
@@ -58,8 +67,7 @@ extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int6
   auto each = [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
   };
-  if (aec::codegen::team_size() == 1 || M * N * K * count < aec::codegen::minimum_shared_work()) return each(0, count);
-  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
+  for_each_item(count, M * N * K, each);
 }
 
 extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *out) {
@@ -71,8 +79,7 @@ extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *ou
       Eigen::Map<MatF>(out + k * n * n, n, n) = a.partialPivLu().inverse().cast<float>();
     }
   };
-  if (aec::codegen::team_size() == 1 || n * n * n * count < aec::codegen::minimum_shared_work()) return each(0, count);
-  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * aec::codegen::team_size())), each);
+  for_each_item(count, n * n * n, each);
 }
 
 extern "C" void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **slots, int64_t batch, int64_t work) {

@@ -2,6 +2,7 @@
 // an aec::Error, and a Program carries its trained params between calls.
 #include "aec/aec.h"
 #include "internal.h"
+#include "runtime/optimizer.h"
 
 #include <cmath>
 #include <new>
@@ -75,7 +76,7 @@ TrainConfig to_config(const TrainSettings &s) {
   c.threads = s.threads;
   if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 0 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
     throw InputError("TrainSettings: epochs, batch and lr must be positive, threads, clip and patience non-negative, val in [0, 1)");
-  if (c.optimizer != "sgd" && c.optimizer != "momentum" && c.optimizer != "adam")
+  if (!runtime::is_optimizer_name(c.optimizer))
     throw InputError("TrainSettings: optimizer " + c.optimizer + ": expected sgd, momentum or adam");
   return c;
 }
@@ -173,9 +174,7 @@ Output Program::evaluate(const std::string &output, const Data &data) const {
     if (impl_->params.empty()) throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
     Checkpoint ck = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
     runtime::Dataset d = to_dataset(data);
-    if (impl_->program.model().input_width != d.width)
-      throw InputError("evaluate(" + output + "): the data has samples of width " + std::to_string(d.width) + " but the program was compiled for width " +
-                       std::to_string(impl_->program.model().input_width));
+    check_data_width(impl_->program, d, "evaluate(" + output + "): ");
     std::ostringstream quiet;
     OutputValues v = runtime::run_output(impl_->program.model(), d, ck, output, RunConfig{}, quiet);
     return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values)};

@@ -29,6 +29,12 @@ TrainConfig LoadedProgram::train_defaults() const { return runtime::config_from_
 
 Dataset load_data(const std::string &spec) { return runtime::load_dataset(spec); }
 
+void check_data_width(const LoadedProgram &p, const Dataset &data, const std::string &context) {
+  if (p.model().input_width != data.width)
+    throw InputError(context + "the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
+                     std::to_string(p.model().input_width));
+}
+
 TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, std::ostream &log) {
   runtime::LineReporter reporter(log, false);
   TrainOptions o;
@@ -37,9 +43,7 @@ TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &conf
 }
 
 TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, const TrainOptions &options) {
-  if (p.model().input_width != data.width)
-    throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
-                     std::to_string(p.model().input_width));
+  check_data_width(p, data);
   return runtime::train(p.model(), data, config, options);
 }
 
@@ -51,10 +55,12 @@ void save_checkpoint(const LoadedProgram &p, const TrainResult &r, int64_t sampl
 
 OutputValues run(const LoadedProgram &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
                  std::ostream &log) {
-  if (p.model().input_width != data.width)
-    throw InputError("the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
-                     std::to_string(p.model().input_width));
-  Checkpoint c = runtime::load_checkpoint(path);
+  return run(p, data, runtime::load_checkpoint(path), path, output, config, log);
+}
+
+OutputValues run(const LoadedProgram &p, Dataset &data, const Checkpoint &c, const std::string &path, const std::string &output,
+                 const RunConfig &config, std::ostream &log) {
+  check_data_width(p, data);
   runtime::check_checkpoint_matches(c, p.model(), path);
   return runtime::run_output(p.model(), data, c, output, config, log);
 }

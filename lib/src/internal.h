@@ -56,6 +56,10 @@ private:
 // fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX, NPY or CSV file.
 Dataset load_data(const std::string &spec);
 
+// Throws InputError unless `data` has the width the program was compiled for (`context` prefixes
+// the message).
+void check_data_width(const LoadedProgram &p, const Dataset &data, const std::string &context = "");
+
 // Trains on `data` (centered in place when the config says so); progress lines go to `log`.
 TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, std::ostream &log);
 // The same with an observer (progress, cancellation), periodic checkpoints or a run to resume.
@@ -69,6 +73,9 @@ void save_checkpoint(const LoadedProgram &p, const TrainResult &r, int64_t sampl
 // must come from this program with the same --set values); per-sample params are fitted first.
 OutputValues run(const LoadedProgram &p, Dataset &data, const std::string &path, const std::string &output, const RunConfig &config,
                  std::ostream &log);
+// The same with the checkpoint already loaded from `path`.
+OutputValues run(const LoadedProgram &p, Dataset &data, const Checkpoint &c, const std::string &path, const std::string &output,
+                 const RunConfig &config, std::ostream &log);
 
 // Symbolic gradients against finite differences (double precision, noise held fixed).
 std::vector<runtime::GradcheckEntry> gradcheck(const LoadedProgram &p, const Dataset &data, int64_t samples, int64_t entries_per_param);

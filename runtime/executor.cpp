@@ -6,9 +6,30 @@ namespace aec::runtime {
 
 using codegen::BufferRole;
 
+namespace {
+// Shared params are bound to the caller's storage; planned buffers live in workspace blocks.
+bool has_own_memory(const codegen::Buffer &b) { return b.block < 0 && !(b.role == BufferRole::Param && !b.batched); }
+int64_t floats_of(int64_t numel, bool batched, int64_t max_batch) { return numel * (batched ? max_batch : 1); }
+} // namespace
+
+std::vector<Executor::Allocation> Executor::allocations(const codegen::Kernel &kernel, int64_t max_batch) {
+  const codegen::Schedule &s = kernel.schedule();
+  std::vector<Allocation> out;
+  for (const codegen::Block &blk : s.blocks) out.push_back({floats_of(blk.numel, blk.batched, max_batch), -1});
+  for (const codegen::Buffer &b : s.buffers) {
+    if (b.block >= 0) {
+      Allocation &a = out[size_t(b.block)];
+      if (a.node < 0 || b.numel > kernel.graph().shape(a.node).numel()) a.node = b.node;
+    } else if (has_own_memory(b)) {
+      out.push_back({floats_of(b.numel, b.batched, max_batch), b.node});
+    }
+  }
+  return out;
+}
+
 Executor::Executor(const codegen::Kernel &kernel, int64_t max_batch) : kernel_(kernel), max_batch_(max_batch) {
   const codegen::Schedule &s = kernel.schedule();
-  auto floats = [&](int64_t numel, bool batched) { return static_cast<size_t>(numel * (batched ? max_batch : 1)); };
+  auto floats = [&](int64_t numel, bool batched) { return static_cast<size_t>(floats_of(numel, batched, max_batch)); };
   // The planned workspace: computed buffers that are not outputs share these blocks.
   std::vector<float *> block_data;
   for (const codegen::Block &blk : s.blocks) {
@@ -18,11 +39,11 @@ Executor::Executor(const codegen::Kernel &kernel, int64_t max_batch) : kernel_(k
   slots_.assign(s.buffers.size(), nullptr);
   for (size_t k = 0; k < s.buffers.size(); ++k) {
     const codegen::Buffer &b = s.buffers[k];
-    if (b.role == BufferRole::Param && !b.batched) continue; // bound later
     if (b.block >= 0) {
       slots_[k] = block_data[static_cast<size_t>(b.block)];
       continue;
     }
+    if (!has_own_memory(b)) continue; // a shared param, bound later
     owned_.emplace_back(floats(b.numel, b.batched), 0.0f);
     slots_[k] = owned_.back().data();
     if (b.role == BufferRole::Noise) noise_.push_back({&kernel.graph().node(b.node), slots_[k]});

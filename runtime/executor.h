@@ -12,6 +12,14 @@ class Executor {
 public:
   Executor(const codegen::Kernel &kernel, int64_t max_batch);
 
+  // What the constructor allocates: one entry per workspace block and per buffer of its own, with
+  // a node that lives there (the largest), for memory plans made before allocating.
+  struct Allocation {
+    int64_t floats;
+    ir::NodeId node;
+  };
+  static std::vector<Allocation> allocations(const codegen::Kernel &kernel, int64_t max_batch);
+
   void bind_param(const std::string &name, float *data); // numel floats, kept by the caller
   // A `per sample` param's rows for the current batch (numel x max_batch, owned here), or
   // nullptr when the kernel does not read it.

@@ -126,6 +126,7 @@ private:
 } // namespace
 
 bool is_optimizer_name(const std::string &name) { return name == "sgd" || name == "momentum" || name == "adam"; }
+int optimizer_arrays(const std::string &name) { return name == "adam" ? 2 : name == "momentum" ? 1 : 0; }
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr) {
   if (name == "sgd") return std::make_unique<Sgd>(static_cast<float>(lr));

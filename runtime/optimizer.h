@@ -41,6 +41,8 @@ public:
 
 // sgd, momentum or adam.
 bool is_optimizer_name(const std::string &name);
+// The arrays the size of a param that an optimizer keeps: 0 for sgd, 1 for momentum, 2 for adam.
+int optimizer_arrays(const std::string &name);
 
 // Throws InputError for an unknown name.
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr);

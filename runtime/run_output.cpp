@@ -3,6 +3,7 @@
 #include "driver/driver.h"
 #include "passes/passes.h"
 #include "runtime/batch_io.h"
+#include "runtime/memory_plan.h"
 #include "runtime/init.h"
 #include "runtime/optimizer.h"
 #include "runtime/trainer.h"
@@ -56,36 +57,41 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
     for (int64_t s = 0; s < data.n; ++s)
       for (int64_t j = 0; j < data.width; ++j) data.values[size_t(s * data.width + j)] -= ckpt.mean[size_t(j)];
   }
-  ParamStore params;
   bool per_sample = false;
-  std::mt19937_64 rng(config.seed);
-  for (const ParamInfo &p : m.params) {
-    if (p.per_sample) {
-      params[p.name] = initialize_storage(p, data.n, rng); // fitted below, batch by batch
-      per_sample = true;
-    } else {
-      params[p.name] = ckpt.params.at(p.name).values;
-    }
-  }
-
+  for (const ParamInfo &p : m.params) per_sample |= p.per_sample;
   const int64_t batch = std::max<int64_t>(1, std::min(config.batch, data.n));
-  std::vector<int64_t> order(static_cast<size_t>(data.n));
-  std::iota(order.begin(), order.end(), 0);
-
   std::unique_ptr<codegen::Kernel> fit;
-  std::unique_ptr<Executor> fit_ex;
-  double lr = config.fit_lr > 0 ? config.fit_lr : config_from_model(m).lr;
   if (per_sample) {
     std::vector<std::string> outs = {"loss"};
     for (const ParamInfo &p : m.params)
       if (p.per_sample) outs.push_back("grad." + p.name);
     fit = codegen::Kernel::compile(passes::optimize(driver::select_outputs(driver::training_graph(m), outs)), "fit");
+  }
+  auto kernel = codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"out." + output})), "run");
+
+  // Nothing of the run's size is allocated before its memory plan is checked.
+  MemoryPlan plan(m, "aec run", "Fewer samples (--limit N)");
+  for (const ParamInfo &p : m.params) plan.add_param(p, data.n, 0, "");
+  if (fit) plan.add_kernel(*fit, batch, "the fitting step's buffers");
+  plan.add_kernel(*kernel, batch, "the output's buffers");
+  plan.add_output(output, m.graph.shape(m.graph.output("out." + output)), data.n);
+  plan.check(config.max_memory);
+
+  ParamStore params;
+  std::mt19937_64 rng(config.seed);
+  for (const ParamInfo &p : m.params)
+    params[p.name] = p.per_sample ? initialize_storage(p, data.n, rng) // fitted below, batch by batch
+                                  : ckpt.params.at(p.name).values;
+  std::vector<int64_t> order(static_cast<size_t>(data.n));
+  std::iota(order.begin(), order.end(), 0);
+
+  std::unique_ptr<Executor> fit_ex;
+  double lr = config.fit_lr > 0 ? config.fit_lr : config_from_model(m).lr;
+  if (fit) {
     fit_ex = std::make_unique<Executor>(*fit, batch);
     bind_shared_params(*fit_ex, m, params);
     log << "fitting the per-sample params of " << data.n << " samples: " << config.fit_steps << " Adam steps per batch, lr " << lr << std::endl;
   }
-
-  auto kernel = codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"out." + output})), "run");
   Executor ex(*kernel, batch);
   bind_shared_params(ex, m, params);
   OutputValues out;

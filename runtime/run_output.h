@@ -17,6 +17,7 @@ struct RunConfig {
   bool noise = false;      // draw noise instead of using its expected value
   uint64_t seed = 0;
   int64_t batch = 256;
+  int64_t max_memory = 0;  // bytes the run may allocate; 0: what the machine has available
 };
 
 // Throws InputError for an unknown output name or a checkpoint of another program.

@@ -8,6 +8,7 @@
 #include "runtime/checkpoint_io.h"
 #include "runtime/executor.h"
 #include "runtime/init.h"
+#include "runtime/memory_plan.h"
 #include "runtime/non_finite.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
@@ -80,28 +81,31 @@ double sum_of_squares(const float *g, int64_t n) {
 class ObjectiveEvaluator {
 public:
   explicit ObjectiveEvaluator(const Model &m)
-      : m_(m), kernel_(codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"objective"})), "objective")),
-        ex_(*kernel_, kBatch) {}
+      : m_(m), kernel_(codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"objective"})), "objective")) {}
 
   double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples) {
-    bind_shared_params(ex_, m_, params);
+    if (!ex_) ex_.emplace(*kernel_, kBatch); // allocated on first use, after the run's memory plan is checked
+    Executor &ex = *ex_;
+    bind_shared_params(ex, m_, params);
     double total = 0;
     for (int64_t start = 0; start < int64_t(samples.size()); start += kBatch) {
       int64_t count = std::min<int64_t>(kBatch, int64_t(samples.size()) - start);
-      load_batch(ex_, m_, d, params, samples, start, count);
-      mean_noise(ex_, count);
-      ex_.run(count);
-      const float *obj = ex_.output("objective");
+      load_batch(ex, m_, d, params, samples, start, count);
+      mean_noise(ex, count);
+      ex.run(count);
+      const float *obj = ex.output("objective");
       for (int64_t i = 0; i < count; ++i) total += obj[i];
     }
     return total / double(samples.size());
   }
 
-private:
   static constexpr int64_t kBatch = 1024;
+  const codegen::Kernel &kernel() const { return *kernel_; }
+
+private:
   const Model &m_;
   std::unique_ptr<codegen::Kernel> kernel_;
-  Executor ex_;
+  std::optional<Executor> ex_;
 };
 
 std::string epoch_and_step(const TrainingProgress &p) {
@@ -122,6 +126,7 @@ public:
     kernel_ = codegen::Kernel::compile(passes::optimize(driver::training_graph(m_)), "train_step");
     if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_);
     r_.compile_ms = seconds_since(compile_start) * 1000;
+    check_memory();
 
     if (o_.resume) resume(*o_.resume, fingerprint);
     else start(fingerprint);
@@ -185,6 +190,18 @@ private:
           throw InputError("--val: param " + p.name + " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
+  }
+
+  // Refuses a run that would need more memory than it may have, before allocating any of it.
+  void check_memory() const {
+    MemoryPlan plan(m_, "training", "A smaller --batch");
+    const int arrays = optimizer_arrays(c_.optimizer) + (o_.save_path.empty() ? 0 : 1);
+    const std::string arrays_are = std::to_string(optimizer_arrays(c_.optimizer)) + " " + c_.optimizer + " state array" +
+                                   (optimizer_arrays(c_.optimizer) == 1 ? "" : "s") + (o_.save_path.empty() ? "" : " and a checkpoint copy");
+    for (const ParamInfo &p : m_.params) plan.add_param(p, data_.n, arrays, arrays_are);
+    plan.add_kernel(*kernel_, std::min(c_.batch, data_.n), "the training step's buffers");
+    if (objective_) plan.add_kernel(objective_->kernel(), ObjectiveEvaluator::kBatch, "the objective's buffers");
+    plan.check(o_.max_memory);
   }
 
   void make_optimizer_slots() {

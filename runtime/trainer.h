@@ -67,6 +67,7 @@ struct TrainOptions {
   std::string save_path;             // checkpoints after every epoch, every save_every steps and at the end
   int64_t save_every = 0;            // steps; 0: epoch ends only
   const Checkpoint *resume = nullptr; // continue this run (params and progress), bit for bit
+  int64_t max_memory = 0;             // bytes the run may allocate; 0: what the machine has available
 };
 
 enum class StopReason { Completed, EarlyStopped, Interrupted };

@@ -15,8 +15,9 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec train FILE.ae [--data D] [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
                     [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
                     [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
-                    [--plot PNG] [--strict] [--pca-tol DEG] [--json]
+                    [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
   aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N] [--noise]
+                    [--max-memory SIZE]
                     [--set name=value]...               a named output on every sample (CSV to stdout without --out)
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences

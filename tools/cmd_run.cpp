@@ -1,8 +1,9 @@
 // aec run FILE.ae --load CKPT [--data D] --output NAME [--out FILE] [--grid PNG] [--fit-steps N]
-//   [--fit-lr X] [--noise] [--seed N] [--set name=value]...: a named output on every sample,
+//   [--fit-lr X] [--noise] [--max-memory SIZE] [--seed N] [--set name=value]...: a named output on every sample,
 //   written as .npy or .csv by the extension of --out, or as CSV on standard output; --grid draws
 //   inputs beside their reconstructions, or a scatter plot of two-dimensional codes.
 #include "commands.h"
+#include "runtime/memory_plan.h"
 #include "runtime/pictures.h"
 
 #include <algorithm>
@@ -42,7 +43,7 @@ void draw(const std::string &grid, const std::string &output, const OutputValues
 } // namespace
 
 int cmd_run(const std::vector<std::string> &argv) {
-  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid"}, {"noise"});
+  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid", "max-memory"}, {"noise"});
   std::string path = program_path(a, "run");
   auto load = a.get("load");
   if (!load) throw InputError("aec run needs --load CKPT, the checkpoint that aec train --save wrote");
@@ -53,6 +54,7 @@ int cmd_run(const std::vector<std::string> &argv) {
   c.fit_lr = a.get_double("fit-lr", 0.0).value_or(0.0);
   c.seed = static_cast<uint64_t>(a.get_int("seed", 0).value_or(0));
   c.noise = a.has("noise");
+  if (auto m = a.get("max-memory")) c.max_memory = runtime::parse_memory_size(*m, "--max-memory");
   auto out = a.get("out");
   // Progress goes to stderr when the values go to stdout.
   std::ostream &log = out ? std::cout : std::cerr;

@@ -1,9 +1,10 @@
 // aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer O] [--seed N]
 //   [--schedule S] [--clip X] [--val F] [--patience N] [--threads N] [--set name=value]...
-//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--strict] [--pca-tol DEG] [--json]
+//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
 #include "support/diagnostics.h"
 #include "codegen/work_sharing.h"
+#include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/pictures.h"
 #include "train_report.h"
@@ -89,7 +90,7 @@ TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::stri
 int cmd_train(const std::vector<std::string> &argv) {
   Args a(argv,
          {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save", "save-every", "resume", "schedule",
-          "clip", "val", "patience", "plot"},
+          "clip", "val", "patience", "plot", "max-memory"},
          {"strict", "json"});
   std::string path = program_path(a, "train");
   // Flags are checked before any slow work.
@@ -97,6 +98,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   auto tol = a.get_double("pca-tol", 0.0);
   auto save_every = a.get_int("save-every", 1);
   if (save_every && !a.has("save") && !a.has("resume")) throw InputError("--save-every needs --save CKPT (where to write)");
+  const int64_t max_memory = a.has("max-memory") ? runtime::parse_memory_size(*a.get("max-memory"), "--max-memory") : 0;
 
   Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
@@ -108,6 +110,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   TrainOptions options;
   options.save_path = a.get("save").value_or("");
   options.save_every = save_every.value_or(0);
+  options.max_memory = max_memory;
   std::optional<Checkpoint> resume;
   if (auto from = a.get("resume")) {
     resume = runtime::load_checkpoint(*from);

@@ -5,6 +5,7 @@
 // rules (adjoint_rule with a unit adjoint), so each op's calculus is written once.
 #include "autodiff/autodiff.h"
 #include "ir/algorithms.h"
+#include "ir/limits.h"
 
 #include <unordered_map>
 
@@ -28,7 +29,9 @@ public:
   NodeId run(NodeId of) {
     for (NodeId n : ir::live_in_topological_order(g_, {of})) {
       NodeId t = n == wrt_ ? seed() : tangent_of(n);
-      if (t >= 0) tangent_[n] = t;
+      if (t < 0) continue;
+      if (n != wrt_) check_size(n, t); // the seed, an identity, is never built
+      tangent_[n] = t;
     }
     if (auto it = tangent_.find(of); it != tangent_.end()) return it->second;
     return g_.constant(0.0, tangent_shape(g_.shape(of))); // `of` does not depend on the point
@@ -51,6 +54,14 @@ private:
   Shape tangent_shape(const Shape &s) const {
     if (!vector_point_) return s;
     return s.rank == 0 ? Shape::vector(n_) : Shape::matrix(s.rows(), n_);
+  }
+
+  void check_size(NodeId n, NodeId t) const {
+    const Shape s = g_.shape(t);
+    if (s.concrete() && s.numel() > ir::kMaxValueElements)
+      throw CompileError(g_.node(n).span, "the derivative of this value with respect to the point is " + g_.shape_text(s) + ": " +
+                                              std::to_string(s.numel()) + " elements" + (g_.batched(t) ? " for each sample" : "") +
+                                              ", more than the limit of " + std::to_string(ir::kMaxValueElements) + " for one value");
   }
 
   [[noreturn]] void unsupported(NodeId n, const std::string &why) const {
@@ -151,7 +162,7 @@ private:
       return sum(left, right, n);
     }
     // A vector point: the operands with tangents are vectors (matrices were rejected above).
-    const Shape &sa = g_.shape(a), &sb = g_.shape(b);
+    const Shape sa = g_.shape(a), sb = g_.shape(b); // copies: adding nodes may move the arena
     if (sa.rank == 1 && sb.rank == 1 && tra && !trb) { // a' b: b' Ta + a' Tb
       auto part = [&](NodeId other, NodeId t) {
         return t < 0 ? -1 : g_.unary(Op::ColSum, g_.binary(Op::Mul, g_.broadcast(Op::ColBroadcast, other, g_.shape(t), s), t, s), s);

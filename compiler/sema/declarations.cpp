@@ -106,6 +106,8 @@ void Elaborator::resolve_dims() {
       if (auto o = opts_.overrides.find(s.name); o != opts_.overrides.end())
         v = parse_positive_int(o->second, "--set " + s.name + "=" + o->second);
       if (v <= 0) fail(s.name_span, "dim " + s.name + " must be a positive integer");
+      if (v > ir::kMaxSize)
+        fail(s.name_span, "dim " + s.name + " = " + std::to_string(v) + " exceeds the limit of " + std::to_string(ir::kMaxSize) + " for a size");
       model_.dims[s.name] = v;
     } else if (s.name == model_.input_dim) {
       if (opts_.data_width) {
@@ -131,6 +133,7 @@ void Elaborator::resolve_dims() {
 ir::Size Elaborator::size_of(const ast::Size &s) {
   if (s.value) {
     if (*s.value <= 0) fail(s.span, "a size must be a positive integer");
+    if (*s.value > ir::kMaxSize) fail(s.span, "the size " + std::to_string(*s.value) + " exceeds the limit of " + std::to_string(ir::kMaxSize));
     return *s.value;
   }
   auto it = model_.dims.find(s.name);
@@ -174,9 +177,9 @@ void Elaborator::declare_params() {
       fail(s.init.span, "uniform(lo, hi) needs lo < hi");
     if ((p.init == "orthogonal" || p.init == "identity") && p.shape.rank != 2)
       fail(s.init.span, "initializer " + p.init + " needs a matrix param, but " + p.name + " is " + g().shape_text(p.shape));
-    if (p.shape.concrete() && p.shape.numel() > kMaxParamElements)
+    if (p.shape.concrete() && p.shape.numel() > ir::kMaxValueElements)
       fail(s.name_span, "param " + p.name + " " + g().shape_text(p.shape) + " has " + std::to_string(p.shape.numel()) +
-                            " elements, more than the limit of " + std::to_string(kMaxParamElements));
+                            " elements, more than the limit of " + std::to_string(ir::kMaxValueElements));
     ir::Attr a;
     a.name = p.name;
     param_nodes_[p.name] = g().leaf(ir::Op::Param, p.shape, p.per_sample, a, s.name_span);

@@ -1,5 +1,6 @@
 // Private to sema: the state shared by declarations.cpp, expressions.cpp and builtins.cpp.
 #pragma once
+#include "ir/limits.h"
 #include "sema/model.h"
 
 #include <functional>
@@ -17,10 +18,6 @@ struct FunctionDef {
 
 [[noreturn]] void fail(Span s, const std::string &message);
 
-// Bounds that keep a program from exhausting memory before it runs: 2^28 floats (1 GiB) in one
-// param, and unrolls short enough that the graph stays small.
-inline constexpr int64_t kMaxParamElements = int64_t(1) << 28;
-inline constexpr int64_t kMaxUnrollSteps = 10000;
 // Two sizes (shapes) that cannot be the same, whatever the unbound dims turn out to be.
 bool sizes_conflict(ir::Size a, ir::Size b);
 bool shapes_conflict(const ir::Shape &a, const ir::Shape &b);
@@ -40,7 +37,8 @@ public:
   ir::Size size_of(const ast::Size &s);
 
   // expressions.cpp
-  ir::NodeId expr(const ast::ExprPtr &e);
+  ir::NodeId expr(const ast::ExprPtr &e); // counts the expansion, bounds the value's size
+  ir::NodeId elaborate(const ast::Expr &e);
   ir::NodeId name(const ast::Expr &e);
   ir::NodeId binary(const ast::Expr &e);
   ir::NodeId power(const ast::Expr &e);
@@ -75,6 +73,15 @@ public:
   std::unordered_map<std::string, ir::NodeId> value_cache_;     // named values, once each
   std::set<std::string> values_in_progress_;
   std::vector<std::string> call_stack_;
+  // What is being expanded (calls being inlined, unrolls being repeated), outermost first: a
+  // program that grows past ir::kMaxExpansion is refused at the outermost of them.
+  struct Expansion {
+    const ast::Expr *site;
+    int64_t steps; // an unroll's step count; 1 for a call
+  };
+  std::vector<Expansion> expanding_;
+  int64_t expanded_ = 0;
+  [[noreturn]] void fail_expansion(const ast::Expr &here);
   std::vector<std::unordered_map<std::string, ir::NodeId>> locals_;
   // A name bound to a stand-in while a derivative with respect to it is elaborated; it wins over
   // the globals, also inside named values (which are then elaborated afresh, not from the cache).

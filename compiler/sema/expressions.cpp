@@ -21,6 +21,29 @@ bool shapes_conflict(const ir::Shape &a, const ir::Shape &b) {
 
 NodeId Elaborator::expr(const ast::ExprPtr &p) {
   const ast::Expr &e = *p;
+  if (++expanded_ > ir::kMaxExpansion) fail_expansion(e);
+  NodeId v = elaborate(e);
+  const ir::Shape s = g().shape(v);
+  if (s.concrete() && s.numel() > ir::kMaxValueElements)
+    fail(e.span, describe(e, v) + " has " + std::to_string(s.numel()) + " elements" + (g().batched(v) ? " for each sample" : "") +
+                     ", more than the limit of " + std::to_string(ir::kMaxValueElements) + " for one value");
+  return v;
+}
+
+void Elaborator::fail_expansion(const ast::Expr &here) {
+  auto what = [](const Expansion &x) {
+    return x.site->kind == ast::ExprKind::Unroll ? "unroll of " + std::to_string(x.steps) + " steps" : "call of " + x.site->name;
+  };
+  if (expanding_.empty()) fail(here.span, "the program expands to more than " + std::to_string(ir::kMaxExpansion) + " operations, the limit");
+  std::string chain;
+  for (size_t i = 0; i < expanding_.size() && i < 6; ++i) chain += (i ? " > " : "") + what(expanding_[i]);
+  if (expanding_.size() > 6) chain += " > ...";
+  fail(expanding_.front().site->span, "this " + what(expanding_.front()) + " expands to more than " + std::to_string(ir::kMaxExpansion) +
+                                          " operations, the limit: functions are inlined at every call and unrolls repeat their step (" +
+                                          chain + ")");
+}
+
+NodeId Elaborator::elaborate(const ast::Expr &e) {
   switch (e.kind) {
   case ast::ExprKind::Number: return g().constant(e.number);
   case ast::ExprKind::Name: return name(e);
@@ -164,12 +187,20 @@ NodeId Elaborator::norm(const ast::Expr &e) {
 
 NodeId Elaborator::unroll(const ast::Expr &e) {
   ir::Size n = size_of(e.count);
-  if (n > kMaxUnrollSteps)
-    fail(e.count.span, "unroll of " + std::to_string(n) + " steps exceeds the limit of " + std::to_string(kMaxUnrollSteps));
+  if (n > ir::kMaxUnrollSteps)
+    fail(e.count.span, "unroll of " + std::to_string(n) + " steps exceeds the limit of " + std::to_string(ir::kMaxUnrollSteps));
+  int64_t outer = 1, outer_unrolls = 0; // the unrolls this one is inside: their steps (each within the limit, so is the product)
+  for (const Expansion &x : expanding_)
+    if (x.site->kind == ast::ExprKind::Unroll) outer *= x.steps, ++outer_unrolls;
+  if (n > 0 && outer * n > ir::kMaxUnrollSteps)
+    fail(e.count.span, "unroll of " + std::to_string(n) + " steps inside " + (outer_unrolls == 1 ? "an unroll" : "unrolls") + " of " +
+                           std::to_string(outer) + " steps" + (outer_unrolls == 1 ? "" : " together") + " runs its step " +
+                           std::to_string(outer * n) + " times, more than the limit of " + std::to_string(ir::kMaxUnrollSteps));
   NodeId y = expr(e.args[0]);
   ir::Shape shape = g().shape(y);
   // With the count not known yet (`aec check` without data), one step checks the shapes.
   ir::Size steps = n > 0 ? n : 1;
+  expanding_.push_back({&e, steps});
   for (ir::Size t = 0; t < steps; ++t) {
     locals_.push_back({{e.name, y}});
     draw_context_.push_back("step" + std::to_string(t));
@@ -181,6 +212,7 @@ NodeId Elaborator::unroll(const ast::Expr &e) {
                                 " starts as " + g().shape_text(shape) + "; each step must keep the shape");
     y = next;
   }
+  expanding_.pop_back();
   return y;
 }
 
@@ -198,6 +230,7 @@ NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
 
 NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::string, NodeId> frame, const ast::Expr *site) {
   call_stack_.push_back(fn.name);
+  if (site) expanding_.push_back({site, 1});
   draw_context_.push_back(std::to_string(reinterpret_cast<uintptr_t>(site)));
   // A function body sees its arguments and the globals, not its caller's locals.
   auto saved = std::move(locals_);
@@ -205,6 +238,7 @@ NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::stri
   NodeId out = expr(fn.body);
   locals_ = std::move(saved);
   draw_context_.pop_back();
+  if (site) expanding_.pop_back();
   call_stack_.pop_back();
   return out;
 }

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Fuzzes with libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer, seeded with
-# examples/ and tests/diagnostics/ (and every earlier run's corpus in build-fuzz/corpus/TARGET).
+# Fuzzes with libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer (the sanitizer
+# build, build-asan), seeded with examples/ and tests/diagnostics/ and every earlier run's
+# corpus in build-asan/fuzz/corpus/TARGET.
 #   tools/fuzz.sh [TARGET] [SECONDS]
-# TARGET: compiler (default; parse through codegen and one training step) or parser.
-# Findings (crash-*, timeout-*, leak-*) go to build-fuzz/findings/TARGET/; the exit status is
-# non-zero when there was one.
+# TARGET: compiler (default: parse through codegen, and a training step for small programs) or
+# parser. A crash, a sanitizer report, a leak, an input that takes over 2 s or an uncaught
+# exception is a finding: saved in build-asan/fuzz/findings/TARGET/, and the exit status is 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-compiler}
 seconds=${2:-60}
 case "$target" in compiler | parser) ;; *) echo "tools/fuzz.sh: unknown target '$target' (compiler or parser)" >&2; exit 2 ;; esac
 tools/setup.sh --fuzz >/dev/null
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DAEC_FUZZ=ON -DAEC_WERROR=OFF \
-  -DAEC_NATIVE=OFF -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link" >/dev/null
-cmake --build build-fuzz --target "fuzz_$target"
-corpus=build-fuzz/corpus/$target findings=build-fuzz/findings/$target
+tools/configure-sanitizers.sh
+cmake --build build-asan --target "fuzz_$target"
+corpus=build-asan/fuzz/corpus/$target findings=build-asan/fuzz/findings/$target
 mkdir -p "$corpus" "$findings"
 cp -n examples/*.ae tests/diagnostics/*.ae "$corpus/" 2>/dev/null || true
-# LeakSanitizer stays on: a leak is a finding too.
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
-"build-fuzz/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=2 -rss_limit_mb=4096 -max_len=4096 \
-  -artifact_prefix="$findings/" -print_final_stats=1
+echo "fuzzing $target for $seconds s (corpus $corpus: $(ls "$corpus" | wc -l) inputs)"
+"build-asan/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=2 -rss_limit_mb=4096 -max_len=4096 \
+  -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | grep -v -E "^#[0-9]+\s+(NEW|REDUCE|pulse)" || true
+if compgen -G "$findings/*" >/dev/null; then
+  echo "fuzz $target: findings in $findings:" >&2
+  ls "$findings" >&2
+  exit 1
+fi
+echo "fuzz $target: no findings"

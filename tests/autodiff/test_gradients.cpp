@@ -11,32 +11,11 @@ using namespace aec;
 
 namespace {
 
-double loss_at(const ir::Graph &g, const eval::Bindings<double> &b) {
-  return eval::evaluate(g, {g.output("loss")}, b)[0](0, 0);
-}
-
 void check_gradients(const Model &m, const std::string &name) {
-  ir::Graph g = driver::training_graph(m);
-  auto bind = test::random_bindings<double>(m, g, 3, 7);
-  for (const ParamInfo &p : m.params) {
-    eval::Mat<double> analytic = eval::evaluate(g, {g.output("grad." + p.name)}, bind)[0];
-    // Every entry of small params; 24 random entries of large ones.
-    std::vector<Eigen::Index> entries;
-    std::mt19937 pick(11);
-    for (Eigen::Index i = 0; i < analytic.rows(); ++i) entries.push_back(i);
-    if (entries.size() > 24) {
-      std::shuffle(entries.begin(), entries.end(), pick);
-      entries.resize(24);
-    }
-    eval::Mat<double> numeric(entries.size(), 1), sampled(entries.size(), 1);
-    for (size_t k = 0; k < entries.size(); ++k) {
-      Eigen::Index i = entries[k];
-      sampled(k, 0) = analytic(i, 0);
-      numeric(k, 0) = eval::central_difference(bind.params[p.name](i, 0), [&] { return loss_at(g, bind); });
-    }
-    double err = test::relative_error(sampled, numeric);
-    INFO(name << " param " << p.name << " relative error " << err);
-    CHECK(err < 1e-6);
+  // Every entry of small params; 24 random entries of large ones.
+  for (const auto &e : test::gradient_errors(m, driver::training_graph(m), 3, 7, 24)) {
+    INFO(name << " param " << e.first << " relative error " << e.second);
+    CHECK(e.second < 1e-6);
   }
 }
 

@@ -59,9 +59,10 @@ std::string file_bytes(const std::string &path) {
 void check_same_params(const std::string &a, const std::string &b) {
   aec::runtime::Checkpoint x = aec::runtime::load_checkpoint(a), y = aec::runtime::load_checkpoint(b);
   REQUIRE(x.params.size() == y.params.size());
-  for (auto &[name, p] : x.params) {
-    INFO("param " << name);
-    const auto &q = y.params.at(name);
+  for (auto &entry : x.params) { // (not a structured binding: clang 14 cannot capture one in INFO)
+    const auto &p = entry.second;
+    INFO("param " << entry.first);
+    const auto &q = y.params.at(entry.first);
     REQUIRE(p.values.size() == q.values.size());
     CHECK(std::memcmp(p.values.data(), q.values.data(), p.values.size() * sizeof(float)) == 0);
   }

@@ -5,6 +5,7 @@
 #include "codegen/work_sharing.h"
 #include "passes/passes.h"
 #include "runtime/executor.h"
+#include "support/jit_check.h"
 #include "support/random_graph.h"
 #include "support/test_support.h"
 
@@ -19,34 +20,9 @@ namespace {
 void check_jit_model(const Model &m, const std::string &name, int batch, int threads = 1) {
   ir::Graph g = passes::optimize(driver::training_graph(m));
   passes::verify(g);
-  codegen::set_team_size(threads); // a kernel compiled for a team shares its loops over samples
-  auto kernel = codegen::Kernel::compile(g, name);
-  codegen::set_team_size(1);
-  auto bind = test::random_bindings<float>(m, g, batch, 3);
-
-  runtime::Executor ex(*kernel, batch);
-  for (auto &[pname, value] : bind.params) {
-    if (float *rows = ex.per_sample_param(pname)) std::copy(value.data(), value.data() + value.size(), rows);
-    else ex.bind_param(pname, value.data());
-  }
-  std::copy(bind.input.data(), bind.input.data() + bind.input.size(), ex.input());
-  for (auto &nb : ex.noise()) {
-    const auto &v = bind.noise.at(nb.node->attr.id);
-    std::copy(v.data(), v.data() + v.size(), nb.data);
-  }
-  codegen::set_team_size(threads);
-  ex.run(batch);
-  codegen::set_team_size(1);
-
-  std::vector<ir::NodeId> roots;
-  for (const ir::Output &o : g.outputs) roots.push_back(o.node);
-  auto expected = eval::evaluate(g, roots, bind);
-  for (size_t k = 0; k < g.outputs.size(); ++k) {
-    const auto &e = expected[k];
-    Eigen::Map<const eval::Mat<float>> got(ex.output(g.outputs[k].name), e.rows(), e.cols());
-    double err = test::relative_error(got.cast<double>(), e.cast<double>());
-    INFO(name << " output " << g.outputs[k].name << " relative error " << err);
-    CHECK(err < 1e-5);
+  for (const test::JitError &e : test::jit_errors(m, g, batch, 3, threads)) {
+    INFO(name << " output " << e.output << " relative error " << e.relative);
+    CHECK(e.relative < 1e-5);
   }
 }
 
@@ -131,11 +107,17 @@ TEST_CASE("50 random graphs: the JIT matches the reference on values and gradien
     for (auto &[name, v] : bind.params) ex.bind_param(name, v.data());
     if (float *input = ex.input()) std::copy(bind.input.data(), bind.input.data() + bind.input.size(), input);
     ex.run(3);
+    eval::Bindings<double> rounded; // the float32 values, evaluated in double
+    rounded.input = bind.input.cast<double>();
+    for (auto &[name, v] : bind.params) rounded.params[name] = v.cast<double>();
     for (const ir::Output &o : g.outputs) {
       INFO(o.name);
       eval::Mat<float> want = eval::evaluate(g, {o.node}, bind)[0]; // the same float32 arithmetic
       Eigen::Map<const eval::Mat<float>> got(ex.output(o.name), want.rows(), want.cols());
-      CHECK(test::relative_error(got.cast<double>(), want.cast<double>()) < 1e-4);
+      // Within 1e-4, or ten times what float32 costs the reference itself where the output is
+      // ill-conditioned (the JIT's fused multiply-adds round differently from the reference).
+      const double float_error = test::relative_error(want.cast<double>(), eval::evaluate(g, {o.node}, rounded)[0]);
+      CHECK(test::relative_error(got.cast<double>(), want.cast<double>()) < std::max(1e-4, 10 * float_error));
     }
   }
 }

@@ -1,4 +1,5 @@
 #include "support/test_support.h"
+#include "eval/finite_difference.h"
 
 #include <algorithm>
 
@@ -64,6 +65,33 @@ eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch,
 }
 template eval::Bindings<double> random_bindings(const Model &, const ir::Graph &, int, uint64_t);
 template eval::Bindings<float> random_bindings(const Model &, const ir::Graph &, int, uint64_t);
+
+std::vector<std::pair<std::string, double>> gradient_errors(const Model &m, const ir::Graph &g, int batch, uint64_t seed, size_t entries) {
+  auto bind = random_bindings<double>(m, g, batch, seed);
+  auto loss = [&] { return eval::evaluate(g, {g.output("loss")}, bind)[0](0, 0); };
+  std::mt19937 pick(static_cast<unsigned>(seed + 4));
+  std::vector<std::pair<std::string, double>> errors;
+  for (const ParamInfo &p : m.params) {
+    eval::Mat<double> analytic = eval::evaluate(g, {g.output("grad." + p.name)}, bind)[0];
+    std::vector<Eigen::Index> chosen;
+    for (Eigen::Index i = 0; i < analytic.size(); ++i) chosen.push_back(i);
+    if (chosen.size() > entries) {
+      std::shuffle(chosen.begin(), chosen.end(), pick);
+      chosen.resize(entries);
+    }
+    eval::Mat<double> numeric(chosen.size(), 1), sampled(chosen.size(), 1);
+    for (size_t k = 0; k < chosen.size(); ++k) {
+      sampled(Eigen::Index(k), 0) = analytic.data()[chosen[k]];
+      numeric(Eigen::Index(k), 0) = eval::central_difference(bind.params[p.name].data()[chosen[k]], loss);
+    }
+    // Finite differences resolve a gradient only down to about 1e-11 of the loss (the reference
+    // evaluator's sums round differently with the alignment of its buffers, so even a param the
+    // loss ignores gets ~1e-14 from them): errors are relative to the gradient or to that floor.
+    const double floor = 1e-6 * (1 + std::abs(loss()));
+    errors.push_back({p.name, (sampled - numeric).norm() / std::max(numeric.norm(), floor)});
+  }
+  return errors;
+}
 
 double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b) {
   return (a - b).norm() / std::max(b.norm(), 1e-300);

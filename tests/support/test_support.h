@@ -29,6 +29,12 @@ std::map<std::string, std::string> small_overrides(const std::string &model);
 template <class T>
 eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed);
 
+// Every param's symbolic gradient (output "grad.P" of `g`) against central finite differences of
+// its "loss" in double precision, noise held fixed: up to `entries` random entries of each param;
+// returns each param's error relative to its gradient's norm (or to 1e-6 (1 + |loss|) when that
+// is larger: finite differences resolve little below it).
+std::vector<std::pair<std::string, double>> gradient_errors(const Model &m, const ir::Graph &g, int batch, uint64_t seed, size_t entries);
+
 // ||a - b|| / max(||b||, tiny)
 double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b);
 

@@ -11,8 +11,9 @@ namespace aec::cli {
 int cmd_compile(const std::vector<std::string> &argv) {
   Args a(argv, {"emit", "data", "print-after"}, {});
   std::string path = program_path(a, "compile");
-  std::string emit = a.get("emit").value_or("");
   static const std::set<std::string> stages = {"ast", "graph", "grad", "opt", "llvm", "asm", "dot"};
+  if (!a.has("emit")) throw InputError("aec compile needs --emit=STAGE, the stage to print: ast, graph, grad, opt, llvm, asm or dot");
+  std::string emit = *a.get("emit");
   if (!stages.count(emit)) throw InputError("--emit=" + emit + ": expected one of ast, graph, grad, opt, llvm, asm, dot");
   if (emit == "ast") {
     std::cout << ast::dump(driver::parse(driver::read_source(path)));

@@ -95,6 +95,13 @@ TEST_CASE("aec compile emits every stage") {
   }
   Run llvm = run_aec("compile " + aec::test::example_path("relu_ae") + " --emit=llvm --data 'synthetic:lowrank?n=100&d=64'");
   CHECK(llvm.output.find("define void @aec_entry") != std::string::npos);
+
+  Run none = run_aec("compile " + aec::test::example_path("pca_tied"));
+  CHECK(none.status == 1);
+  CHECK(none.output == "aec: error: aec compile needs --emit=STAGE, the stage to print: ast, graph, grad, opt, llvm, asm or dot\n");
+  Run other = run_aec("compile " + aec::test::example_path("pca_tied") + " --emit=bytecode");
+  CHECK(other.status == 1);
+  CHECK(other.output == "aec: error: --emit=bytecode: expected one of ast, graph, grad, opt, llvm, asm, dot\n");
 }
 
 namespace {

@@ -19,11 +19,13 @@ mkdir -p "$corpus" "$findings"
 cp -n examples/*.ae tests/diagnostics/*.ae "$corpus/" 2>/dev/null || true
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
 echo "fuzzing $target for $seconds s (corpus $corpus: $(ls "$corpus" | wc -l) inputs)"
+log=build-asan/fuzz/$target.log
+status=0
 "build-asan/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=2 -rss_limit_mb=4096 -max_len=4096 \
-  -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | grep -v -E "^#[0-9]+\s+(NEW|REDUCE|pulse)" || true
-if compgen -G "$findings/*" >/dev/null; then
-  echo "fuzz $target: findings in $findings:" >&2
-  ls "$findings" >&2
+  -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+grep -v -E "^#[0-9]+\s+(NEW|REDUCE|pulse)" "$log" | tail -n 40 # the whole output stays in the log
+if ((status != 0)) || compgen -G "$findings/*" >/dev/null; then
+  echo "fuzz $target: exit status $status; findings in $findings: $(ls "$findings" | tr '\n' ' ') (full output: $log)" >&2
   exit 1
 fi
 echo "fuzz $target: no findings"

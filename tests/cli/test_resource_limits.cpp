@@ -76,11 +76,11 @@ TEST_CASE("training over --max-memory is refused before it allocates: the larges
 
 TEST_CASE("a model too large for the machine's memory is refused before it allocates, without --max-memory") {
   aec::test::TempDir t;
-  // 16 params of 2^28 floats (each within the compiler's bound): 16 GiB of values, 48 GiB with
+  // 64 params of 2^28 floats (each within the compiler's bound): 64 GiB of values, 192 GiB with
   // Adam's moments; more than any CI machine has.
   std::string text = "dim D\ninput x : [D]\n";
   std::string sum = "sum(x)";
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < 64; ++i) {
     text += "param W" + std::to_string(i) + " : [16384, 16384] = zeros\n";
     sum += " + sum(W" + std::to_string(i) + ")";
   }
@@ -91,7 +91,7 @@ TEST_CASE("a model too large for the machine's memory is refused before it alloc
   CHECK(s < 30);
   CHECK(r.status == 1);
   CHECK(r.output.find("huge.ae:") != std::string::npos);
-  CHECK(r.output.find("error: training needs 49 GB, more than the ") != std::string::npos);
+  CHECK(r.output.find("error: training needs 193 GB, more than the ") != std::string::npos);
   CHECK(r.output.find(" this machine has available; the largest part is param W0 [16384, 16384] with 2 adam state arrays: 3.0 GB") !=
         std::string::npos);
   CHECK(r.output.find("param W0 : [16384, 16384] = zeros\n          ^~") != std::string::npos);

@@ -56,8 +56,22 @@ Dataset load_idx(const std::string &path) {
   Dataset d;
   d.n = big_endian_u32(&bytes[4]);
   d.width = 1;
-  for (unsigned k = 1; k < dims; ++k) d.width *= big_endian_u32(&bytes[4 + 4 * k]);
+  // Sizes whose product exceeds the file's byte count are a truncated file whatever the rest
+  // says; checking as they multiply also keeps the product from overflowing.
+  const int64_t file_bytes = int64_t(bytes.size());
+  auto promise_too_large = [&] {
+    std::string sizes;
+    for (unsigned k = 0; k < dims; ++k) sizes += (k ? " x " : "") + std::to_string(big_endian_u32(&bytes[4 + 4 * k]));
+    return InputError(path + ": truncated: the header promises " + sizes + " values, more than the file's " + std::to_string(file_bytes) +
+                      " bytes hold");
+  };
+  for (unsigned k = 1; k < dims; ++k) {
+    const int64_t size = big_endian_u32(&bytes[4 + 4 * k]);
+    if (size != 0 && d.width > file_bytes / size) throw promise_too_large();
+    d.width *= size;
+  }
   if (d.n == 0 || d.width == 0) throw InputError(path + ": the file holds no samples");
+  if (d.n > file_bytes / d.width) throw promise_too_large();
   size_t count = size_t(d.n) * size_t(d.width), need = count * type.bytes, have = bytes.size() - header;
   if (have < need)
     throw InputError(path + ": truncated: the header promises " + std::to_string(d.n) + " samples of " + std::to_string(d.width) + " " +

@@ -2,7 +2,7 @@
 # Sets everything up on a fresh machine, builds aec and runs the whole test suite with CTest;
 # then builds it again with clang's AddressSanitizer and UndefinedBehaviorSanitizer, runs the
 # suite there too (all but the installed-package test, whose application is built without the
-# sanitizers' runtime) and fuzzes the parser and the compiler for a bounded time.
+# sanitizers' runtime) and fuzzes the parser, the data readers and the compiler for a bounded time.
 # The `long` label (2000 random programs) is left out unless --long is given.
 # Usage: tools/test.sh [--no-sanitizers] [--long]
 set -euo pipefail
@@ -30,4 +30,5 @@ export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS
 
 echo "== bounded fuzzing (tools/fuzz.sh runs longer)"
 tools/fuzz.sh parser 60
+tools/fuzz.sh data 60
 tools/fuzz.sh compiler 180

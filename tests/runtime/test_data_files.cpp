@@ -154,3 +154,18 @@ TEST_CASE("CSV: errors point at line:col with the line and a caret") {
   CHECK(error_of(t.write("only.csv", "a,b\n")).find("only.csv: the file holds no samples (only a header)") != std::string::npos);
   CHECK(error_of(t.write("x.parquet", "PAR1")).find("unknown data format") != std::string::npos);
 }
+
+TEST_CASE("IDX sizes whose product overflows are a truncated file, not undefined behavior (found by fuzz_data)") {
+  TempDir t;
+  // The fuzzer's input: floats in 6 dimensions (2 x 1056972032 x 37683200 x ...): the product of the
+  // sizes overflowed int64 (UBSan: signed integer overflow in load_idx).
+  const unsigned char crash[] = {0x00, 0x00, 0x0d, 0x06, 0x00, 0x00, 0x00, 0x02, 0x3f, 0x00, 0x1d, 0x00, 0x02, 0x3f, 0x00,
+                                 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00, 0x3f, 0xc0, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00};
+  std::string p = t.write("crash.idx", std::string(reinterpret_cast<const char *>(crash), sizeof crash));
+  const std::string expected = p + ": truncated: the header promises 2 x 1056972032 x 37683200 x 4161536 x 4177920 x 4194304 values, more than the file's 29 bytes hold";
+  CHECK_THROWS_WITH_AS(aec::runtime::load_idx(p), doctest::Contains(expected.c_str()), InputError);
+  // Each size fits, their product does not: 65536 samples of 65536 x 65536 bytes in a 20-byte file.
+  std::string big = t.write("big-ubyte", std::string("\0\0\x08\x03", 4) + u32_be(65536) + u32_be(65536) + u32_be(65536));
+  CHECK_THROWS_WITH_AS(load_dataset(big), (big + ": truncated: the header promises 65536 x 65536 x 65536 values, more than the file's 16 bytes hold").c_str(),
+                       InputError);
+}

@@ -1,6 +1,7 @@
 #include "codegen/emit_llvm.h"
-#include "codegen/work_sharing.h"
 #include "codegen/math_ir.h"
+#include "codegen/step_signature.h"
+#include "codegen/work_sharing.h"
 #include "ir/elementwise.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -49,25 +50,57 @@ public:
     b_.setFastMathFlags(fmf);
   }
 
-  // Loops get a function each; steps that are one runtime call (GEMMs, transposes, inverses)
-  // are emitted in the entry directly, which keeps the module small and quick to optimize.
+  // Loops get a function each, shared by the steps with the same signature (an unrolled encoder's
+  // steps share theirs) and never inlined into the entry: one huge entry took LLVM's function
+  // passes far longer than the same code as separate functions. Steps that are one runtime call
+  // (GEMMs, transposes, inverses) are emitted in the entry directly.
   // Loops over samples may run on several threads: such a step gets a wrapper with one
   // signature, (slots, batch, first sample, end sample), that aec_for_samples calls per chunk.
   void run() {
     std::vector<std::pair<llvm::Function *, std::vector<int>>> kernels;
     std::vector<llvm::Function *> wrappers(s_.steps.size(), nullptr);
+    std::map<std::string, llvm::Function *> by_signature;
     for (size_t i = 0; i < s_.steps.size(); ++i) {
-      kernels.push_back(is_runtime_call(s_.steps[i]) ? std::pair<llvm::Function *, std::vector<int>>{nullptr, {}}
-                                                     : emit_step(s_.steps[i], i));
+      if (is_runtime_call(s_.steps[i])) {
+        kernels.emplace_back(nullptr, std::vector<int>{});
+        continue;
+      }
+      StepSignature sig = step_signature(g_, s_, s_.steps[i]);
+      llvm::Function *&fn = by_signature[sig.key];
+      if (!fn) fn = emit_step(s_.steps[i], sig.slots, i);
+      kernels.emplace_back(fn, std::move(sig.slots));
       if (worth_sharing(per_sample_work(s_.steps[i]))) wrappers[i] = emit_wrapper(kernels[i].first, kernels[i].second, i);
     }
     auto *fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i64_}, false);
     auto *entry = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kEntryName, mod_);
+    if (s_.steps.size() <= kStepsPerPart) return emit_calls(entry, 0, s_.steps.size(), kernels, wrappers);
+    // Longer schedules run as parts of kStepsPerPart steps: LLVM's instruction selection takes
+    // time superlinear in a basic block's length, and the entry is one block.
+    std::vector<llvm::Function *> parts;
+    for (size_t first = 0; first < s_.steps.size(); first += kStepsPerPart) {
+      auto *part = llvm::Function::Create(fty, llvm::Function::InternalLinkage, "part" + std::to_string(parts.size()), mod_);
+      part->addFnAttr(llvm::Attribute::NoUnwind);
+      part->addFnAttr(llvm::Attribute::NoInline);
+      emit_calls(part, first, std::min(first + kStepsPerPart, s_.steps.size()), kernels, wrappers);
+      parts.push_back(part);
+    }
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", entry));
-    llvm::Value *slots = entry->getArg(0), *batch = entry->getArg(1);
-    for (size_t i = 0; i < s_.steps.size(); ++i) {
-      auto &[fn, used] = kernels[i];
-      if (!fn) {
+    for (llvm::Function *part : parts) b_.CreateCall(part, {entry->getArg(0), entry->getArg(1)});
+    b_.CreateRetVoid();
+  }
+
+private:
+  static constexpr size_t kStepsPerPart = 64;
+
+  // fn(slots, batch) runs steps [first, last): runtime calls in place, loops through their kernels.
+  void emit_calls(llvm::Function *fn, size_t first, size_t last,
+                  const std::vector<std::pair<llvm::Function *, std::vector<int>>> &kernels,
+                  const std::vector<llvm::Function *> &wrappers) {
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    llvm::Value *slots = fn->getArg(0), *batch = fn->getArg(1);
+    for (size_t i = first; i < last; ++i) {
+      auto &[kernel, used] = kernels[i];
+      if (!kernel) {
         arg_of_slot_.clear();
         for (int slot : step_buffers(s_.steps[i])) arg_of_slot_[slot] = buffer(slots, slot);
         batch_ = batch;
@@ -79,13 +112,12 @@ public:
         std::vector<llvm::Value *> args;
         for (int slot : used) args.push_back(buffer(slots, slot));
         args.insert(args.end(), {batch, i64c(0), batch});
-        b_.CreateCall(fn, args);
+        b_.CreateCall(kernel, args);
       }
     }
     b_.CreateRetVoid();
   }
 
-private:
   llvm::LLVMContext &ctx_;
   llvm::Module &mod_;
   const ir::Graph &g_;
@@ -239,11 +271,10 @@ private:
     }
   }
 
-  // A loop step as a function of its buffers (noalias: distinct buffers never overlap) and the
-  // batch size.
-  std::pair<llvm::Function *, std::vector<int>> emit_step(const Step &st, size_t index) {
+  // A loop step as a function of its buffers, `used` in argument order (noalias: distinct buffers
+  // never overlap), and the batch size.
+  llvm::Function *emit_step(const Step &st, const std::vector<int> &used, size_t index) {
     const ir::Node &n = node(st.node);
-    std::vector<int> used = step_buffers(st);
 
     std::vector<llvm::Type *> params(used.size(), ptr_);
     params.insert(params.end(), {i64_, i64_, i64_}); // batch, first sample, end sample
@@ -251,6 +282,7 @@ private:
     std::string name = "k" + std::to_string(index) + "_" + ir::info(n.op).spelling;
     auto *fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage, name, mod_);
     fn->addFnAttr(llvm::Attribute::NoUnwind);
+    fn->addFnAttr(llvm::Attribute::NoInline);
     arg_of_slot_.clear();
     for (size_t k = 0; k < used.size(); ++k) {
       fn->addParamAttr(static_cast<unsigned>(k), llvm::Attribute::NoAlias);
@@ -265,7 +297,7 @@ private:
     emit_body(st);
     b_.CreateRetVoid();
     sample_begin_ = sample_end_ = nullptr;
-    return {fn, used};
+    return fn;
   }
 
   llvm::Value *samples(const ir::Node &n) { return n.batched ? batch_ : i64c(1); }

@@ -21,6 +21,13 @@ Span span_of(const antlr4::Token *t) {
 }
 Span span_of(antlr4::ParserRuleContext *c) { return span_of(c->getStart()); }
 
+// From the start of `first` to the end of `last` when both are on one line; else `first` alone.
+Span join(Span first, Span last) {
+  if (last.line != first.line || last.col < first.col) return first;
+  first.len = last.col + last.len - first.col;
+  return first;
+}
+
 class Builder {
 public:
   Builder(const std::string &text) : text_(text) {}
@@ -158,6 +165,7 @@ private:
     auto e = std::make_shared<Expr>();
     e->kind = k;
     e->span = sp;
+    e->extent = join(span_of(whole->getStart()), span_of(whole->getStop()));
     e->text = source_text(whole);
     e->args = std::move(args);
     return e;
@@ -220,6 +228,7 @@ private:
         next = make(ExprKind::Power, sp, sfx, {cur, power});
       }
       std::const_pointer_cast<Expr>(next)->text = whole_text;
+      std::const_pointer_cast<Expr>(next)->extent = join(cur->extent, span_of(sfx->getStop()));
       cur = next;
     }
     return cur;

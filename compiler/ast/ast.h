@@ -26,6 +26,7 @@ struct Size {
 struct Expr {
   ExprKind kind;
   Span span;        // the operator token for operators, the whole token otherwise
+  Span extent;      // the whole expression, when it is on one line; else its first token
   std::string text; // the source text of the whole expression, for messages
   double number = 0;
   std::string name;          // Name, Call (callee), Unroll (the loop variable)

@@ -37,8 +37,8 @@ Model Elaborator::run() {
       if (g().shape(obj).rank != 0)
         fail(s.body->span, "minimize needs a scalar objective, but " + describe(*s.body, obj) +
                                " is not one; sum it or take a norm");
-      if (!g().batched(obj)) obj = g().unary(ir::Op::BatchBroadcast, obj, s.body->span);
-      g().outputs.push_back({"loss", g().unary(ir::Op::BatchMean, obj, s.body->span)});
+      if (!g().batched(obj)) obj = g().unary(ir::Op::BatchBroadcast, obj, s.body->extent);
+      g().outputs.push_back({"loss", g().unary(ir::Op::BatchMean, obj, s.body->extent)});
       g().outputs.push_back({"objective", obj});
       break;
     }

@@ -168,9 +168,10 @@ double Elaborator::constant(const ast::ExprPtr &p) {
 NodeId Elaborator::power(const ast::Expr &e) {
   const ast::Expr &base = *e.args[0];
   double p = constant(e.args[1]);
-  // ||e||^2 and ||e||_F^2 are sums of squares; no square root is taken and undone.
+  // ||e||^2 and ||e||_F^2 are sums of squares; no square root is taken and undone. Their nodes
+  // stand for the whole `||e||^2` (a report about them underlines it, not the `^`).
   if (base.kind == ast::ExprKind::Norm && base.norm != ast::NormKind::L1 && p == 2)
-    return g().unary(Op::SumAll, g().unary(Op::Square, expr(base.args[0]), e.span), e.span);
+    return g().unary(Op::SumAll, g().unary(Op::Square, expr(base.args[0]), e.extent), e.extent);
   NodeId b = expr(e.args[0]);
   if (p == 2) return g().unary(Op::Square, b, e.span);
   if (p == 1) return b;
@@ -179,10 +180,12 @@ NodeId Elaborator::power(const ast::Expr &e) {
   return g().add(Op::PowC, {b}, a, e.span);
 }
 
+// A norm's nodes stand for the whole `||e||`.
 NodeId Elaborator::norm(const ast::Expr &e) {
   NodeId v = expr(e.args[0]);
-  if (e.norm == ast::NormKind::L1) return g().unary(Op::SumAll, g().unary(Op::Abs, v, e.span), e.span);
-  return g().unary(Op::Sqrt, g().unary(Op::SumAll, g().unary(Op::Square, v, e.span), e.span), e.span);
+  const Span &all = e.extent;
+  if (e.norm == ast::NormKind::L1) return g().unary(Op::SumAll, g().unary(Op::Abs, v, all), all);
+  return g().unary(Op::Sqrt, g().unary(Op::SumAll, g().unary(Op::Square, v, all), all), all);
 }
 
 NodeId Elaborator::unroll(const ast::Expr &e) {

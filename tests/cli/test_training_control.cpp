@@ -46,6 +46,16 @@ TEST_CASE("exp of a large value stops training at the exp's line:col, with a car
   CHECK(r.output.find("note: training stopped in epoch 1, step 1: the loss became infinite") != std::string::npos);
 }
 
+TEST_CASE("a squared norm that overflows is reported as the whole ||...||^2, underlined") {
+  aec::test::TempDir t;
+  std::string model = t.write("norm.ae", "dim D\ninput x : [D]\nparam W : [D, D] = orthogonal\nminimize ||1e20 * (x - W * x)||^2\n");
+  Run r = run_aec("train " + model + " --data " + kSmall);
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find(model + ":4:10: error: `||1e20 * (x - W * x)||^2` gives +infinity for sample ") != std::string::npos);
+  CHECK(r.output.find("    minimize ||1e20 * (x - W * x)||^2\n             ^~~~~~~~~~~~~~~~~~~~~~~~\n") != std::string::npos);
+}
+
 TEST_CASE("a gradient that becomes infinite is traced to the expression it flows through") {
   aec::test::TempDir t;
   std::string model = t.write("sqrt.ae", "dim D\ninput x : [D]\nparam W : [4, D] = glorot\n\nminimize ||x - W' * (W * x)||^2 + sum(sqrt(relu(W * x)))\n");

@@ -29,7 +29,7 @@ TEST_CASE("golden: identities, cancellations and constant folding") {
         "%5 = matmul %0, %1 : [4] batched                          @4:61\n"
         "%6 = sum %5 : [] batched                                  @4:51\n"
         "%7 = add %4, %6 : [] batched                              @4:49\n"
-        "%8 = batch_mean %7 : []                                   @4:49\n"
+        "%8 = batch_mean %7 : []                                   @4:10\n"
         "loss = %8\n");
 }
 
@@ -45,12 +45,12 @@ TEST_CASE("golden: ||df/dx||_F^2 of one layer becomes sum(s'(a)^2 .* rowsum(W .*
         "%6 = tanh %5 : [3] batched                                @5:8\n"
         "%7 = square %6 : [3] batched                              @5:8\n"
         "%8 = sub %3, %7 : [3] batched                             @5:8\n"
-        "%9 = square %0 : [3, 4]                                   @6:21\n"
-        "%10 = row_sum %9 : [3]                                    @6:21\n"
-        "%11 = square %8 : [3] batched                             @6:21\n"
-        "%12 = mul %11, %10 : [3] batched                          @6:21\n"
-        "%13 = sum %12 : [] batched                                @6:21\n"
-        "%14 = batch_mean %13 : []                                 @6:21\n"
+        "%9 = square %0 : [3, 4]                                   @6:10\n"
+        "%10 = row_sum %9 : [3]                                    @6:10\n"
+        "%11 = square %8 : [3] batched                             @6:10\n"
+        "%12 = mul %11, %10 : [3] batched                          @6:10\n"
+        "%13 = sum %12 : [] batched                                @6:10\n"
+        "%14 = batch_mean %13 : []                                 @6:10\n"
         "loss = %14\n");
 }
 
@@ -69,17 +69,17 @@ TEST_CASE("golden: a two-layer Jacobian norm goes through the shared Gram matrix
         "%9 = sub %3, %8 : [3] batched                             @5:20\n"
         "%10 = sub %3, %7 : [2] batched                            @5:8\n"
         "%11 = mul %7, %10 : [2] batched                           @5:8\n"
-        "%12 = transpose %1 : [3, 2]                               @6:21\n"
-        "%13 = col_broadcast %9 : [3, 2] batched                   @6:21\n"
-        "%14 = mul %13, %12 : [3, 2] batched                       @6:21\n"
-        "%15 = matmul {NT} %0, %0 : [3, 3]                         @6:21\n"
-        "%16 = matmul %15, %14 : [3, 2] batched                    @6:21\n"
-        "%17 = mul %14, %16 : [3, 2] batched                       @6:21\n"
-        "%18 = col_sum %17 : [2] batched                           @6:21\n"
-        "%19 = square %11 : [2] batched                            @6:21\n"
-        "%20 = mul %19, %18 : [2] batched                          @6:21\n"
-        "%21 = sum %20 : [] batched                                @6:21\n"
-        "%22 = batch_mean %21 : []                                 @6:21\n"
+        "%12 = transpose %1 : [3, 2]                               @6:10\n"
+        "%13 = col_broadcast %9 : [3, 2] batched                   @6:10\n"
+        "%14 = mul %13, %12 : [3, 2] batched                       @6:10\n"
+        "%15 = matmul {NT} %0, %0 : [3, 3]                         @6:10\n"
+        "%16 = matmul %15, %14 : [3, 2] batched                    @6:10\n"
+        "%17 = mul %14, %16 : [3, 2] batched                       @6:10\n"
+        "%18 = col_sum %17 : [2] batched                           @6:10\n"
+        "%19 = square %11 : [2] batched                            @6:10\n"
+        "%20 = mul %19, %18 : [2] batched                          @6:10\n"
+        "%21 = sum %20 : [] batched                                @6:10\n"
+        "%22 = batch_mean %21 : []                                 @6:10\n"
         "loss = %22\n");
 }
 

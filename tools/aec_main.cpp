@@ -3,8 +3,10 @@
 #include "commands.h"
 #include "support/diagnostics.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 
 namespace {
 
@@ -16,25 +18,52 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
                     [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
                     [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
                     [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
-  aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N] [--noise]
-                    [--max-memory SIZE]
-                    [--set name=value]...               a named output on every sample (CSV to stdout without --out)
+  aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N]
+                    [--fit-lr X] [--noise] [--seed N] [--max-memory SIZE] [--set name=value]...
+                                                    a named output on every sample (CSV to stdout without --out)
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
+  aec help [COMMAND], aec COMMAND --help            this usage, or one command's
 Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
       or an IDX, NPY or CSV file (gzipped or not); --limit N keeps the first N samples.
 )";
 
+bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
+
+// The usage of one command: its lines of kUsage and the data sources; empty for no command.
+std::string command_usage(const std::string &cmd) {
+  std::istringstream all(kUsage);
+  std::string line, out;
+  bool wanted = false; // the current entry (a line and its indented continuations) is printed
+  while (std::getline(all, line)) {
+    bool continues = line.rfind("   ", 0) == 0;
+    if (!continues) wanted = line.rfind("  aec " + cmd + " ", 0) == 0 || (!out.empty() && line.rfind("Data:", 0) == 0);
+    if (wanted) out += line + "\n";
+  }
+  return out.empty() ? "" : "usage:\n" + out;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+  if (argc < 2 || is_help(argv[1])) {
     std::cout << kUsage;
     return argc < 2 ? 1 : 0;
   }
   std::string cmd = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
+  // `aec help [COMMAND]` and `aec COMMAND --help`: the usage, on standard output.
+  if (cmd == "help" || std::any_of(args.begin(), args.end(), is_help)) {
+    std::string topic = cmd == "help" ? (args.empty() ? "" : args[0]) : cmd;
+    std::string usage = topic.empty() ? kUsage : command_usage(topic);
+    if (usage.empty()) {
+      std::cerr << "aec: error: unknown command '" << topic << "'\n" << kUsage;
+      return 1;
+    }
+    std::cout << usage;
+    return 0;
+  }
   try {
     if (cmd == "check") return aec::cli::cmd_check(args);
     if (cmd == "compile") return aec::cli::cmd_compile(args);

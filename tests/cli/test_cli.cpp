@@ -104,6 +104,25 @@ TEST_CASE("aec compile emits every stage") {
   CHECK(other.output == "aec: error: --emit=bytecode: expected one of ast, graph, grad, opt, llvm, asm, dot\n");
 }
 
+TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage and exit 0") {
+  for (const char *cmd : {"check", "compile", "train", "run", "gradcheck", "pca"}) {
+    for (const std::string &call : {std::string(cmd) + " --help", "help " + std::string(cmd), std::string(cmd) + " x.ae -h"}) {
+      Run r = run_aec(call);
+      INFO(call << "\n" << r.output);
+      CHECK(r.status == 0);
+      CHECK(r.output.rfind("usage:\n  aec " + std::string(cmd) + " ", 0) == 0); // this command first ...
+      CHECK(r.output.find("\n  aec ", 8) == std::string::npos);                 // ... and no other
+      CHECK(r.output.find("Data: ") != std::string::npos);
+    }
+  }
+  Run all = run_aec("help");
+  CHECK(all.status == 0);
+  CHECK(all.output.find("  aec pca ") != std::string::npos);
+  Run unknown = run_aec("help fit");
+  CHECK(unknown.status == 1);
+  CHECK(unknown.output.rfind("aec: error: unknown command 'fit'\n", 0) == 0);
+}
+
 namespace {
 // --set flags that shrink an example for a quick check.
 std::string small_sets(const std::string &name) {

@@ -1,9 +1,46 @@
 #include "args.h"
 #include "support/diagnostics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace aec::cli {
+
+namespace {
+
+// Edits (insertions, deletions, substitutions) between two strings.
+size_t edit_distance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown flag --optimiser; did you mean --optimizer?", or the command's flags when none is close.
+std::string unknown_flag(const std::string &name, const std::set<std::string> &valued, const std::set<std::string> &booleans) {
+  std::set<std::string> flags = valued;
+  flags.insert(booleans.begin(), booleans.end());
+  flags.insert("set");
+  std::string closest;
+  size_t best = 3; // at most two edits away
+  for (const std::string &f : flags)
+    if (size_t d = edit_distance(name, f); d < best) best = d, closest = f;
+  if (!closest.empty()) return "unknown flag --" + name + "; did you mean --" + closest + "?";
+  std::string list;
+  for (const std::string &f : flags) list += (list.empty() ? "--" : ", --") + f;
+  return "unknown flag --" + name + " (this command takes " + list + ")";
+}
+
+} // namespace
 
 Args::Args(const std::vector<std::string> &argv, const std::set<std::string> &valued, const std::set<std::string> &booleans) {
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -24,7 +61,7 @@ Args::Args(const std::vector<std::string> &argv, const std::set<std::string> &va
       values_[name] = "true";
       continue;
     }
-    if (!valued.count(name) && name != "set") throw InputError("unknown flag --" + name);
+    if (!valued.count(name) && name != "set") throw InputError(unknown_flag(name, valued, booleans));
     if (!inline_value) {
       if (i + 1 >= argv.size()) throw InputError("--" + name + " needs a value");
       value = argv[++i];
@@ -70,8 +107,11 @@ std::optional<double> Args::get_double(const std::string &flag, double min_exclu
   } catch (...) {
     used = 0;
   }
-  if (used != v->size() || v->empty() || !std::isfinite(x) || x <= min_exclusive)
-    throw InputError("--" + flag + " " + *v + ": expected a number > " + std::to_string(min_exclusive));
+  if (used != v->size() || v->empty() || !std::isfinite(x) || x <= min_exclusive) {
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%g", min_exclusive);
+    throw InputError("--" + flag + " " + *v + ": expected a finite number > " + bound);
+  }
   return x;
 }
 

@@ -58,12 +58,12 @@ int cmd_run(const std::vector<std::string> &argv) {
   auto out = a.get("out");
   // Progress goes to stderr when the values go to stdout.
   std::ostream &log = out ? std::cout : std::cerr;
+  Checkpoint ckpt = runtime::load_checkpoint(*load); // a bad checkpoint is reported before the data is read
   Dataset data = load_data_for(a, log);
   LoadedProgram prog = load_program(path, data.width, a);
   auto grid = a.get("grid");
   if (grid) check_drawable(*grid, prog, *output, data.width);
   std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);
-  Checkpoint ckpt = runtime::load_checkpoint(*load);
   OutputValues v = run(prog, data, ckpt, *load, *output, c, log);
   if (grid) {
     draw(*grid, *output, v, std::move(first), ckpt.mean, data.width);

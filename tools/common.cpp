@@ -2,12 +2,16 @@
 #include "runtime/dataset.h"
 #include "support/diagnostics.h"
 
+#include <fstream>
+
 namespace aec::cli {
 
 std::string program_path(const Args &a, const char *command) {
   if (a.positional().size() != 1)
     throw InputError(std::string("aec ") + command + " takes one .ae file" + (a.positional().empty() ? "" : ", got " + std::to_string(a.positional().size()) + " arguments"));
-  return a.positional()[0];
+  const std::string &path = a.positional()[0];
+  if (!std::ifstream(path)) throw InputError(path + ": cannot open the file"); // before any data is read
+  return path;
 }
 
 std::string data_spec(const Args &a, std::ostream &log) {

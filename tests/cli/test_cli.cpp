@@ -77,8 +77,17 @@ TEST_CASE("errors exit 1 with a located message") {
   Run missing = run_aec("check /nonexistent/model.ae");
   CHECK(missing.status == 1);
   CHECK(missing.output.find("/nonexistent/model.ae: cannot open the file") != std::string::npos);
+  Run missing_first = run_aec("train /nonexistent/model.ae"); // before the default data is read
+  CHECK(missing_first.output == "aec: error: /nonexistent/model.ae: cannot open the file\n");
   Run bad_data = run_aec("train " + aec::test::example_path("pca_tied") + " --data /nonexistent.idx");
   CHECK(bad_data.status == 1);
+  Run bad_rate = run_aec("train " + aec::test::example_path("pca_tied") + " --lr abc");
+  CHECK(bad_rate.output == "aec: error: --lr abc: expected a finite number > 0\n");
+  Run typo = run_aec("train " + aec::test::example_path("pca_tied") + " --optimiser adam");
+  CHECK(typo.status == 1);
+  CHECK(typo.output == "aec: error: unknown flag --optimiser; did you mean --optimizer?\n");
+  Run far = run_aec("check " + aec::test::example_path("pca_tied") + " --verbose");
+  CHECK(far.output == "aec: error: unknown flag --verbose (this command takes --data, --set)\n");
   std::string bad = (std::filesystem::temp_directory_path() / "aec_cli_bad.ae").string();
   std::ofstream(bad) << "dim D\ninput x : [D]\nminimize ||x - y||^2\n";
   Run unknown = run_aec("check " + bad);
@@ -186,9 +195,9 @@ TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
   Run other = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=10&d=20' --output score --set k=3");
   CHECK(other.status == 1);
   CHECK(other.output.find("trained with no --set values, but this run has --set k=3") != std::string::npos);
-  Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --data 'synthetic:lowrank?n=10&d=20' --output score");
+  Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --output score"); // before the default data is read
   CHECK(missing.status == 1);
-  CHECK(missing.output.find("/nonexistent.ckpt: cannot open the checkpoint") != std::string::npos);
+  CHECK(missing.output == "aec: error: /nonexistent.ckpt: cannot open the checkpoint\n");
   std::filesystem::remove(ckpt);
   std::filesystem::remove(csv);
 }

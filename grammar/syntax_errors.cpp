@@ -1,6 +1,7 @@
 #include "syntax_errors.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -57,6 +58,38 @@ std::string quoted(const std::string &offending) {
   return "'" + offending + "'";
 }
 
+bool is_name_or_number(const std::string &t) {
+  return !t.empty() && (std::isalnum(static_cast<unsigned char>(t[0])) || t[0] == '_' || t[0] == '.');
+}
+
+// The default-channel tokens of `offending`'s line up to it, in order.
+std::vector<antlr4::Token *> line_before(antlr4::TokenStream *ts, antlr4::Token *offending) {
+  std::vector<antlr4::Token *> out;
+  for (ssize_t k = static_cast<ssize_t>(offending->getTokenIndex()) - 1; k >= 0; --k) {
+    antlr4::Token *t = ts->get(static_cast<size_t>(k));
+    if (t->getText() == "\n" || t->getText() == "\r\n") break;
+    if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) out.insert(out.begin(), t);
+  }
+  return out;
+}
+
+// Two operands side by side in an expression (`W x`, `(a)(b)`, `2 x`) are most often a product
+// written as on paper: the hint says how aec writes it.
+std::string juxtaposition_hint(antlr4::TokenStream *ts, antlr4::Token *offending) {
+  std::string next = offending->getText();
+  std::vector<antlr4::Token *> before = line_before(ts, offending);
+  if (before.size() < 2 || !(is_name_or_number(next) || next == "(")) return "";
+  std::string prev = before.back()->getText(), first = before.front()->getText();
+  if (!(is_name_or_number(prev) || prev == ")" || prev == "'")) return "";
+  // Only where an expression is being written (not in declarations or train options), and not
+  // before a keyword (a second statement on the line).
+  static const std::set<std::string> keywords = {"dim", "input", "param", "hyper", "minimize", "output", "train", "check", "unroll"};
+  if (keywords.count(first) && first != "minimize" && first != "output") return "";
+  if (keywords.count(next) || keywords.count(prev)) return "";
+  if (is_name_or_number(prev) && is_name_or_number(next)) return "; a product is written with '*': " + prev + " * " + next;
+  return "; a product is written with '*' between its operands";
+}
+
 } // namespace
 
 std::string plain_syntax_message(const std::string &msg, const std::string &offending) {
@@ -94,6 +127,9 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer, antlr4::To
     }
   }
   d.message = "syntax error: " + plain_syntax_message(msg, text);
+  auto *parser = dynamic_cast<antlr4::Parser *>(recognizer);
+  if (parser && offending && offending->getType() != antlr4::Token::EOF && d.message.rfind("syntax error: unexpected ", 0) == 0)
+    d.message += juxtaposition_hint(parser->getTokenStream(), offending);
   diags.push_back(d);
 }
 

@@ -1,7 +1,8 @@
 // Syntax errors in the project's words. ANTLR's messages name grammar tokens ("extraneous input
 // 'x' expecting {INT, ID, NL}"); these say what a user sees ("unexpected 'x'; expected an
 // integer or a name"), and a mistake found at the end of the file is shown where the last
-// token ended, not on the empty line after it.
+// token ended, not on the empty line after it. Two operands side by side in an expression
+// (`tanh(W x)`) get a hint that a product is written with '*'.
 #pragma once
 #include "support/diagnostics.h"
 

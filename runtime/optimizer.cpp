@@ -7,12 +7,20 @@ namespace aec::runtime {
 
 namespace {
 
-void check_same_layout(const OptimizerState &saved, const OptimizerState &mine) {
-  if (saved.name != mine.name)
-    throw InputError("the checkpoint holds the state of optimizer " + saved.name + ", but this run uses " + mine.name);
-  bool same = saved.arrays.size() == mine.arrays.size() && saved.row_steps.size() == mine.row_steps.size();
-  for (size_t i = 0; same && i < saved.arrays.size(); ++i) same = saved.arrays[i].size() == mine.arrays[i].size();
-  for (size_t i = 0; same && i < saved.row_steps.size(); ++i) same = saved.row_steps[i].size() == mine.row_steps[i].size();
+using Arrays = std::vector<std::vector<float>>;
+using RowSteps = std::vector<std::vector<int64_t>>;
+
+// The saved state has this optimizer's name and, array by array, its sizes: `mine` are its
+// arrays in the order state() lists them (compared in place, not copied).
+void check_same_layout(const OptimizerState &saved, const std::string &name, std::initializer_list<const Arrays *> mine,
+                       const RowSteps &row_steps) {
+  if (saved.name != name) throw InputError("the checkpoint holds the state of optimizer " + saved.name + ", but this run uses " + name);
+  size_t k = 0;
+  bool same = saved.row_steps.size() == row_steps.size();
+  for (const Arrays *group : mine)
+    for (const std::vector<float> &a : *group) same = same && k < saved.arrays.size() && saved.arrays[k++].size() == a.size();
+  same = same && k == saved.arrays.size();
+  for (size_t i = 0; same && i < row_steps.size(); ++i) same = saved.row_steps[i].size() == row_steps[i].size();
   if (!same) throw InputError("the checkpoint's " + saved.name + " state does not match the program's params (other shapes or sample count)");
 }
 
@@ -29,7 +37,7 @@ public:
   }
   void set_lr(double lr) override { lr_ = static_cast<float>(lr); }
   OptimizerState state() const override { return {"sgd", 0, {}, {}}; }
-  void restore(const OptimizerState &s) override { check_same_layout(s, state()); }
+  void restore(const OptimizerState &s) override { check_same_layout(s, "sgd", {}, {}); }
 
 private:
   float lr_;
@@ -52,7 +60,7 @@ public:
   void set_lr(double lr) override { lr_ = static_cast<float>(lr); }
   OptimizerState state() const override { return {"momentum", 0, velocity_, {}}; }
   void restore(const OptimizerState &s) override {
-    check_same_layout(s, state());
+    check_same_layout(s, "momentum", {&velocity_}, {});
     velocity_ = s.arrays;
   }
 
@@ -97,7 +105,7 @@ public:
     return s;
   }
   void restore(const OptimizerState &s) override {
-    check_same_layout(s, state());
+    check_same_layout(s, "adam", {&m_, &v_}, row_steps_);
     t_ = s.steps;
     m_.assign(s.arrays.begin(), s.arrays.begin() + long(m_.size()));
     v_.assign(s.arrays.begin() + long(m_.size()), s.arrays.end());

@@ -1,5 +1,6 @@
 // Optimizers on per-sample params: only the rows a batch touched move, each with its own state.
 #include "runtime/optimizer.h"
+#include "support/diagnostics.h"
 
 #include <doctest/doctest.h>
 
@@ -44,4 +45,38 @@ TEST_CASE("adam counts each row's own steps for its bias correction") {
   CHECK(p[2] == doctest::Approx(-0.01).epsilon(1e-4));
   CHECK(p[3] == doctest::Approx(0.01).epsilon(1e-4));
   CHECK(p[0] == doctest::Approx(-0.05).epsilon(1e-3)); // five steps of lr with a constant gradient
+}
+
+TEST_CASE("restore takes back a saved state and refuses another optimizer's or another layout's") {
+  for (const char *name : {"sgd", "momentum", "adam"}) {
+    INFO(name);
+    auto saved = make_optimizer(name, 0.1);
+    size_t k = saved->add(5);
+    saved->add_rows(3, 2);
+    std::vector<float> p(5, 1.0f), g = {1, 2, 3, 4, 5};
+    saved->begin_step();
+    saved->step(k, p.data(), g.data(), 5);
+    OptimizerState s = saved->state();
+
+    auto same = make_optimizer(name, 0.1);
+    same->add(5);
+    same->add_rows(3, 2);
+    same->restore(s);
+    OptimizerState back = same->state();
+    CHECK(back.steps == s.steps);
+    CHECK(back.arrays == s.arrays);
+    CHECK(back.row_steps == s.row_steps);
+
+    auto other_shape = make_optimizer(name, 0.1);
+    other_shape->add(5);
+    other_shape->add_rows(4, 2); // another sample count
+    if (std::string(name) == "sgd") CHECK_NOTHROW(other_shape->restore(s)); // sgd keeps no state
+    else CHECK_THROWS_WITH_AS(other_shape->restore(s), doctest::Contains("does not match the program's params"), aec::InputError);
+
+    auto other = make_optimizer(std::string(name) == "adam" ? "sgd" : "adam", 0.1);
+    other->add(5);
+    other->add_rows(3, 2);
+    std::string why = "the checkpoint holds the state of optimizer " + std::string(name);
+    CHECK_THROWS_WITH_AS(other->restore(s), doctest::Contains(why.c_str()), aec::InputError);
+  }
 }

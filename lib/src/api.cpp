@@ -62,18 +62,25 @@ private:
   bool stop_ = false;
 };
 
+// The fields TrainSettings (public) and TrainConfig (the runtime's) share, copied either way;
+// the schedule is text in one and parsed in the other.
+template <class From, class To> void copy_shared_fields(const From &f, To &t) {
+  t.epochs = f.epochs;
+  t.batch = f.batch;
+  t.lr = f.lr;
+  t.optimizer = f.optimizer;
+  t.seed = f.seed;
+  t.center = f.center;
+  t.clip = f.clip;
+  t.val = f.val;
+  t.patience = f.patience;
+  t.threads = f.threads;
+}
+
 TrainConfig to_config(const TrainSettings &s) {
   TrainConfig c;
-  c.epochs = s.epochs;
-  c.batch = s.batch;
-  c.lr = s.lr;
-  c.optimizer = s.optimizer;
-  c.seed = s.seed;
+  copy_shared_fields(s, c);
   c.schedule = runtime::parse_schedule(s.schedule, "schedule");
-  c.clip = s.clip;
-  c.val = s.val;
-  c.patience = s.patience;
-  c.threads = s.threads;
   if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 0 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
     throw InputError("TrainSettings: epochs, batch and lr must be positive, threads, clip and patience non-negative, val in [0, 1)");
   if (!runtime::is_optimizer_name(c.optimizer))
@@ -112,15 +119,8 @@ Program Program::from_string(const std::string &name, const std::string &text, s
 TrainSettings Program::defaults() const {
   TrainConfig c = impl_->program.train_defaults();
   TrainSettings s;
-  s.epochs = c.epochs;
-  s.batch = c.batch;
-  s.lr = c.lr;
-  s.optimizer = c.optimizer;
-  s.seed = c.seed;
+  copy_shared_fields(c, s);
   s.schedule = runtime::to_string(c.schedule);
-  s.clip = c.clip;
-  s.val = c.val;
-  s.patience = c.patience;
   return s;
 }
 

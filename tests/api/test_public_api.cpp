@@ -67,6 +67,20 @@ TEST_CASE("compile from a string, train with progress, pass the PCA check, evalu
   CHECK(err / norm < 0.01);
 }
 
+TEST_CASE("the program's train options, center=true included, are the defaults train() uses") {
+  // Data far from the origin: only a centered run finds the principal subspace of the spread.
+  aec::Data base = aec::Data::load(kLowRank);
+  std::vector<float> shifted = base.values;
+  for (float &v : shifted) v += 3.0f;
+  aec::Data data = aec::Data::from_rows(shifted.data(), base.samples, base.width);
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  aec::TrainSettings s = prog.defaults();
+  CHECK(s.center);
+  aec::TrainReport r = prog.train(data, s);
+  REQUIRE(r.pca.size() == 1);
+  CHECK(r.pca[0].max_angle_deg < 1.0);
+}
+
 TEST_CASE("a progress callback that returns false cancels after that step") {
   aec::Data data = aec::Data::load(kLowRank);
   aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);

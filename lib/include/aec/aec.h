@@ -65,6 +65,7 @@ struct TrainSettings {
   uint64_t seed = 0;
   std::string schedule = "constant"; // constant, step[:EVERY[:FACTOR]], cosine
   double clip = 0;                 // > 0: clip gradients to this global norm
+  bool center = false;             // subtract the training mean first (the program's `train center=true`)
   double val = 0;                  // fraction held out for validation
   int64_t patience = 0;            // > 0: early stopping on the validation loss
   int threads = 0;                 // cores for GEMMs; 0: every core this process may use

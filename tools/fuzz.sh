@@ -4,8 +4,9 @@
 # corpus in build-asan/fuzz/corpus/TARGET.
 #   tools/fuzz.sh [TARGET] [SECONDS]
 # TARGET: compiler (default: parse through codegen, and a training step for small programs),
-# parser, or data (the IDX, NPY and CSV readers, seeded with tests/fuzz/data-seeds/). A crash, a sanitizer report, a leak, an input that takes over 2 s or an uncaught
-# exception is a finding: saved in build-asan/fuzz/findings/TARGET/, and the exit status is 1.
+# parser, or data (the IDX, NPY and CSV readers, seeded with tests/fuzz/data-seeds/).
+# A crash, a sanitizer report, a leak, an input that takes over 2 s or an uncaught exception is a
+# finding: saved in build-asan/fuzz/findings/TARGET/, and the exit status is 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-compiler}

@@ -4,7 +4,6 @@
 #include "support/diagnostics.h"
 
 #include <algorithm>
-#include <cstring>
 #include <iostream>
 #include <sstream>
 

@@ -1,10 +1,12 @@
 // aec: the command line. Dispatches to a subcommand; every diagnosed error exits 1 with a
 // message, nothing escapes as a crash.
+#include "args.h"
 #include "commands.h"
 #include "support/diagnostics.h"
 
 #include <algorithm>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -29,6 +31,15 @@ Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noi
 )";
 
 bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
+
+const std::set<std::string> kCommands = {"check", "compile", "train", "run", "gradcheck", "pca", "help"};
+
+// "aec: error: unknown command 'trian'; did you mean train?" and the usage, on stderr.
+int unknown_command(const std::string &cmd) {
+  std::string closest = aec::cli::closest_word(cmd, kCommands);
+  std::cerr << "aec: error: unknown command '" << cmd << "'" << (closest.empty() ? "" : "; did you mean " + closest + "?") << "\n" << kUsage;
+  return 1;
+}
 
 // The usage of one command: its lines of kUsage and the data sources; empty for no command.
 std::string command_usage(const std::string &cmd) {
@@ -56,10 +67,7 @@ int main(int argc, char **argv) {
   if (cmd == "help" || std::any_of(args.begin(), args.end(), is_help)) {
     std::string topic = cmd == "help" ? (args.empty() ? "" : args[0]) : cmd;
     std::string usage = topic.empty() ? kUsage : command_usage(topic);
-    if (usage.empty()) {
-      std::cerr << "aec: error: unknown command '" << topic << "'\n" << kUsage;
-      return 1;
-    }
+    if (usage.empty()) return unknown_command(topic);
     std::cout << usage;
     return 0;
   }
@@ -70,8 +78,7 @@ int main(int argc, char **argv) {
     if (cmd == "gradcheck") return aec::cli::cmd_gradcheck(args);
     if (cmd == "pca") return aec::cli::cmd_pca(args);
     if (cmd == "run") return aec::cli::cmd_run(args);
-    std::cerr << "aec: error: unknown command '" << cmd << "'\n" << kUsage;
-    return 1;
+    return unknown_command(cmd);
   } catch (const aec::CompileError &e) {
     std::cout.flush();
     std::cerr << e.render();

@@ -30,17 +30,21 @@ std::string unknown_flag(const std::string &name, const std::set<std::string> &v
   std::set<std::string> flags = valued;
   flags.insert(booleans.begin(), booleans.end());
   flags.insert("set");
-  std::string closest;
-  size_t best = 3; // at most two edits away
-  for (const std::string &f : flags)
-    if (size_t d = edit_distance(name, f); d < best) best = d, closest = f;
-  if (!closest.empty()) return "unknown flag --" + name + "; did you mean --" + closest + "?";
+  if (std::string closest = closest_word(name, flags); !closest.empty()) return "unknown flag --" + name + "; did you mean --" + closest + "?";
   std::string list;
   for (const std::string &f : flags) list += (list.empty() ? "--" : ", --") + f;
   return "unknown flag --" + name + " (this command takes " + list + ")";
 }
 
 } // namespace
+
+std::string closest_word(const std::string &word, const std::set<std::string> &candidates) {
+  std::string closest;
+  size_t best = 3; // at most two edits away
+  for (const std::string &c : candidates)
+    if (size_t d = edit_distance(word, c); d < best) best = d, closest = c;
+  return closest;
+}
 
 Args::Args(const std::vector<std::string> &argv, const std::set<std::string> &valued, const std::set<std::string> &booleans) {
   for (size_t i = 0; i < argv.size(); ++i) {

@@ -27,4 +27,8 @@ private:
   std::map<std::string, std::string> sets_;
 };
 
+// The candidate at most two edits from `word` (the closest), or "" when none is: for "did you
+// mean" hints on misspelt flags and commands.
+std::string closest_word(const std::string &word, const std::set<std::string> &candidates);
+
 } // namespace aec::cli

@@ -113,7 +113,7 @@ TEST_CASE("aec compile emits every stage") {
   CHECK(other.output == "aec: error: --emit=bytecode: expected one of ast, graph, grad, opt, llvm, asm, dot\n");
 }
 
-TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage and exit 0") {
+TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage and exit 0, and a misspelt command suggests the one meant") {
   for (const char *cmd : {"check", "compile", "train", "run", "gradcheck", "pca"}) {
     for (const std::string &call : {std::string(cmd) + " --help", "help " + std::string(cmd), std::string(cmd) + " x.ae -h"}) {
       Run r = run_aec(call);
@@ -130,6 +130,9 @@ TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage an
   Run unknown = run_aec("help fit");
   CHECK(unknown.status == 1);
   CHECK(unknown.output.rfind("aec: error: unknown command 'fit'\n", 0) == 0);
+  Run typo = run_aec("trian " + aec::test::example_path("pca_tied"));
+  CHECK(typo.status == 1);
+  CHECK(typo.output.rfind("aec: error: unknown command 'trian'; did you mean train?\nusage: aec COMMAND", 0) == 0);
 }
 
 namespace {

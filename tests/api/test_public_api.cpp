@@ -2,7 +2,6 @@
 // libaec.so, nothing internal. Compile from a string or file with overrides, data from memory,
 // progress and cancellation, outputs, checkpoints, diagnostics as values, and independent
 // programs trained on two threads at once.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <aec/aec.h>
 #include <aec/eigen.h>
 
@@ -92,7 +91,7 @@ TEST_CASE("a progress callback that returns false cancels after that step") {
   CHECK(prog.param("B").size() == 24 * 4); // the params of the fifth step
 }
 
-TEST_CASE("data from memory and from Eigen; outputs back to Eigen") {
+TEST_CASE("data from memory and from Eigen, outputs back to Eigen") {
   Eigen::MatrixXd samples = Eigen::MatrixXd::Random(600, 12);
   aec::Data data = aec::from_eigen(samples);
   CHECK(data.samples == 600);
@@ -134,7 +133,7 @@ TEST_CASE("save and load: a fresh program evaluates to the same outputs") {
   std::remove(path.c_str());
 }
 
-TEST_CASE("diagnostics as values: file, line, column, text; and the rendered form") {
+TEST_CASE("diagnostics as values: file, line, column, text, and the rendered form") {
   try {
     aec::Program::from_string("model.ae", "dim D\ninput x : [D]\nminimize ||x - y||^2\n", 16);
     FAIL("accepted");

@@ -76,7 +76,7 @@ TEST_CASE("aec run --grid draws inputs above their reconstructions") {
   CHECK(differing > 100);
 }
 
-TEST_CASE("aec run --grid on a two-dimensional code draws a scatter plot; other widths are refused") {
+TEST_CASE("aec run --grid on a two-dimensional code draws a scatter plot, other widths are refused") {
   aec::test::TempDir t;
   std::string ckpt = t.path("p.ckpt"), png = t.path("codes.png");
   REQUIRE(run_aec("train " + aec::test::example_path("pca_tied") + " --set k=2 --data " + kImages + " --epochs 2 --save " + ckpt).status == 0);

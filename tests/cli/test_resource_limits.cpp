@@ -97,7 +97,7 @@ TEST_CASE("a model too large for the machine's memory is refused before it alloc
   CHECK(r.output.find("param W0 : [16384, 16384] = zeros\n          ^~") != std::string::npos);
 }
 
-TEST_CASE("aec run over --max-memory is refused at the largest part; --max-memory must be a size") {
+TEST_CASE("aec run over --max-memory is refused at the largest part, --max-memory must be a size") {
   aec::test::TempDir t;
   std::string ckpt = t.path("sc.ckpt"), out = t.path("code.npy");
   std::string data = " --data 'synthetic:lowrank?n=3000&d=64'";

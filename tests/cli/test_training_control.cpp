@@ -82,7 +82,7 @@ TEST_CASE("divergence keeps the last good checkpoint, which still loads") {
   for (float v : c.params.at("B").values) CHECK(std::isfinite(v));
 }
 
-TEST_CASE("--val reports a held-out loss every epoch; --patience stops early and keeps the best params") {
+TEST_CASE("--val reports a held-out loss every epoch, --patience stops early and keeps the best params") {
   Run r = run_aec("train " + aec::test::example_path("relu_ae") + " --data 'synthetic:lowrank?n=3000&d=64' --set h=32 --set k=8 --epochs 40 --lr 0.02 "
                   "--val 0.2 --patience 2 --json");
   INFO(r.output);
@@ -134,7 +134,7 @@ TEST_CASE("schedules: step decays by its factor, cosine reaches zero at the end"
   CHECK_THROWS_AS(parse_schedule("step:3:2", "--schedule"), aec::InputError);
 }
 
-TEST_CASE("clipping and schedules change training and are stated in the header; train options set them too") {
+TEST_CASE("clipping and schedules change training and are stated in the header, train options set them too") {
   const std::string base = "train " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kSmall + " --epochs 2 --json";
   double plain = json_field(last_line(run_aec(base).output), "final_loss");
   Run clipped = run_aec(base + " --clip 0.001");

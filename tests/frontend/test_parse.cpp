@@ -61,7 +61,7 @@ TEST_CASE("the examples not lowered yet stop at a located 'not supported yet' di
   }
 }
 
-TEST_CASE("A^T is a transpose even where a dim is named T; x^2 is a power") {
+TEST_CASE("A^T is a transpose even where a dim is named T, x^2 is a power") {
   Model m = test::load_text("dim D\ndim T = 3\ninput x : [D]\nparam A : [T, D] = glorot\nminimize ||A^T * (A * x)||^2 + sum(x^2)\n", 5);
   CHECK(m.graph.shape(m.graph.output("loss")).rank == 0);
 }

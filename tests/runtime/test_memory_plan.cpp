@@ -49,7 +49,7 @@ TEST_CASE("a kernel's part of the memory plan is what its Executor allocates") {
   }
 }
 
-TEST_CASE("a plan over its bound throws a located diagnostic; under it, nothing") {
+TEST_CASE("a plan over its bound throws a located diagnostic and one under it does not") {
   aec::Model m = aec::test::load_example("deep_ae", 784);
   aec::runtime::MemoryPlan plan(m, "training", "A smaller --batch");
   for (const aec::ParamInfo &p : m.params) plan.add_param(p, 100, 2, "2 adam state arrays");
@@ -68,7 +68,7 @@ TEST_CASE("a plan over its bound throws a located diagnostic; under it, nothing"
   }
 }
 
-TEST_CASE("--max-memory sizes: bytes or K/M/G/T; anything else is refused naming the flag") {
+TEST_CASE("--max-memory sizes: bytes or K/M/G/T, anything else is refused naming the flag") {
   using aec::runtime::parse_memory_size;
   CHECK(parse_memory_size("1048576", "--max-memory") == 1048576);
   CHECK(parse_memory_size("512K", "--max-memory") == 512 * 1024);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -32,11 +33,16 @@ Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noi
 
 bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
 
-const std::set<std::string> kCommands = {"check", "compile", "train", "run", "gradcheck", "pca", "help"};
+using Command = int (*)(const std::vector<std::string> &);
+const std::map<std::string, Command> kCommands = {
+    {"check", aec::cli::cmd_check}, {"compile", aec::cli::cmd_compile},     {"train", aec::cli::cmd_train},
+    {"run", aec::cli::cmd_run},     {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca}};
 
 // "aec: error: unknown command 'trian'; did you mean train?" and the usage, on stderr.
 int unknown_command(const std::string &cmd) {
-  std::string closest = aec::cli::closest_word(cmd, kCommands);
+  std::set<std::string> names = {"help"};
+  for (const auto &[name, command] : kCommands) names.insert(name);
+  std::string closest = aec::cli::closest_word(cmd, names);
   std::cerr << "aec: error: unknown command '" << cmd << "'" << (closest.empty() ? "" : "; did you mean " + closest + "?") << "\n" << kUsage;
   return 1;
 }
@@ -72,13 +78,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   try {
-    if (cmd == "check") return aec::cli::cmd_check(args);
-    if (cmd == "compile") return aec::cli::cmd_compile(args);
-    if (cmd == "train") return aec::cli::cmd_train(args);
-    if (cmd == "gradcheck") return aec::cli::cmd_gradcheck(args);
-    if (cmd == "pca") return aec::cli::cmd_pca(args);
-    if (cmd == "run") return aec::cli::cmd_run(args);
-    return unknown_command(cmd);
+    auto command = kCommands.find(cmd);
+    return command == kCommands.end() ? unknown_command(cmd) : command->second(args);
   } catch (const aec::CompileError &e) {
     std::cout.flush();
     std::cerr << e.render();

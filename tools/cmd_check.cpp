@@ -6,11 +6,11 @@ namespace aec::cli {
 
 int cmd_check(const std::vector<std::string> &argv) {
   Args a(argv, {"data"}, {});
-  std::string path = program_path(a, "check");
+  SourcePtr program = read_program(a, "check");
   std::optional<int64_t> width;
   if (auto d = a.get("data")) width = load_data(*d).width;
-  const Model &m = load_program(path, width, a).model();
-  std::cout << path << ": ok (" << m.params.size() << " params, " << m.outputs.size() << " outputs)\n";
+  const Model &m = load_program(program, width, a).model();
+  std::cout << program->name << ": ok (" << m.params.size() << " params, " << m.outputs.size() << " outputs)\n";
   return 0;
 }
 

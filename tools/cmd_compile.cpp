@@ -10,17 +10,17 @@ namespace aec::cli {
 
 int cmd_compile(const std::vector<std::string> &argv) {
   Args a(argv, {"emit", "data", "print-after"}, {});
-  std::string path = program_path(a, "compile");
+  SourcePtr program = read_program(a, "compile");
   static const std::set<std::string> stages = {"ast", "graph", "grad", "opt", "llvm", "asm", "dot"};
   if (!a.has("emit")) throw InputError("aec compile needs --emit=STAGE, the stage to print: ast, graph, grad, opt, llvm, asm or dot");
   std::string emit = *a.get("emit");
   if (!stages.count(emit)) throw InputError("--emit=" + emit + ": expected one of ast, graph, grad, opt, llvm, asm, dot");
   if (emit == "ast") {
-    std::cout << ast::dump(driver::parse(driver::read_source(path)));
+    std::cout << ast::dump(driver::parse(program));
     return 0;
   }
   int64_t width = load_data(data_spec(a, std::cerr)).width;
-  LoadedProgram prog = load_program(path, width, a);
+  LoadedProgram prog = load_program(program, width, a);
   const Model &m = prog.model();
   if (emit == "graph") {
     std::cout << ir::to_text(m.graph);

@@ -44,7 +44,7 @@ void draw(const std::string &grid, const std::string &output, const OutputValues
 
 int cmd_run(const std::vector<std::string> &argv) {
   Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid", "max-memory"}, {"noise"});
-  std::string path = program_path(a, "run");
+  SourcePtr program = read_program(a, "run");
   auto load = a.get("load");
   if (!load) throw InputError("aec run needs --load CKPT, the checkpoint that aec train --save wrote");
   auto output = a.get("output");
@@ -60,7 +60,7 @@ int cmd_run(const std::vector<std::string> &argv) {
   std::ostream &log = out ? std::cout : std::cerr;
   Checkpoint ckpt = runtime::load_checkpoint(*load); // a bad checkpoint is reported before the data is read
   Dataset data = load_data_for(a, log);
-  LoadedProgram prog = load_program(path, data.width, a);
+  LoadedProgram prog = load_program(program, data.width, a);
   auto grid = a.get("grid");
   if (grid) check_drawable(*grid, prog, *output, data.width);
   std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);

@@ -92,7 +92,7 @@ int cmd_train(const std::vector<std::string> &argv) {
          {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save", "save-every", "resume", "schedule",
           "clip", "val", "patience", "plot", "max-memory"},
          {"strict", "json"});
-  std::string path = program_path(a, "train");
+  SourcePtr program = read_program(a, "train");
   // Flags are checked before any slow work.
   (void)apply_flags(TrainConfig{}, a);
   auto tol = a.get_double("pca-tol", 0.0);
@@ -102,7 +102,7 @@ int cmd_train(const std::vector<std::string> &argv) {
 
   Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
-  LoadedProgram prog = load_program(path, data.width, a);
+  LoadedProgram prog = load_program(program, data.width, a);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);
@@ -119,7 +119,7 @@ int cmd_train(const std::vector<std::string> &argv) {
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }
-  print_header(std::cout, path, data, c, resume ? &*resume->training : nullptr, options.save_path);
+  print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
 
   CliObserver observer;
   options.observer = &observer;

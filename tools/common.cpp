@@ -1,17 +1,14 @@
 #include "commands.h"
+#include "driver/driver.h"
 #include "runtime/dataset.h"
 #include "support/diagnostics.h"
 
-#include <fstream>
-
 namespace aec::cli {
 
-std::string program_path(const Args &a, const char *command) {
+SourcePtr read_program(const Args &a, const char *command) {
   if (a.positional().size() != 1)
     throw InputError(std::string("aec ") + command + " takes one .ae file" + (a.positional().empty() ? "" : ", got " + std::to_string(a.positional().size()) + " arguments"));
-  const std::string &path = a.positional()[0];
-  if (!std::ifstream(path)) throw InputError(path + ": cannot open the file"); // before any data is read
-  return path;
+  return driver::read_source(a.positional()[0]);
 }
 
 std::string data_spec(const Args &a, std::ostream &log) {
@@ -32,8 +29,8 @@ Dataset load_data_for(const Args &a, std::ostream &log) {
   return d;
 }
 
-LoadedProgram load_program(const std::string &path, std::optional<int64_t> width, const Args &a) {
-  return LoadedProgram::from_file(path, width, a.sets());
+LoadedProgram load_program(const SourcePtr &program, std::optional<int64_t> width, const Args &a) {
+  return LoadedProgram::from_string(program->name, program->text, width, a.sets());
 }
 
 } // namespace aec::cli

@@ -50,6 +50,9 @@ public:
     b_.setFastMathFlags(fmf);
   }
 
+  // By step: the compiled loop and the buffers it is called with (null for a runtime call).
+  using StepKernels = std::vector<std::pair<llvm::Function *, std::vector<int>>>;
+
   // Loops get a function each, shared by the steps with the same signature (an unrolled encoder's
   // steps share theirs) and never inlined into the entry: one huge entry took LLVM's function
   // passes far longer than the same code as separate functions. Steps that are one runtime call
@@ -57,7 +60,7 @@ public:
   // Loops over samples may run on several threads: such a step gets a wrapper with one
   // signature, (slots, batch, first sample, end sample), that aec_for_samples calls per chunk.
   void run() {
-    std::vector<std::pair<llvm::Function *, std::vector<int>>> kernels;
+    StepKernels kernels;
     std::vector<llvm::Function *> wrappers(s_.steps.size(), nullptr);
     std::map<std::string, llvm::Function *> by_signature;
     for (size_t i = 0; i < s_.steps.size(); ++i) {
@@ -93,8 +96,7 @@ private:
   static constexpr size_t kStepsPerPart = 64;
 
   // fn(slots, batch) runs steps [first, last): runtime calls in place, loops through their kernels.
-  void emit_calls(llvm::Function *fn, size_t first, size_t last,
-                  const std::vector<std::pair<llvm::Function *, std::vector<int>>> &kernels,
+  void emit_calls(llvm::Function *fn, size_t first, size_t last, const StepKernels &kernels,
                   const std::vector<llvm::Function *> &wrappers) {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
     llvm::Value *slots = fn->getArg(0), *batch = fn->getArg(1);

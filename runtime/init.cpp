@@ -1,6 +1,6 @@
 #include "runtime/init.h"
 
-#include <Eigen/Dense>
+#include "support/eigen.h"
 #include <cmath>
 
 namespace aec::runtime {

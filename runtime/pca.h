@@ -3,7 +3,7 @@
 #pragma once
 #include "runtime/dataset.h"
 
-#include <Eigen/Dense>
+#include "support/eigen.h"
 
 namespace aec::runtime {
 

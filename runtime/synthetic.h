@@ -4,7 +4,7 @@
 #pragma once
 #include "runtime/dataset.h"
 
-#include <Eigen/Dense>
+#include "support/eigen.h"
 
 namespace aec::runtime {
 

@@ -1,7 +1,7 @@
 #include "codegen/runtime_calls.h"
 #include "codegen/work_sharing.h"
 
-#include <Eigen/Dense>
+#include "support/eigen.h"
 #include <cblas.h>
 
 #include <algorithm>

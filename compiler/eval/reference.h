@@ -3,7 +3,7 @@
 #pragma once
 #include "ir/graph.h"
 
-#include <Eigen/Dense>
+#include "support/eigen.h"
 #include <map>
 #include <string>
 #include <vector>

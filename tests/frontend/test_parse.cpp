@@ -20,13 +20,36 @@ TEST_CASE("every example program parses") {
   CHECK(count >= 18);
 }
 
+namespace {
+// Spec programs whose constructs come with issue 15 (convolutions, several inputs, batch
+// statistics): until then each must be refused with a located diagnostic, and is not in examples/.
+const std::set<std::string> kAwaitingImplementation = {"conv_ae.ae", "classifier.ae", "sparse_ae_kl.ae"};
+} // namespace
+
 TEST_CASE("examples/ keeps the spec's programs verbatim") {
   std::filesystem::path spec(AEC_SPEC_EXAMPLES_DIR);
   if (!std::filesystem::exists(spec)) return; // the spec travels beside the repo, not in it
   for (auto &entry : std::filesystem::directory_iterator(spec)) {
-    INFO(entry.path().filename().string());
-    auto mine = driver::read_source(std::string(AEC_EXAMPLES_DIR) + "/" + entry.path().filename().string());
+    std::string name = entry.path().filename().string();
+    INFO(name);
+    if (kAwaitingImplementation.count(name)) continue;
+    auto mine = driver::read_source(std::string(AEC_EXAMPLES_DIR) + "/" + name);
     CHECK(mine->text == driver::read_source(entry.path().string())->text);
+  }
+}
+
+TEST_CASE("the spec's programs not implemented yet are refused at a located diagnostic") {
+  std::filesystem::path spec(AEC_SPEC_EXAMPLES_DIR);
+  if (!std::filesystem::exists(spec)) return;
+  for (const std::string &name : kAwaitingImplementation) {
+    INFO(name);
+    CHECK_FALSE(std::filesystem::exists(std::string(AEC_EXAMPLES_DIR) + "/" + name));
+    try {
+      driver::load_model(driver::read_source((spec / name).string()), {});
+      FAIL("accepted: take it out of kAwaitingImplementation and copy it into examples/");
+    } catch (const CompileError &e) {
+      CHECK(e.diagnostics()[0].span.valid());
+    }
   }
 }
 

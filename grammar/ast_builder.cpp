@@ -1,8 +1,10 @@
 // Reads ANTLR's parse tree into the AST. The only file that knows the generated classes.
 #include "AeLexer.h"
 #include "AeParser.h"
+#include "nesting.h"
 #include "parse.h"
 #include "syntax_errors.h"
+#include "token_span.h"
 
 #include <antlr4-runtime.h>
 #include <optional>
@@ -12,13 +14,7 @@ namespace {
 
 using namespace ast;
 
-Span span_of(const antlr4::Token *t) {
-  Span s;
-  s.line = static_cast<int>(t->getLine());
-  s.col = static_cast<int>(t->getCharPositionInLine()) + 1;
-  s.len = std::max<int>(1, static_cast<int>(t->getText().size()));
-  return s;
-}
+Span span_of(const antlr4::Token *t) { return token_span(t); }
 Span span_of(antlr4::ParserRuleContext *c) { return span_of(c->getStart()); }
 
 // From the start of `first` to the end of `last` when both are on one line; else `first` alone.
@@ -41,17 +37,26 @@ public:
 private:
   const std::string &text_;
 
+  // The text of an expression for messages, its white space folded; a long one is cut at
+  // kMaxText bytes (a chain of 100000 terms keeps 100000 texts, which must not be quadratic).
+  static constexpr size_t kMaxText = 120;
   std::string source_text(antlr4::ParserRuleContext *c) const {
     size_t a = c->getStart()->getStartIndex(), b = c->getStop()->getStopIndex();
-    if (c->getStop()->getType() == antlr4::Token::EOF || b < a || b >= text_.size()) return c->getText();
-    std::string s = text_.substr(a, b - a + 1);
+    if (c->getStop()->getType() == antlr4::Token::EOF || b < a || b >= text_.size()) return clip(c->getStart()->getText());
     std::string out;
-    for (char ch : s) {
+    for (size_t i = a; i <= b && out.size() <= kMaxText; ++i) {
+      char ch = text_[i];
       if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
       if (ch == ' ' && !out.empty() && out.back() == ' ') continue;
       out += ch;
     }
-    return out;
+    return clip(std::move(out));
+  }
+  static std::string clip(std::string s) {
+    if (s.size() <= kMaxText) return s;
+    size_t cut = kMaxText - 3;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+    return s.substr(0, cut) + "...";
   }
 
   static std::string name(AeParser::NameContext *n) { return n->getText(); }
@@ -167,6 +172,9 @@ private:
     e->span = sp;
     e->extent = join(span_of(whole->getStart()), span_of(whole->getStop()));
     e->text = source_text(whole);
+    e->nesting = ast::nesting_of(k, args);
+    if (e->nesting > kMaxNesting)
+      throw CompileError(sp, ast::too_deep_message());
     e->args = std::move(args);
     return e;
   }
@@ -181,21 +189,31 @@ private:
     return e;
   }
 
+  // `a + b - c`: ANTLR nests the tree along the left operands, one level per operator; it is
+  // read in a loop (a chain may have 100000 terms), left to right.
   ExprPtr sum(AeParser::SumContext *c) {
-    if (!c->sum()) return product(c->product());
-    auto e = std::const_pointer_cast<Expr>(
-        make(ExprKind::Binary, span_of(c->op), c, {sum(c->sum()), product(c->product())}));
-    e->op = c->op->getText() == "+" ? BinOp::Add : BinOp::Sub;
-    return e;
+    std::vector<AeParser::SumContext *> chain;
+    for (; c->sum(); c = c->sum()) chain.push_back(c);
+    ExprPtr left = product(c->product());
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Binary, span_of((*it)->op), *it, {left, product((*it)->product())}));
+      e->op = (*it)->op->getText() == "+" ? BinOp::Add : BinOp::Sub;
+      left = e;
+    }
+    return left;
   }
 
   ExprPtr product(AeParser::ProductContext *c) {
-    if (!c->product()) return unary(c->unary());
-    auto e = std::const_pointer_cast<Expr>(
-        make(ExprKind::Binary, span_of(c->op), c, {product(c->product()), unary(c->unary())}));
-    std::string op = c->op->getText();
-    e->op = op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
-    return e;
+    std::vector<AeParser::ProductContext *> chain;
+    for (; c->product(); c = c->product()) chain.push_back(c);
+    ExprPtr left = unary(c->unary());
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Binary, span_of((*it)->op), *it, {left, unary((*it)->unary())}));
+      std::string op = (*it)->op->getText();
+      e->op = op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
+      left = e;
+    }
+    return left;
   }
 
   ExprPtr unary(AeParser::UnaryContext *c) {
@@ -227,7 +245,7 @@ private:
         }
         next = make(ExprKind::Power, sp, sfx, {cur, power});
       }
-      std::const_pointer_cast<Expr>(next)->text = whole_text;
+      std::const_pointer_cast<Expr>(next)->text = clip(std::move(whole_text));
       std::const_pointer_cast<Expr>(next)->extent = join(cur->extent, span_of(sfx->getStop()));
       cur = next;
     }
@@ -300,6 +318,8 @@ ast::Program parse_program(SourcePtr source) {
   lexer.addErrorListener(&listener);
   parser.addErrorListener(&listener);
 
+  tokens.fill();
+  check_nesting(tokens.getTokens());
   // A stray character becomes an ANY token; the parser reports it where it appears.
   AeParser::ProgramContext *tree = parser.program();
   if (!listener.diags.empty()) {

@@ -113,7 +113,7 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer, antlr4::To
   if (offending) {
     text = offending->getType() == antlr4::Token::EOF ? "<EOF>" : offending->getText();
     bool line_end = text == "<EOF>" || text == "\n" || text == "\r\n";
-    if (!line_end) d.span.len = std::max<int>(1, static_cast<int>(text.size()));
+    if (!line_end) d.span.len = std::max(1, utf8_length(text));
     // At the end of the file, the caret goes just after the last real token.
     auto *parser = dynamic_cast<antlr4::Parser *>(recognizer);
     if (text == "<EOF>" && parser) {
@@ -121,7 +121,7 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer, antlr4::To
       for (ssize_t k = static_cast<ssize_t>(offending->getTokenIndex()) - 1; k >= 0; --k) {
         antlr4::Token *prev = ts->get(static_cast<size_t>(k));
         if (prev->getChannel() != antlr4::Token::DEFAULT_CHANNEL || prev->getText() == "\n" || prev->getText() == "\r\n") continue;
-        d.span = {static_cast<int>(prev->getLine()), static_cast<int>(prev->getCharPositionInLine() + prev->getText().size()) + 1, 1};
+        d.span = {static_cast<int>(prev->getLine()), static_cast<int>(prev->getCharPositionInLine()) + utf8_length(prev->getText()) + 1, 1};
         break;
       }
     }

@@ -23,7 +23,17 @@ struct Size {
   Span span;
 };
 
+// How deep the compiler may recurse into one expression: brackets, norms, calls, unrolls, unary
+// signs and suffixes each go one level down. A chain of binary operators (a + b + c ...) costs
+// no depth along its left operands, which every walk over the tree follows in a loop, so a sum
+// of 100000 terms is one level. Deeper input is refused before anything recursive reads it: by
+// the parser's token check (grammar/nesting.h) and, for the tree, by the AST builder.
+inline constexpr int kMaxNesting = 256;
+
 struct Expr {
+  // Frees a deep tree (a long chain of operators) without recursing along it.
+  ~Expr();
+
   ExprKind kind;
   Span span;        // the operator token for operators, the whole token otherwise
   Span extent;      // the whole expression, when it is on one line; else its first token
@@ -34,7 +44,15 @@ struct Expr {
   NormKind norm = NormKind::L2;
   std::vector<ExprPtr> args; // operands, call arguments; Unroll: init, step; Power: base, exponent
   Size count;                // Unroll
+  int nesting = 0;           // see kMaxNesting: set by nesting_of when the node is made (0 for a leaf)
 };
+
+// The nesting of an expression of this kind over these operands (kMaxNesting): one more than its
+// deepest operand's (0 without operands), except that a binary operator's left operand stands at
+// its own level.
+int nesting_of(ExprKind kind, const std::vector<ExprPtr> &args);
+// What a program nested deeper than kMaxNesting is told.
+std::string too_deep_message();
 
 enum class StmtKind { Dim, Input, Param, Hyper, Func, Assign, Minimize, Output, Check, Train };
 

@@ -1,6 +1,7 @@
 #include "ast/ast.h"
 
 #include <sstream>
+#include <vector>
 
 namespace aec::ast {
 namespace {
@@ -19,8 +20,10 @@ const char *bin_name(BinOp op) {
 
 std::string size_text(const Size &s) { return s.value ? std::to_string(*s.value) : s.name; }
 
-void dump_expr(std::ostringstream &os, const Expr &e, int depth) {
-  os << std::string(2 * depth, ' ');
+void dump_node(std::ostringstream &os, const Expr &e, int depth) {
+  constexpr int kMaxIndent = 40;
+  if (depth > kMaxIndent) os << std::string(2 * kMaxIndent, ' ') << "[" << depth << "] ";
+  else os << std::string(2 * depth, ' ');
   switch (e.kind) {
   case ExprKind::Number: os << "Number " << e.number; break;
   case ExprKind::Name: os << "Name " << e.name; break;
@@ -35,7 +38,18 @@ void dump_expr(std::ostringstream &os, const Expr &e, int depth) {
   case ExprKind::Unroll: os << "Unroll " << size_text(e.count) << " from " << e.name; break;
   }
   os << "  @" << e.span.line << ":" << e.span.col << "\n";
-  for (auto &a : e.args) dump_expr(os, *a, depth + 1);
+}
+
+// Depth-first with a stack of its own (a chain of operators may be 100000 deep); indentation
+// stops growing at 40 levels, where a line starts with its depth instead.
+void dump_expr(std::ostringstream &os, const Expr &root, int root_depth) {
+  std::vector<std::pair<const Expr *, int>> todo = {{&root, root_depth}};
+  while (!todo.empty()) {
+    auto [e, depth] = todo.back();
+    todo.pop_back();
+    dump_node(os, *e, depth);
+    for (size_t i = e->args.size(); i-- > 0;) todo.push_back({e->args[i].get(), depth + 1});
+  }
 }
 
 } // namespace

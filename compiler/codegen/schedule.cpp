@@ -136,6 +136,13 @@ Schedule make_schedule(const ir::Graph &g) {
     s.buffers.push_back({role, id, n.shape.numel(), n.batched});
   };
 
+  // How deep the fused tree below each node is (0 for a node with a buffer of its own): code
+  // generation walks these trees recursively, and a named chain of values (a1 = a0 + x, a2 =
+  // a1 + x, ...) can be 100000 operations deep, so a tree stops growing at kMaxFusedDepth and
+  // the node there gets a buffer.
+  constexpr int kMaxFusedDepth = 64;
+  std::vector<int> fused_depth(g.size(), 0);
+
   for (NodeId id : order) {
     const ir::Node &n = g.node(id);
     const auto &us = users[static_cast<size_t>(id)];
@@ -165,7 +172,12 @@ Schedule make_schedule(const ir::Graph &g) {
       for (NodeId u : us) all_pointwise &= is_pointwise(g.node(u).op) || g.node(u).op == Op::SumAll;
       fuse |= all_pointwise;
     }
-    if (fuse) continue;
+    int depth = 1;
+    for (NodeId in : n.in) depth = std::max(depth, 1 + fused_depth[static_cast<size_t>(in)]);
+    if (fuse && depth <= kMaxFusedDepth) {
+      fused_depth[static_cast<size_t>(id)] = depth;
+      continue;
+    }
 
     give_buffer(id, BufferRole::Computed);
     StepKind kind = gemm_sum[static_cast<size_t>(id)] ? StepKind::GemmSum : StepKind::Pointwise;

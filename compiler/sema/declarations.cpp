@@ -188,9 +188,14 @@ void Elaborator::declare_params() {
 }
 
 // Every name an expression mentions, call targets included.
-static void free_names(const ast::Expr &e, std::set<std::string> &out) {
-  if (e.kind == ast::ExprKind::Name || e.kind == ast::ExprKind::Call) out.insert(e.name);
-  for (auto &a : e.args) free_names(*a, out);
+static void free_names(const ast::Expr &root, std::set<std::string> &out) {
+  std::vector<const ast::Expr *> todo = {&root}; // a chain of operators may be 100000 deep
+  while (!todo.empty()) {
+    const ast::Expr &e = *todo.back();
+    todo.pop_back();
+    if (e.kind == ast::ExprKind::Name || e.kind == ast::ExprKind::Call) out.insert(e.name);
+    for (auto &a : e.args) todo.push_back(a.get());
+  }
 }
 
 void Elaborator::resolve_function_subscripts() {

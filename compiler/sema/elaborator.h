@@ -38,9 +38,13 @@ public:
 
   // expressions.cpp
   ir::NodeId expr(const ast::ExprPtr &e); // counts the expansion, bounds the value's size
+  void count_expansion(const ast::Expr &e);
+  ir::NodeId bounded(const ast::Expr &e, ir::NodeId v); // v, unless it is too large a value
   ir::NodeId elaborate(const ast::Expr &e);
   ir::NodeId name(const ast::Expr &e);
   ir::NodeId binary(const ast::Expr &e);
+  bool is_operator(const ast::Expr &e) const; // a binary operator, not a derivative written as one
+  ir::NodeId apply_operator(const ast::Expr &e, ir::NodeId a, ir::NodeId b);
   ir::NodeId power(const ast::Expr &e);
   ir::NodeId norm(const ast::Expr &e);
   ir::NodeId unroll(const ast::Expr &e);

@@ -21,8 +21,15 @@ bool shapes_conflict(const ir::Shape &a, const ir::Shape &b) {
 
 NodeId Elaborator::expr(const ast::ExprPtr &p) {
   const ast::Expr &e = *p;
+  count_expansion(e);
+  return bounded(e, elaborate(e));
+}
+
+void Elaborator::count_expansion(const ast::Expr &e) {
   if (++expanded_ > ir::kMaxExpansion) fail_expansion(e);
-  NodeId v = elaborate(e);
+}
+
+NodeId Elaborator::bounded(const ast::Expr &e, NodeId v) {
   const ir::Shape s = g().shape(v);
   if (s.concrete() && s.numel() > ir::kMaxValueElements)
     fail(e.span, describe(e, v) + " has " + std::to_string(s.numel()) + " elements" + (g().batched(v) ? " for each sample" : "") +
@@ -109,13 +116,33 @@ NodeId Elaborator::name(const ast::Expr &e) {
   }
 }
 
+bool Elaborator::is_operator(const ast::Expr &e) const {
+  return e.kind == ast::ExprKind::Binary && !is_function_jacobian(e) && !is_derivative(e);
+}
+
+// `a + b - c ...`: the chain is walked down its left operands in a loop (it may have 100000
+// links: see ast::kMaxNesting), then each operator is applied left to right.
 NodeId Elaborator::binary(const ast::Expr &e) {
-  const ast::Expr &le = *e.args[0], &re = *e.args[1];
   // df/dx and d(e)/d(v) parse as divisions.
   if (is_function_jacobian(e)) return function_jacobian(e);
-  if (is_derivative(e)) return derivative(le.args[0], *re.args[0], false);
+  if (is_derivative(e)) return derivative(e.args[0]->args[0], *e.args[1]->args[0], false);
 
-  NodeId a = expr(e.args[0]), b = expr(e.args[1]);
+  std::vector<const ast::Expr *> chain = {&e};
+  while (is_operator(*chain.back()->args[0])) {
+    chain.push_back(chain.back()->args[0].get());
+    count_expansion(*chain.back()); // as expr() counts every other operand
+  }
+  NodeId a = expr(chain.back()->args[0]);
+  for (size_t i = chain.size(); i-- > 0;) {
+    const ast::Expr &link = *chain[i];
+    a = apply_operator(link, a, expr(link.args[1]));
+    if (i > 0) bounded(link, a); // e itself is bounded by the expr() that called this
+  }
+  return a;
+}
+
+NodeId Elaborator::apply_operator(const ast::Expr &e, NodeId a, NodeId b) {
+  const ast::Expr &le = *e.args[0], &re = *e.args[1];
   const ir::Shape sa = g().shape(a), &sb = g().shape(b);
   auto elementwise = [&](Op op, const char *verb) {
     if (sa.rank != 0 && sb.rank != 0 && shapes_conflict(sa, sb))

@@ -1,5 +1,6 @@
 #include "support/diagnostics.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace aec {
@@ -20,6 +21,42 @@ std::vector<std::string> SourceFile::lines() const {
   return out;
 }
 
+int utf8_length(const std::string &text) {
+  int n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80; // continuation bytes are not characters
+  return n;
+}
+
+namespace {
+
+// The source line with a caret and underline below the span, counted in characters; a line of
+// more than kWindow characters is shown from a little before the caret, cut with "...".
+void show_line(std::ostringstream &os, const std::string &line, const Span &span) {
+  constexpr int kWindow = 160, kBefore = 60, kMaxUnderline = 60;
+  std::vector<size_t> starts; // byte offset of each character
+  for (size_t i = 0; i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
+  const int chars = static_cast<int>(starts.size()), caret = span.col - 1;
+  int begin = 0, end = chars;
+  if (chars > kWindow) {
+    begin = std::clamp(caret - kBefore, 0, chars - kWindow);
+    end = begin + kWindow;
+  }
+  auto bytes = [&](int from, int to) {
+    size_t a = from < chars ? starts[size_t(from)] : line.size(), b = to < chars ? starts[size_t(to)] : line.size();
+    return line.substr(a, b - a);
+  };
+  const std::string lead = begin > 0 ? "..." : "";
+  os << "    " << lead << bytes(begin, end) << (end < chars ? "..." : "") << "\n    " << std::string(lead.size(), ' ');
+  for (int i = begin; i < caret && i < end; ++i) os << (line[starts[size_t(i)]] == '\t' ? '\t' : ' ');
+  os << '^';
+  int underline = std::min({span.len, kMaxUnderline, std::max(1, end - caret)});
+  for (int i = 1; i < underline; ++i) os << '~';
+  os << "\n";
+}
+
+} // namespace
+
 std::string render(const SourceFile &src, const Diagnostic &d) {
   std::ostringstream os;
   if (!d.span.valid()) {
@@ -28,15 +65,7 @@ std::string render(const SourceFile &src, const Diagnostic &d) {
   }
   os << src.name << ":" << d.span.line << ":" << d.span.col << ": error: " << d.message << "\n";
   auto lines = src.lines();
-  if (d.span.line - 1 < static_cast<int>(lines.size())) {
-    const std::string &line = lines[d.span.line - 1];
-    os << "    " << line << "\n    ";
-    for (int i = 1; i < d.span.col && i - 1 < static_cast<int>(line.size()); ++i)
-      os << (line[i - 1] == '\t' ? '\t' : ' ');
-    os << '^';
-    for (int i = 1; i < d.span.len && i < 60; ++i) os << '~';
-    os << "\n";
-  }
+  if (d.span.line - 1 < static_cast<int>(lines.size())) show_line(os, lines[size_t(d.span.line - 1)], d.span);
   if (!d.note.empty()) os << src.name << ": note: " << d.note << "\n";
   return os.str();
 }

@@ -15,7 +15,11 @@ struct SourceFile {
 };
 using SourcePtr = std::shared_ptr<const SourceFile>;
 
-// A position in a .ae source; line and col count from 1. `len` is the width to underline.
+// Characters (Unicode code points) in UTF-8 text: columns and underlines count these, not bytes.
+int utf8_length(const std::string &text);
+
+// A position in a .ae source; line and col count from 1, in characters. `len` is the width to
+// underline, in characters.
 struct Span {
   int line = 0;
   int col = 0;
@@ -29,7 +33,8 @@ struct Diagnostic {
   std::string note; // optional second line, e.g. "declared here"
 };
 
-// Renders "file:line:col: error: message", the source line and a caret.
+// Renders "file:line:col: error: message", the source line and a caret (a long line is cut to
+// a window around the caret).
 std::string render(const SourceFile &src, const Diagnostic &d);
 
 // A diagnosed error in the user's input. Thrown by the front end, caught at the tool boundary.

@@ -1,6 +1,8 @@
 #include "runtime/checkpoint.h"
 #include "runtime/checkpoint_io.h"
 #include "support/diagnostics.h"
+#include "support/files.h"
+#include "ir/limits.h"
 
 #include <cstdio>
 #include <cstring>
@@ -15,8 +17,46 @@ namespace {
 
 constexpr char kMagic[8] = {'A', 'E', 'C', 'C', 'K', 'P', 'T', '\0'};
 constexpr uint32_t kVersion = 1;
+// More samples than any machine's memory holds: a count beyond it is damage, not data.
+constexpr int64_t kMaxSamples = int64_t(1) << 40;
 
-std::string serialize(const Checkpoint &c) {
+std::string describe_overrides(const std::map<std::string, std::string> &o) {
+  if (o.empty()) return "no --set values";
+  std::string s;
+  for (auto &[k, v] : o) s += (s.empty() ? "--set " : ", --set ") + k + "=" + v;
+  return s;
+}
+
+// What in `c` contradicts the rest of it, or "". Every size and index that later code trusts is
+// checked here, before any of it is used, without arithmetic that could overflow: a checkpoint
+// is a file people download and share, and its checksum is no defence (anyone can recompute it).
+std::string inconsistency(const Checkpoint &c) {
+  if (c.width < 1 || c.width > ir::kMaxSize) return "the data width " + std::to_string(c.width) + " is out of range";
+  if (c.samples < 0 || c.samples > kMaxSamples) return "the sample count " + std::to_string(c.samples) + " is out of range";
+  if (!c.mean.empty() && int64_t(c.mean.size()) != c.width)
+    return "the training mean has " + std::to_string(c.mean.size()) + " values for samples of width " + std::to_string(c.width);
+  for (const auto &[name, p] : c.params) {
+    const int64_t rows = p.per_sample ? c.samples : 1;
+    if (p.rows != rows)
+      return "param " + name + " has " + std::to_string(p.rows) + " rows, but " + (p.per_sample ? "the data had " : "a shared param has ") +
+             std::to_string(rows);
+    if (p.numel < 0 || p.numel > ir::kMaxValueElements) return "param " + name + " has " + std::to_string(p.numel) + " values per row";
+    // rows x numel, compared without multiplying: values.size() is what the file really holds.
+    const uint64_t held = p.values.size(), numel = uint64_t(p.numel);
+    if (numel == 0 ? held != 0 : held % numel != 0 || held / numel != uint64_t(rows))
+      return "param " + name + " holds " + std::to_string(held) + " floats, not " + std::to_string(rows) + " rows of " + std::to_string(p.numel);
+  }
+  if (c.training) {
+    std::map<std::string, size_t> sizes;
+    for (const auto &[name, p] : c.params) sizes[name] = p.values.size();
+    return progress_inconsistency(*c.training, c.samples, sizes);
+  }
+  return "";
+}
+
+} // namespace
+
+std::string serialize_checkpoint(const Checkpoint &c) {
   Writer w;
   w.bytes.append(kMagic, sizeof kMagic);
   w.put<uint32_t>(kVersion);
@@ -48,20 +88,17 @@ std::string serialize(const Checkpoint &c) {
     w.section("param", param);
   }
   if (c.training) write_progress(w, *c.training);
+  return seal_checkpoint(std::move(w.bytes));
+}
+
+std::string seal_checkpoint(std::string bytes) {
+  Writer w;
+  w.bytes = std::move(bytes);
   Writer end;
   end.put<uint64_t>(fnv1a(w.bytes));
   w.section("end", end);
   return w.bytes;
 }
-
-std::string describe_overrides(const std::map<std::string, std::string> &o) {
-  if (o.empty()) return "no --set values";
-  std::string s;
-  for (auto &[k, v] : o) s += (s.empty() ? "--set " : ", --set ") + k + "=" + v;
-  return s;
-}
-
-} // namespace
 
 Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<float> &mean,
                            const std::map<std::string, std::vector<float>> &params) {
@@ -84,7 +121,7 @@ Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<fl
 }
 
 void save_checkpoint(const std::string &path, const Checkpoint &c) {
-  const std::string bytes = serialize(c);
+  const std::string bytes = serialize_checkpoint(c);
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) throw InputError(path + ": cannot write the checkpoint (" + std::strerror(errno) + ")");
@@ -116,11 +153,12 @@ void save_checkpoint(const std::string &path, const Checkpoint &c) {
 }
 
 Checkpoint load_checkpoint(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the checkpoint");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  if (std::string why = unreadable_file_reason(path); why == "no such file") throw InputError(path + ": cannot open the checkpoint");
+  else if (!why.empty()) throw InputError(path + ": " + why + ", not a checkpoint");
+  return parse_checkpoint(read_whole_file(path), path);
+}
+
+Checkpoint parse_checkpoint(const std::string &bytes, const std::string &path) {
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     throw InputError(path + ": not an aec checkpoint (it does not start with AECCKPT)");
   // The end section (tag length, "end", payload length, hash) closes the file; checking it first
@@ -167,8 +205,6 @@ Checkpoint load_checkpoint(const std::string &path) {
       p.rows = s.get<int64_t>();
       p.numel = s.get<int64_t>();
       p.values = s.get_floats();
-      if (p.rows < 1 || p.numel < 0 || int64_t(p.values.size()) != p.rows * p.numel)
-        s.fail("param " + name + " holds " + std::to_string(p.values.size()) + " floats, not rows x numel");
       c.params[name] = std::move(p);
     } else if (is_progress_section(tag)) {
       if (!c.training) c.training.emplace();
@@ -178,6 +214,7 @@ Checkpoint load_checkpoint(const std::string &path) {
     r.skip(len);
   }
   if (!has_program) r.fail("the program section is missing");
+  if (std::string wrong = inconsistency(c); !wrong.empty()) throw InputError(path + ": not a valid aec checkpoint: " + wrong);
   return c;
 }
 

@@ -47,6 +47,12 @@ Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<fl
 void save_checkpoint(const std::string &path, const Checkpoint &c);
 // Throws InputError for an unreadable, truncated, corrupt or foreign file.
 Checkpoint load_checkpoint(const std::string &path);
+// The same for a checkpoint's bytes, read from `path` (for messages).
+Checkpoint parse_checkpoint(const std::string &bytes, const std::string &path);
+// The bytes save_checkpoint writes.
+std::string serialize_checkpoint(const Checkpoint &c);
+// `bytes` (the magic, the version and sections) closed by the end section and its checksum.
+std::string seal_checkpoint(std::string bytes);
 
 // What a checkpoint written by `aec train` carries for --resume; throws InputError naming `path`
 // for one without it (written by an earlier aec: loadable by `aec run`, not resumable).

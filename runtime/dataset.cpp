@@ -2,6 +2,7 @@
 #include "runtime/data_files.h"
 #include "runtime/synthetic.h"
 #include "support/diagnostics.h"
+#include "support/files.h"
 
 #include <sys/stat.h>
 #include <zlib.h>
@@ -21,7 +22,7 @@ bool file_exists(const std::string &p) {
 } // namespace
 
 std::vector<unsigned char> read_file_bytes(const std::string &path) {
-  if (!file_exists(path)) throw InputError(path + ": no such file");
+  if (std::string why = unreadable_file_reason(path); !why.empty()) throw InputError(path + ": " + why);
   std::unique_ptr<gzFile_s, int (*)(gzFile)> f(gzopen(path.c_str(), "rb"), gzclose);
   if (!f) throw InputError(path + ": cannot open the file");
   std::vector<unsigned char> out;
@@ -69,7 +70,10 @@ Dataset load_dataset(const std::string &spec) {
     std::string s(suffix);
     return spec.size() >= s.size() && spec.compare(spec.size() - s.size(), s.size(), s) == 0;
   };
-  if (!file_exists(spec)) throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, synthetic:lowrank?...)");
+  if (std::string why = unreadable_file_reason(spec); why == "no such file")
+    throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, synthetic:lowrank?...)");
+  else if (!why.empty())
+    throw InputError(spec + ": " + why);
   if (ends_with("-ubyte") || ends_with("-ubyte.gz") || ends_with(".idx") || ends_with(".idx.gz")) return load_idx(spec);
   if (ends_with(".npy") || ends_with(".npy.gz")) return load_npy(spec);
   if (ends_with(".csv") || ends_with(".csv.gz") || ends_with(".tsv") || ends_with(".txt")) return load_csv(spec);

@@ -55,15 +55,6 @@ std::vector<int64_t> training_samples(int64_t n, const std::vector<int64_t> &hel
   return out;
 }
 
-// Sizes and up to 65,536 evenly spaced values of the data: enough to tell data sets apart.
-uint64_t data_fingerprint(const Dataset &d) {
-  Writer w;
-  w.put<int64_t>(d.n);
-  w.put<int64_t>(d.width);
-  size_t stride = std::max<size_t>(1, d.values.size() / 65536);
-  for (size_t i = 0; i < d.values.size(); i += stride) w.put<float>(d.values[i]);
-  return fnv1a(w.bytes);
-}
 
 // Sum of squares of n floats, in double (a large gradient must not overflow to a false alarm).
 double sum_of_squares(const float *g, int64_t n) {
@@ -365,6 +356,15 @@ private:
 };
 
 } // namespace
+
+uint64_t data_fingerprint(const Dataset &d) {
+  Writer w;
+  w.put<int64_t>(d.n);
+  w.put<int64_t>(d.width);
+  size_t stride = std::max<size_t>(1, d.values.size() / 65536);
+  for (size_t i = 0; i < d.values.size(); i += stride) w.put<float>(d.values[i]);
+  return fnv1a(w.bytes);
+}
 
 TrainConfig config_from_model(const Model &m) {
   TrainConfig c;

@@ -99,4 +99,8 @@ struct TrainResult {
 // CompileError, located at the expression, when a loss or gradient becomes NaN or infinite.
 TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, const TrainOptions &options = {});
 
+// What a checkpoint remembers of the data a run started on, so that a resume on other data is
+// refused: the sizes and up to 65,536 evenly spaced values (enough to tell data sets apart).
+uint64_t data_fingerprint(const Dataset &d);
+
 } // namespace aec::runtime

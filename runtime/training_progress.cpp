@@ -1,5 +1,8 @@
 #include "runtime/training_progress.h"
 #include "runtime/checkpoint_io.h"
+#include "runtime/optimizer.h"
+
+#include <cmath>
 
 namespace aec::runtime {
 
@@ -95,6 +98,32 @@ void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &
     std::string name = s.get_string();
     p.best_params[name] = s.get_array<float>();
   }
+}
+
+std::string progress_inconsistency(const TrainingProgress &p, int64_t samples, const std::map<std::string, size_t> &param_sizes) {
+  const TrainConfig &c = p.config;
+  if (c.epochs < 0 || c.batch < 1 || !std::isfinite(c.lr) || c.lr <= 0 || !is_optimizer_name(c.optimizer) || !std::isfinite(c.clip) ||
+      c.clip < 0 || !(c.val >= 0 && c.val < 1) || c.patience < 0)
+    return "the training settings are out of range";
+  if (p.epoch < 0 || p.step < 0 || p.optimizer.steps < 0 || p.best_epoch < 0 || p.best_epoch > p.epoch)
+    return "the training position is out of range";
+  // held_out: increasing sample indices; order: every other sample, in the epoch's order.
+  for (size_t i = 0; i < p.held_out.size(); ++i)
+    if (p.held_out[i] < 0 || p.held_out[i] >= samples || (i > 0 && p.held_out[i] <= p.held_out[i - 1]))
+      return "the held-out samples are not increasing indices below " + std::to_string(samples);
+  if (p.order.size() + p.held_out.size() != uint64_t(samples))
+    return "the epoch's order has " + std::to_string(p.order.size()) + " samples, not " + std::to_string(uint64_t(samples) - p.held_out.size());
+  for (int64_t i : p.order)
+    if (i < 0 || i >= samples) return "the epoch's order names sample " + std::to_string(i) + " of " + std::to_string(samples);
+  if (p.position < 0 || uint64_t(p.position) > p.order.size()) return "the position in the epoch is out of range";
+  for (const auto &steps : p.optimizer.row_steps)
+    for (int64_t s : steps)
+      if (s < 0) return "a per-sample step count is negative";
+  for (const auto &[name, values] : p.best_params) {
+    auto it = param_sizes.find(name);
+    if (it == param_sizes.end() || it->second != values.size()) return "the best epoch's values of " + name + " do not match its param";
+  }
+  return "";
 }
 
 } // namespace aec::runtime

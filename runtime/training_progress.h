@@ -39,5 +39,8 @@ void write_progress(Writer &file, const TrainingProgress &p);
 bool is_progress_section(const std::string &tag);
 // Reads one of those sections into `p`.
 void read_progress_section(const std::string &tag, Reader &section, TrainingProgress &p);
+// What in `p`, read from a checkpoint of `samples` samples whose params hold `param_sizes` floats,
+// contradicts the rest (an index out of range, a setting no run has), or "".
+std::string progress_inconsistency(const TrainingProgress &p, int64_t samples, const std::map<std::string, size_t> &param_sizes);
 
 } // namespace aec::runtime

@@ -2,20 +2,11 @@
 #include "autodiff/autodiff.h"
 #include "parse.h"
 #include "passes/passes.h"
-
-#include <fstream>
-#include <sstream>
+#include "support/files.h"
 
 namespace aec::driver {
 
-SourcePtr read_source(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read the file");
-  return source_from_string(path, ss.str());
-}
+SourcePtr read_source(const std::string &path) { return source_from_string(path, read_whole_file(path)); }
 
 SourcePtr source_from_string(const std::string &name, const std::string &text) {
   return std::make_shared<const SourceFile>(SourceFile{name, text});

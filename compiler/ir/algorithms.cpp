@@ -1,8 +1,11 @@
 #include "ir/algorithms.h"
 
-// Boost.Graph's edge iterators trip GCC 12's -Wmaybe-uninitialized (a false positive).
+// Boost.Graph's edge iterators trip GCC 12's -Wmaybe-uninitialized (a false positive; clang
+// has no such warning, and would warn about the unknown name).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -116,4 +119,6 @@ std::string to_dot(const Graph &g) {
 
 } // namespace aec::ir
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif

@@ -76,9 +76,9 @@ TEST_CASE("errors exit 1 with a located message") {
   CHECK(bad_flag.output.find("--epochs zero: expected an integer") != std::string::npos);
   Run missing = run_aec("check /nonexistent/model.ae");
   CHECK(missing.status == 1);
-  CHECK(missing.output.find("/nonexistent/model.ae: cannot open the file") != std::string::npos);
+  CHECK(missing.output.find("/nonexistent/model.ae: no such file") != std::string::npos);
   Run missing_first = run_aec("train /nonexistent/model.ae"); // before the default data is read
-  CHECK(missing_first.output == "aec: error: /nonexistent/model.ae: cannot open the file\n");
+  CHECK(missing_first.output == "aec: error: /nonexistent/model.ae: no such file\n");
   Run bad_data = run_aec("train " + aec::test::example_path("pca_tied") + " --data /nonexistent.idx");
   CHECK(bad_data.status == 1);
   Run bad_rate = run_aec("train " + aec::test::example_path("pca_tied") + " --lr abc");

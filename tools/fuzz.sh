@@ -24,8 +24,11 @@ esac
 if ((large)) && [[ $target != compiler && $target != parser ]]; then echo "tools/fuzz.sh: --large is for parser and compiler" >&2; exit 2; fi
 tools/setup.sh --fuzz >/dev/null
 tools/configure-sanitizers.sh
-cmake --build build-asan --target "fuzz_$target" $([[ $target == checkpoint ]] && echo aec)
-name=$target$( ((large)) && echo -large)
+targets=("fuzz_$target")
+[[ $target == checkpoint ]] && targets+=(aec) # it trains the seeds
+cmake --build build-asan --target "${targets[@]}"
+name=$target
+((large)) && name+=-large
 corpus=build-asan/fuzz/corpus/$name findings=build-asan/fuzz/findings/$name
 mkdir -p "$corpus" "$findings"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp

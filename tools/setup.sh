@@ -9,7 +9,8 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           antlr4 libantlr4-runtime-dev
           libboost-graph-dev doctest-dev libopenblas-dev
           libcairo2-dev fonts-dejavu-core
-          dataset-fashion-mnist)
+          dataset-fashion-mnist
+          qemu-user)   # the portability test runs aec on emulated older CPUs
 if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)
 fi

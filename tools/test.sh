@@ -2,8 +2,9 @@
 # Sets everything up on a fresh machine, builds aec (warnings as errors) and runs the whole test
 # suite with CTest; compiles it once more for an AVX-512 target (x86-64-v4); then builds it again
 # with clang's AddressSanitizer and UndefinedBehaviorSanitizer, runs the suite there too (all but
-# the installed-package test, whose application is built without the sanitizers' runtime) and
-# fuzzes the parser, the data readers and the compiler for a bounded time.
+# the installed-package test, whose application is built without the sanitizers' runtime, and the
+# portability test, which runs aec under qemu) and fuzzes the parser, the data readers, the
+# checkpoint reader and the compiler (also with deep and long inputs) for a bounded time.
 # The `long` label (2000 random programs) is left out unless --long is given.
 # Usage: tools/test.sh [--no-sanitizers] [--long]
 set -euo pipefail
@@ -35,9 +36,11 @@ echo "== the test suite under AddressSanitizer and UndefinedBehaviorSanitizer"
 tools/configure-sanitizers.sh
 cmake --build build-asan -j2
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
-(cd build-asan && ctest -j2 --output-on-failure -LE long -E "installed package")
+(cd build-asan && ctest -j2 --output-on-failure -LE long -E "installed package|portability")
 
 echo "== bounded fuzzing (tools/fuzz.sh runs longer)"
 tools/fuzz.sh parser 60
 tools/fuzz.sh data 60
+tools/fuzz.sh checkpoint 60
 tools/fuzz.sh compiler 180
+tools/fuzz.sh compiler 60 --large

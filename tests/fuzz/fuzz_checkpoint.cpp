@@ -41,11 +41,11 @@ void use(aec::Checkpoint c) {
   aec::LoadedProgram p = aec::LoadedProgram::from_string(c.program_name, c.program_text, c.width, c.overrides);
   aec::runtime::check_checkpoint_matches(c, p.model(), "fuzz.ckpt");
   std::ostringstream log;
-  for (const aec::ir::Output &o : p.model().graph.outputs) {
+  for (const std::string &output : p.model().outputs) {
     aec::Dataset d = data_of(3, c.width);
     aec::RunConfig rc;
     rc.fit_steps = 2;
-    refusal_passes([&] { aec::run(p, d, c, "fuzz.ckpt", o.name, rc, log); });
+    refusal_passes([&] { aec::run(p, d, c, "fuzz.ckpt", output, rc, log); });
   }
   if (!c.training) return;
   aec::Dataset d = data_of(c.samples, c.width);

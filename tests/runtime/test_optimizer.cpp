@@ -80,3 +80,73 @@ TEST_CASE("restore takes back a saved state and refuses another optimizer's or a
     CHECK_THROWS_WITH_AS(other->restore(s), doctest::Contains(why.c_str()), aec::InputError);
   }
 }
+
+namespace {
+
+// Every optimizer's update written out as PyTorch documents it (torch.optim.SGD with momentum and
+// dampening 0, torch.optim.Adam with bias corrections applied to m and v), in double, as the
+// independent reference: aec folds Adam's corrections into the step size instead.
+struct Reference {
+  std::string name;
+  double lr, m = 0, v = 0;
+  int t = 0;
+  double step(double p, double g) {
+    ++t;
+    if (name == "sgd") return p - lr * g;
+    if (name == "momentum") {
+      m = 0.9 * m + g;
+      return p - lr * m;
+    }
+    m = 0.9 * m + 0.1 * g;
+    v = 0.999 * v + 0.001 * g * g;
+    const double m_hat = m / (1 - std::pow(0.9, t)), v_hat = v / (1 - std::pow(0.999, t));
+    return p - lr * m_hat / (std::sqrt(v_hat) + 1e-8);
+  }
+};
+
+} // namespace
+
+TEST_CASE("every optimizer's steps match PyTorch's update rules on gradients that change sign and size") {
+  const std::vector<double> grads = {0.5, -1.5, 2.0, 0.25, -0.75, 3.0, -0.1, 0.0, 1e-4, -2.5};
+  for (const char *name : {"sgd", "momentum", "adam"}) {
+    INFO(name);
+    const double lr = 0.05;
+    auto opt = make_optimizer(name, lr);
+    size_t k = opt->add(2);
+    std::vector<float> p = {1.0f, -2.0f};
+    Reference ref[2] = {{name, lr}, {name, lr}};
+    double expected[2] = {1.0, -2.0};
+    for (size_t s = 0; s < grads.size(); ++s) {
+      const std::vector<float> g = {float(grads[s]), float(-3 * grads[s])};
+      for (int i = 0; i < 2; ++i) expected[i] = ref[i].step(expected[i], double(g[size_t(i)]));
+      opt->begin_step();
+      opt->step(k, p.data(), g.data(), 2);
+      for (int i = 0; i < 2; ++i) CHECK(p[size_t(i)] == doctest::Approx(expected[i]).epsilon(2e-6));
+    }
+  }
+}
+
+TEST_CASE("momentum's and adam's first steps by hand") {
+  // momentum: v1 = g = 1, p = 1 - 0.1 = 0.9; v2 = 0.9 + 1 = 1.9, p = 0.9 - 0.19 = 0.71.
+  auto momentum = make_optimizer("momentum", 0.1);
+  size_t k = momentum->add(1);
+  float p = 1.0f;
+  const float g = 1.0f;
+  momentum->step(k, &p, &g, 1);
+  CHECK(p == doctest::Approx(0.9));
+  momentum->step(k, &p, &g, 1);
+  CHECK(p == doctest::Approx(0.71));
+  // adam: m1 = 0.1 g, v1 = 0.001 g^2: m_hat / sqrt(v_hat) = sign(g), the step is lr; at t = 2
+  // with g2 = -g1: m2 = 0.09 g - 0.1 g = -0.01 g, m_hat = -0.01 g / 0.19, v_hat = g^2 (both steps
+  // have g^2), so the step is lr * 0.01 / 0.19 = lr / 19 upwards.
+  auto adam = make_optimizer("adam", 0.1);
+  k = adam->add(1);
+  p = 0.0f;
+  float g1 = 2.0f, g2 = -2.0f;
+  adam->begin_step();
+  adam->step(k, &p, &g1, 1);
+  CHECK(p == doctest::Approx(-0.1).epsilon(1e-6));
+  adam->begin_step();
+  adam->step(k, &p, &g2, 1);
+  CHECK(p == doctest::Approx(-0.1 + 0.1 / 19).epsilon(1e-5));
+}

@@ -20,11 +20,28 @@ constexpr uint32_t kVersion = 1;
 // More samples than any machine's memory holds: a count beyond it is damage, not data.
 constexpr int64_t kMaxSamples = int64_t(1) << 40;
 
-std::string describe_overrides(const std::map<std::string, std::string> &o) {
-  if (o.empty()) return "no --set values";
-  std::string s;
-  for (auto &[k, v] : o) s += (s.empty() ? "--set " : ", --set ") + k + "=" + v;
-  return s;
+// The "shapes" section: kept for the params read so far (it follows them), checked by inconsistency().
+void read_shapes(Reader &s, Checkpoint &c) {
+  uint64_t count = s.get<uint64_t>();
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string name = s.get_string();
+    ir::Shape shape;
+    int64_t rank = s.get<int64_t>(), rows = s.get<int64_t>(), cols = s.get<int64_t>();
+    if (rank < 0 || rank > 2 || rows < 1 || rows > ir::kMaxSize || cols < 1 || cols > ir::kMaxSize || (rank < 2 && cols != 1) ||
+        (rank == 0 && rows != 1))
+      s.fail("param " + name + " has the shape rank " + std::to_string(rank) + ", " + std::to_string(rows) + " x " + std::to_string(cols));
+    shape.rank = int(rank);
+    shape.d[0] = rows;
+    shape.d[1] = cols;
+    auto it = c.params.find(name);
+    if (it == c.params.end()) s.fail("the shapes section names param " + name + ", which the checkpoint does not hold");
+    it->second.shape = shape;
+  }
+  count = s.get<uint64_t>();
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string name = s.get_string();
+    c.dims[name] = s.get<int64_t>();
+  }
 }
 
 // What in `c` contradicts the rest of it, or "". Every size and index that later code trusts is
@@ -41,6 +58,7 @@ std::string inconsistency(const Checkpoint &c) {
       return "param " + name + " has " + std::to_string(p.rows) + " rows, but " + (p.per_sample ? "the data had " : "a shared param has ") +
              std::to_string(rows);
     if (p.numel < 0 || p.numel > ir::kMaxValueElements) return "param " + name + " has " + std::to_string(p.numel) + " values per row";
+    if (p.shape && p.shape->numel() != p.numel) return "param " + name + "'s shape does not hold its " + std::to_string(p.numel) + " values per row";
     // rows x numel, compared without multiplying: values.size() is what the file really holds.
     const uint64_t held = p.values.size(), numel = uint64_t(p.numel);
     if (numel == 0 ? held != 0 : held % numel != 0 || held / numel != uint64_t(rows))
@@ -87,6 +105,21 @@ std::string serialize_checkpoint(const Checkpoint &c) {
     param.put_floats(p.values);
     w.section("param", param);
   }
+  Writer shapes;
+  shapes.put<uint64_t>(c.params.size());
+  for (auto &[name, p] : c.params) {
+    const ir::Shape shape = p.shape.value_or(ir::Shape::vector(p.numel));
+    shapes.put_string(name);
+    shapes.put<int64_t>(shape.rank);
+    shapes.put<int64_t>(shape.rows());
+    shapes.put<int64_t>(shape.cols());
+  }
+  shapes.put<uint64_t>(c.dims.size());
+  for (auto &[name, size] : c.dims) {
+    shapes.put_string(name);
+    shapes.put<int64_t>(size);
+  }
+  w.section("shapes", shapes);
   if (c.training) write_progress(w, *c.training);
   return seal_checkpoint(std::move(w.bytes));
 }
@@ -115,8 +148,10 @@ Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<fl
     s.numel = p.shape.numel();
     s.rows = p.per_sample ? samples : 1;
     s.values = params.at(p.name);
+    s.shape = p.shape;
     c.params[p.name] = std::move(s);
   }
+  for (const auto &[name, size] : m.dims) c.dims[name] = size;
   return c;
 }
 
@@ -206,6 +241,8 @@ Checkpoint parse_checkpoint(const std::string &bytes, const std::string &path) {
       p.numel = s.get<int64_t>();
       p.values = s.get_floats();
       c.params[name] = std::move(p);
+    } else if (tag == "shapes") {
+      read_shapes(s, c);
     } else if (is_progress_section(tag)) {
       if (!c.training) c.training.emplace();
       read_progress_section(tag, s, *c.training);
@@ -224,24 +261,51 @@ const TrainingProgress &training_state(const Checkpoint &c, const std::string &p
   return *c.training;
 }
 
-void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path) {
-  const std::string text = m.source ? m.source->text : "";
-  const std::string name = m.source ? m.source->name : "";
-  if (c.program_text != text)
-    throw InputError(path + ": this checkpoint was trained from another program (" + c.program_name + "), not " + name +
-                     " as it is now; train again or load it with the program it came from");
-  if (c.overrides != m.overrides)
-    throw InputError(path + ": this checkpoint was trained with " + describe_overrides(c.overrides) + ", but this run has " +
-                     describe_overrides(m.overrides) + "; pass the same values");
+namespace {
+
+std::string shape_text(const ir::Shape &s) {
+  return s.rank == 0 ? "a scalar" : s.rank == 1 ? "[" + std::to_string(s.rows()) + "]" : "[" + std::to_string(s.rows()) + ", " + std::to_string(s.cols()) + "]";
+}
+
+// "; dim k is 64 now, 32 in the checkpoint", for every dim whose size changed.
+std::string changed_dims(const Checkpoint &c, const Model &m) {
+  std::string out;
+  for (const auto &[name, size] : m.dims)
+    if (auto it = c.dims.find(name); it != c.dims.end() && it->second != size)
+      out += (out.empty() ? "; dim " : ", dim ") + name + " is " + std::to_string(size) + " now, " + std::to_string(it->second) +
+             " in the checkpoint";
+  return out;
+}
+
+std::string param_names(const Checkpoint &c) {
+  std::string out;
+  for (const auto &[name, p] : c.params) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+} // namespace
+
+void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path, CheckpointUse use) {
   if (c.width != m.input_width)
     throw InputError(path + ": this checkpoint was trained on samples of width " + std::to_string(c.width) + ", but the data has width " +
                      std::to_string(m.input_width));
   for (const ParamInfo &p : m.params) {
     auto it = c.params.find(p.name);
-    if (it == c.params.end()) throw InputError(path + ": the checkpoint has no values for param " + p.name);
-    if (it->second.numel != p.shape.numel() || it->second.per_sample != p.per_sample)
-      throw InputError(path + ": param " + p.name + " in the checkpoint does not have the program's shape");
+    if (it == c.params.end())
+      throw InputError(path + ": the checkpoint has no param " + p.name + ", which the program declares (it holds: " + param_names(c) + ")");
+    const StoredParam &s = it->second;
+    if (s.per_sample != p.per_sample)
+      throw InputError(path + ": param " + p.name + " is " + (p.per_sample ? "" : "not ") + "per sample in the program, but " +
+                       (s.per_sample ? "" : "not ") + "in the checkpoint");
+    if (s.shape ? !(*s.shape == p.shape) : s.numel != p.shape.numel())
+      throw InputError(path + ": param " + p.name + " is " + shape_text(p.shape) + " in the program, but " +
+                       (s.shape ? shape_text(*s.shape) : std::to_string(s.numel) + " values") + " in the checkpoint" + changed_dims(c, m));
   }
+  if (use == CheckpointUse::Resume)
+    for (const auto &[name, s] : c.params)
+      if (!m.param(name))
+        throw InputError(path + ": the checkpoint holds param " + name + ", which the program no longer declares: a resumed run "
+                         "continues the same params (aec run can still use the checkpoint)");
 }
 
 } // namespace aec::runtime

@@ -6,7 +6,8 @@
 //   u32 tag length, tag, u64 payload length, payload
 // ending with the section "end" whose payload is the FNV-1a 64 hash of every byte before it.
 // Tags: "program" (name, source text, --set values), "data" (width, samples), "mean" (floats),
-// "param" (name, per-sample flag, rows, numel, floats), and for resuming "config", "progress",
+// "param" (name, per-sample flag, rows, numel, floats), "shapes" (each param's rank, rows and
+// columns, and the program's dims, by name), and for resuming "config", "progress",
 // "optimizer" and "best" (training_progress.h). Unknown tags are skipped, so later
 // versions can add sections (optimizer state) that older readers ignore.
 // Writing is atomic: a temporary file beside the target, fsync, rename.
@@ -27,6 +28,7 @@ struct StoredParam {
   int64_t rows = 1;  // samples, for a per-sample param
   int64_t numel = 0; // per row
   std::vector<float> values;
+  std::optional<ir::Shape> shape; // of one row (checkpoints before the "shapes" section: numel only)
 };
 
 struct Checkpoint {
@@ -35,6 +37,7 @@ struct Checkpoint {
   int64_t width = 0, samples = 0;
   std::vector<float> mean; // empty unless the data was centered
   std::map<std::string, StoredParam> params;
+  std::map<std::string, int64_t> dims; // the program's dims when it was trained (for messages)
   // Present in checkpoints written by `aec train`: what --resume continues from.
   std::optional<TrainingProgress> training;
 };
@@ -58,8 +61,11 @@ std::string seal_checkpoint(std::string bytes);
 // for one without it (written by an earlier aec: loadable by `aec run`, not resumable).
 const TrainingProgress &training_state(const Checkpoint &c, const std::string &path);
 
-// Throws InputError unless `c` was made by the program `m` (same source and --set values, so
-// the same shapes); the message says what differs.
-void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path);
+// Throws InputError unless `c` fits the program `m`: the data width, and every param of the
+// program in the checkpoint with the same shape (its name is what matches, so the program may
+// have been edited since: a comment, an output, a hyper). A resumed run also needs no other
+// params than the program's. The message says what differs, and which dims changed.
+enum class CheckpointUse { Run, Resume };
+void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path, CheckpointUse use);
 
 } // namespace aec::runtime

@@ -17,6 +17,7 @@ struct GradcheckEntry {
   std::string param;
   size_t entries_checked;
   double relative_error; // ||symbolic - numeric|| / ||numeric|| over the checked entries
+  bool unused = false;   // the objective never reads it: its symbolic gradient must be exactly zero
 };
 
 // Params drawn from their initializers with seed 1 (then perturbed); the first `samples`

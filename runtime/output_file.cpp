@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace aec::runtime {
 
@@ -21,9 +22,13 @@ float at(const OutputValues &v, int64_t s, int64_t i, int64_t j) {
 }
 
 std::string npy_bytes(const OutputValues &v) {
-  std::string shape = "(" + std::to_string(v.n) + (v.shape.rank == 0 ? ",)" : ", " + std::to_string(v.shape.rows()));
-  if (v.shape.rank == 1) shape += ")";
-  if (v.shape.rank == 2) shape += ", " + std::to_string(v.shape.cols()) + ")";
+  std::vector<int64_t> dims;
+  if (v.per_sample) dims.push_back(v.n);
+  if (v.shape.rank >= 1) dims.push_back(v.shape.rows());
+  if (v.shape.rank == 2) dims.push_back(v.shape.cols());
+  std::string shape = "(";
+  for (size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
+  shape += dims.size() == 1 ? ",)" : ")";
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   // magic (6) + version (2) + header length (2) + header, padded with spaces to 64 bytes, then \n
   size_t total = 10 + header.size() + 1;

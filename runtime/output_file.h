@@ -14,6 +14,7 @@ struct OutputValues {
   int64_t n = 0;
   ir::Shape shape;           // per sample
   std::vector<float> values; // n * numel, sample after sample, each column-major
+  bool per_sample = true;    // false: one value (n = 1, a shared param), written without the sample axis
 };
 
 // By the extension of `path`: .npy or .csv; anything else is an InputError.

@@ -133,10 +133,20 @@ void plot_losses(const std::string &path, const std::vector<double> &train, cons
   c.write(path);
 }
 
-void image_grid(const std::string &path, const float *inputs, const float *reconstructions, int64_t count, int64_t width) {
+GrayScale image_grid(const std::string &path, const float *inputs, const float *reconstructions, int64_t count, int64_t width) {
   const int64_t side = square_side(width);
   if (!side) throw InputError(path + ": samples of width " + std::to_string(width) + " are not square images");
-  const int per_row = 8, scale = side <= 32 ? 3 : 1, cell = int(side) * scale, gap = 4;
+  const int64_t n = count * width;
+  GrayScale scale;
+  auto [in_lo, in_hi] = std::minmax_element(inputs, inputs + n);
+  scale.data_range = n == 0 || (*in_lo >= 0 && *in_hi <= 1);
+  if (!scale.data_range) {
+    auto [out_lo, out_hi] = std::minmax_element(reconstructions, reconstructions + n);
+    scale.black = std::min(*in_lo, *out_lo);
+    scale.white = std::max(*in_hi, *out_hi);
+  }
+  const double range = scale.white > scale.black ? scale.white - scale.black : 1;
+  const int per_row = 8, zoom = side <= 32 ? 3 : 1, cell = int(side) * zoom, gap = 4;
   const int rows = int((count + per_row - 1) / per_row);
   const int W = per_row * (cell + gap) + gap, H = rows * (2 * cell + 3 * gap) + 24;
   Canvas c(W, H);
@@ -144,14 +154,12 @@ void image_grid(const std::string &path, const float *inputs, const float *recon
   cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
   text(cr, gap, 16, "inputs (upper) and reconstructions (lower)", 12);
   auto draw_image = [&](const float *v, int x0, int y0) {
-    float lo = *std::min_element(v, v + width), hi = *std::max_element(v, v + width);
-    bool unit = lo >= 0 && hi <= 1;
     for (int64_t i = 0; i < side; ++i)
       for (int64_t j = 0; j < side; ++j) {
-        float p = v[i * side + j];
-        double g = unit ? p : hi > lo ? (p - lo) / (hi - lo) : 0.5;
+        double g = (v[i * side + j] - scale.black) / range;
+        if (!(g >= 0 && g <= 1)) ++scale.clamped, g = g > 1 ? 1 : 0; // NaN draws black
         cairo_set_source_rgb(cr, g, g, g);
-        cairo_rectangle(cr, x0 + j * scale, y0 + i * scale, scale, scale);
+        cairo_rectangle(cr, x0 + j * zoom, y0 + i * zoom, zoom, zoom);
         cairo_fill(cr);
       }
   };
@@ -161,6 +169,7 @@ void image_grid(const std::string &path, const float *inputs, const float *recon
     draw_image(reconstructions + s * width, x, y + cell + gap);
   }
   c.write(path);
+  return scale;
 }
 
 void scatter_plot(const std::string &path, const float *points, int64_t count, const std::string &title) {

@@ -7,10 +7,14 @@
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/trainer.h"
+#include "ir/algorithms.h"
 #include "support/diagnostics.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numbers>
 #include <numeric>
+#include <set>
 
 namespace aec::runtime {
 
@@ -21,26 +25,46 @@ void set_noise(Executor &ex, int64_t count, bool draw, std::mt19937_64 &rng) {
   else mean_noise(ex, count);
 }
 
-// Fits the per-sample params' rows of one batch (already in the executor's buffers) by Adam on
-// the batch's objective, everything else frozen.
-void fit_rows(Executor &ex, const Model &m, int64_t count, const RunConfig &config, double lr, std::mt19937_64 &rng) {
+// Fits the rows of `fitted` (per-sample params) of one batch, already in the executor's buffers,
+// by Adam on the batch's objective with everything else frozen: the step size decays from `lr`
+// to 0 over the steps (cosine), and the fit stops early once 20 steps improve the objective by
+// less than 1e-6 of it. Returns the batch's objective after the fit.
+double fit_rows(Executor &ex, const Model &m, const std::vector<const ParamInfo *> &fitted, int64_t count, const RunConfig &config,
+                double lr, std::mt19937_64 &rng) {
   auto opt = make_optimizer("adam", lr);
   std::vector<size_t> slots;
-  for (const ParamInfo &p : m.params)
-    slots.push_back(p.per_sample ? opt->add_rows(count, p.shape.numel()) : 0);
+  for (const ParamInfo *p : fitted) slots.push_back(opt->add_rows(count, p->shape.numel()));
   std::vector<int64_t> rows(static_cast<size_t>(count));
   std::iota(rows.begin(), rows.end(), 0);
+  double last_check = INFINITY;
   for (int64_t step = 0; step < config.fit_steps; ++step) {
     set_noise(ex, count, config.noise, rng);
     ex.run(count);
-    opt->begin_step();
-    for (size_t k = 0; k < m.params.size(); ++k) {
-      const ParamInfo &p = m.params[k];
-      if (!p.per_sample) continue;
-      if (float *value = ex.per_sample_param(p.name))
-        opt->step_rows(slots[k], value, ex.output("grad." + p.name), p.shape.numel(), rows.data(), count);
+    const double loss = ex.output("loss")[0];
+    if (step % 20 == 0) {
+      if (last_check - loss <= 1e-6 * std::abs(loss)) break;
+      last_check = loss;
     }
+    opt->set_lr(0.5 * lr * (1 + std::cos(std::numbers::pi * double(step) / double(config.fit_steps))));
+    opt->begin_step();
+    for (size_t k = 0; k < fitted.size(); ++k)
+      if (float *value = ex.per_sample_param(fitted[k]->name))
+        opt->step_rows(slots[k], value, ex.output("grad." + fitted[k]->name), fitted[k]->shape.numel(), rows.data(), count);
   }
+  set_noise(ex, count, config.noise, rng);
+  ex.run(count);
+  return ex.output("loss")[0];
+}
+
+// The per-sample params that the output `node` reads.
+std::vector<const ParamInfo *> per_sample_params_read(const Model &m, ir::NodeId node) {
+  std::set<std::string> read;
+  for (ir::NodeId n : ir::live_in_topological_order(m.graph, {node}))
+    if (m.graph.node(n).op == ir::Op::Param) read.insert(m.graph.node(n).attr.name);
+  std::vector<const ParamInfo *> out;
+  for (const ParamInfo &p : m.params)
+    if (p.per_sample && read.count(p.name)) out.push_back(&p);
+  return out;
 }
 
 } // namespace
@@ -52,19 +76,22 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
     for (const std::string &o : m.outputs) names += (names.empty() ? "" : ", ") + o;
     throw InputError("the program has no output '" + output + "'" + (names.empty() ? " (it declares none)" : " (it has: " + names + ")"));
   }
+  // On the samples the model was trained on, the trained rows are the answer; on other data the
+  // rows that the output reads are fitted first.
+  const bool training_data = ckpt.training && ckpt.samples == data.n && ckpt.training->data_fingerprint == data_fingerprint(data);
   if (!ckpt.mean.empty()) {
     if (int64_t(ckpt.mean.size()) != data.width) throw InputError("the checkpoint's training mean does not match the data's width");
     for (int64_t s = 0; s < data.n; ++s)
       for (int64_t j = 0; j < data.width; ++j) data.values[size_t(s * data.width + j)] -= ckpt.mean[size_t(j)];
   }
-  bool per_sample = false;
-  for (const ParamInfo &p : m.params) per_sample |= p.per_sample;
+  const ir::NodeId output_node = m.graph.output("out." + output);
+  const std::vector<const ParamInfo *> read = per_sample_params_read(m, output_node);
+  const std::vector<const ParamInfo *> fitted = training_data ? std::vector<const ParamInfo *>{} : read;
   const int64_t batch = std::max<int64_t>(1, std::min(config.batch, data.n));
   std::unique_ptr<codegen::Kernel> fit;
-  if (per_sample) {
+  if (!fitted.empty()) {
     std::vector<std::string> outs = {"loss"};
-    for (const ParamInfo &p : m.params)
-      if (p.per_sample) outs.push_back("grad." + p.name);
+    for (const ParamInfo *p : fitted) outs.push_back("grad." + p->name);
     fit = codegen::Kernel::compile(passes::optimize(driver::select_outputs(driver::training_graph(m), outs)), "fit");
   }
   auto kernel = codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"out." + output})), "run");
@@ -74,40 +101,45 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   for (const ParamInfo &p : m.params) plan.add_param(p, data.n, 0, "");
   if (fit) plan.add_kernel(*fit, batch, "the fitting step's buffers");
   plan.add_kernel(*kernel, batch, "the output's buffers");
-  plan.add_output(output, m.graph.shape(m.graph.output("out." + output)), data.n);
+  plan.add_output(output, m.graph.shape(output_node), data.n);
   plan.check(config.max_memory);
 
   ParamStore params;
   std::mt19937_64 rng(config.seed);
   for (const ParamInfo &p : m.params)
-    params[p.name] = p.per_sample ? initialize_storage(p, data.n, rng) // fitted below, batch by batch
-                                  : ckpt.params.at(p.name).values;
+    params[p.name] = !p.per_sample || training_data ? ckpt.params.at(p.name).values
+                                                    : initialize_storage(p, data.n, rng); // fitted below, batch by batch
   std::vector<int64_t> order(static_cast<size_t>(data.n));
   std::iota(order.begin(), order.end(), 0);
 
   std::unique_ptr<Executor> fit_ex;
-  double lr = config.fit_lr > 0 ? config.fit_lr : config_from_model(m).lr;
+  const double lr = config.fit_lr > 0 ? config.fit_lr : kDefaultFitLr;
+  if (training_data && !read.empty())
+    log << "using the trained per-sample rows: the data is the one the model was trained on" << std::endl;
   if (fit) {
     fit_ex = std::make_unique<Executor>(*fit, batch);
     bind_shared_params(*fit_ex, m, params);
-    log << "fitting the per-sample params of " << data.n << " samples: " << config.fit_steps << " Adam steps per batch, lr " << lr << std::endl;
+    std::string names;
+    for (const ParamInfo *p : fitted) names += (names.empty() ? "" : ", ") + p->name;
+    log << "fitting " << names << " to each of " << data.n << " samples: up to " << config.fit_steps << " Adam steps per batch, lr " << lr
+        << " decaying to 0" << std::endl;
   }
   Executor ex(*kernel, batch);
   bind_shared_params(ex, m, params);
+  double fitted_objective = 0; // summed over the batches, each weighted by its samples
   OutputValues out;
   out.n = data.n;
-  out.shape = m.graph.shape(m.graph.output("out." + output));
+  out.shape = m.graph.shape(output_node);
   const int64_t numel = out.shape.numel();
   out.values.resize(size_t(data.n * numel));
   for (int64_t start = 0; start < data.n; start += batch) {
     int64_t count = std::min(batch, data.n - start);
-    if (per_sample) {
+    if (fit) {
       load_batch(*fit_ex, m, data, params, order, start, count);
-      fit_rows(*fit_ex, m, count, config, lr, rng);
-      for (const ParamInfo &p : m.params) // the fitted rows back into the store
-        if (p.per_sample)
-          if (const float *rows = fit_ex->per_sample_param(p.name))
-            std::copy_n(rows, count * p.shape.numel(), params[p.name].data() + start * p.shape.numel());
+      fitted_objective += fit_rows(*fit_ex, m, fitted, count, config, lr, rng) * double(count);
+      for (const ParamInfo *p : fitted) // the fitted rows back into the store
+        if (const float *rows = fit_ex->per_sample_param(p->name))
+          std::copy_n(rows, count * p->shape.numel(), params[p->name].data() + start * p->shape.numel());
     }
     load_batch(ex, m, data, params, order, start, count);
     set_noise(ex, count, config.noise, rng);
@@ -116,6 +148,7 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
     const bool batched = kernel->graph().batched(kernel->graph().output("out." + output));
     for (int64_t k = 0; k < count; ++k) std::copy_n(v + (batched ? k * numel : 0), numel, out.values.data() + (start + k) * numel);
   }
+  if (fit) log << "fitted: objective " << fitted_objective / double(data.n) << " (the mean over the samples)" << std::endl;
   return out;
 }
 

@@ -134,8 +134,10 @@ public:
         p_.epoch_loss_sum = 0;
         epoch_start_ = Clock::now();
         epoch_trained_ = 0;
+        epoch_checkpoint_seconds_ = 0;
       } else if (epoch_trained_ == 0) {
         epoch_start_ = Clock::now(); // resumed in the middle of an epoch
+        epoch_checkpoint_seconds_ = 0;
       }
       int64_t count = std::min(batch_, train_samples_ - p_.position);
       step(count);
@@ -148,7 +150,8 @@ public:
         save();
       }
     }
-    r_.seconds = seconds_since(train_start);
+    // Throughput is the training's own: writing checkpoints is I/O, counted apart.
+    r_.seconds = seconds_since(train_start) - r_.checkpoint_seconds;
     r_.samples_per_second = r_.seconds > 0 ? double(trained) / r_.seconds : 0;
     finish();
     return std::move(r_);
@@ -173,6 +176,7 @@ private:
   int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
   double last_lr_ = 0;
   Clock::time_point epoch_start_;
+  double epoch_checkpoint_seconds_ = 0; // written during the current epoch, left out of its throughput
 
   void check_settings() {
     if (c_.val > 0)
@@ -271,7 +275,7 @@ private:
   }
 
   void end_epoch() {
-    const double loss = p_.epoch_loss_sum / double(train_samples_), secs = seconds_since(epoch_start_);
+    const double loss = p_.epoch_loss_sum / double(train_samples_), secs = seconds_since(epoch_start_) - epoch_checkpoint_seconds_;
     p_.epoch_losses.push_back(loss);
     p_.position = 0;
     ++p_.epoch;
@@ -297,10 +301,14 @@ private:
 
   void save() {
     if (o_.save_path.empty() || saved_step_ == p_.step) return;
+    auto start = Clock::now();
     Checkpoint ck = make_checkpoint(m_, data_.n, r_.center_mean, params_);
     ck.training = progress();
     save_checkpoint(o_.save_path, ck);
     saved_step_ = p_.step;
+    const double secs = seconds_since(start);
+    r_.checkpoint_seconds += secs;
+    epoch_checkpoint_seconds_ += secs;
     if (o_.observer) o_.observer->on_checkpoint(o_.save_path, *ck.training);
   }
 

@@ -83,7 +83,8 @@ struct TrainResult {
   double final_loss = 0;          // mean objective over the last epoch
   double samples_per_second = 0;  // training throughput of this process's part of the run
   int64_t epochs = 0;             // epochs completed
-  double seconds = 0;             // training time, compile excluded
+  double seconds = 0;             // training time, compile and checkpoint writing excluded
+  double checkpoint_seconds = 0;  // writing checkpoints (--save)
   double compile_ms = 0;          // graph building, optimization and JIT compilation
   std::vector<double> epoch_losses, val_losses;
   StopReason stop = StopReason::Completed;

@@ -26,9 +26,11 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error
+  aec params CKPT [--out DIR]                       a checkpoint's params; each as DIR/NAME.npy
   aec help [COMMAND], aec COMMAND --help            this usage, or one command's
+  aec --version                                     the version of aec and of the LLVM it compiles with
 Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noise=..&seed=..&sample=..,
-      or an IDX, NPY or CSV file (gzipped or not); --limit N keeps the first N samples.
+      or an IDX, NPY or CSV file (gzipped or not); train and run also take --limit N (the first N samples).
 )";
 
 bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
@@ -36,7 +38,8 @@ bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
 using Command = int (*)(const std::vector<std::string> &);
 const std::map<std::string, Command> kCommands = {
     {"check", aec::cli::cmd_check}, {"compile", aec::cli::cmd_compile},     {"train", aec::cli::cmd_train},
-    {"run", aec::cli::cmd_run},     {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca}};
+    {"run", aec::cli::cmd_run},     {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca},
+    {"params", aec::cli::cmd_params}};
 
 // "aec: error: unknown command 'trian'; did you mean train?" and the usage, on stderr.
 int unknown_command(const std::string &cmd) {
@@ -68,6 +71,10 @@ int main(int argc, char **argv) {
     return argc < 2 ? 1 : 0;
   }
   std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "aec " << AEC_VERSION << " (LLVM " << AEC_LLVM_VERSION << ")\n";
+    return 0;
+  }
   std::vector<std::string> args(argv + 2, argv + argc);
   // `aec help [COMMAND]` and `aec COMMAND --help`: the usage, on standard output.
   if (cmd == "help" || std::any_of(args.begin(), args.end(), is_help)) {

@@ -9,7 +9,9 @@ int cmd_check(const std::vector<std::string> &argv) {
   SourcePtr program = read_program(a, "check");
   std::optional<int64_t> width;
   if (auto d = a.get("data")) width = load_data(*d).width;
-  const Model &m = load_program(program, width, a).model();
+  LoadedProgram prog = load_program(program, width, a);
+  warn_about_unused_params(prog, std::cerr);
+  const Model &m = prog.model();
   std::cout << program->name << ": ok (" << m.params.size() << " params, " << m.outputs.size() << " outputs)\n";
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "runtime/pictures.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace aec::cli {
 
@@ -26,18 +27,24 @@ void check_drawable(const std::string &grid, const LoadedProgram &prog, const st
                    " per sample; a grid needs square images of the input's width (such as 784 = 28 x 28), a scatter plot a width of 2");
 }
 
-void draw(const std::string &grid, const std::string &output, const OutputValues &v, std::vector<float> inputs, const std::vector<float> &mean,
-          int64_t width) {
+// Draws the grid; says what was drawn and, for images, on which gray scale.
+std::string draw(const std::string &grid, const std::string &output, const OutputValues &v, std::vector<float> inputs,
+                 const std::vector<float> &mean, int64_t width) {
   if (v.shape.numel() == 2) {
     runtime::scatter_plot(grid, v.values.data(), v.n, output + " of " + std::to_string(v.n) + " samples");
-    return;
+    return "drew " + grid;
   }
   // Reconstructions of centered data live around 0: the training mean puts them back in place.
   const int64_t shown = int64_t(inputs.size()) / width;
   std::vector<float> recon(v.values.begin(), v.values.begin() + shown * width);
   if (!mean.empty())
     for (int64_t i = 0; i < shown * width; ++i) recon[size_t(i)] += mean[size_t(i % width)];
-  runtime::image_grid(grid, inputs.data(), recon.data(), shown, width);
+  runtime::GrayScale g = runtime::image_grid(grid, inputs.data(), recon.data(), shown, width);
+  std::ostringstream os;
+  os << "drew " << grid << " on one gray scale for every image: " << g.black << " black, " << g.white << " white";
+  if (g.data_range) os << " (the inputs' range)";
+  if (g.clamped) os << "; " << g.clamped << " reconstructed values outside it drawn as the nearer end";
+  return os.str();
 }
 
 } // namespace
@@ -49,6 +56,9 @@ int cmd_run(const std::vector<std::string> &argv) {
   if (!load) throw InputError("aec run needs --load CKPT, the checkpoint that aec train --save wrote");
   auto output = a.get("output");
   if (!output) throw InputError("aec run needs --output NAME, one of the program's `output` statements");
+  // No default data: evaluating a model on data it was not meant for (Fashion-MNIST for a model
+  // of other data) would be silently wrong.
+  if (!a.has("data")) throw InputError("aec run needs --data D, the samples to evaluate the output on (the training data, or new data)");
   RunConfig c;
   c.fit_steps = a.get_int("fit-steps", 0).value_or(c.fit_steps);
   c.fit_lr = a.get_double("fit-lr", 0.0).value_or(0.0);
@@ -56,6 +66,8 @@ int cmd_run(const std::vector<std::string> &argv) {
   c.noise = a.has("noise");
   if (auto m = a.get("max-memory")) c.max_memory = runtime::parse_memory_size(*m, "--max-memory");
   auto out = a.get("out");
+  check_output_path(out, "--out");
+  check_output_path(a.get("grid"), "--grid");
   // Progress goes to stderr when the values go to stdout.
   std::ostream &log = out ? std::cout : std::cerr;
   Checkpoint ckpt = runtime::load_checkpoint(*load); // a bad checkpoint is reported before the data is read
@@ -66,8 +78,7 @@ int cmd_run(const std::vector<std::string> &argv) {
   std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);
   OutputValues v = run(prog, data, ckpt, *load, *output, c, log);
   if (grid) {
-    draw(*grid, *output, v, std::move(first), ckpt.mean, data.width);
-    log << "drew " << *grid << "\n";
+    log << draw(*grid, *output, v, std::move(first), ckpt.mean, data.width) << "\n";
   }
   if (out) {
     write_output(*out, v);

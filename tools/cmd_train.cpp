@@ -99,10 +99,13 @@ int cmd_train(const std::vector<std::string> &argv) {
   auto save_every = a.get_int("save-every", 1);
   if (save_every && !a.has("save") && !a.has("resume")) throw InputError("--save-every needs --save CKPT (where to write)");
   const int64_t max_memory = a.has("max-memory") ? runtime::parse_memory_size(*a.get("max-memory"), "--max-memory") : 0;
+  check_output_path(a.get("save"), "--save");
+  check_output_path(a.get("plot"), "--plot");
 
   Dataset data = load_data_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
   LoadedProgram prog = load_program(program, data.width, a);
+  warn_about_unused_params(prog, std::cerr);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);
@@ -114,12 +117,15 @@ int cmd_train(const std::vector<std::string> &argv) {
   std::optional<Checkpoint> resume;
   if (auto from = a.get("resume")) {
     resume = runtime::load_checkpoint(*from);
-    runtime::check_checkpoint_matches(*resume, prog.model(), *from);
+    runtime::check_checkpoint_matches(*resume, prog.model(), *from, runtime::CheckpointUse::Resume);
     c = resumed_config(runtime::training_state(*resume, *from), *from, c);
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }
   print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
+  if (resume && !a.has("save"))
+    std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path << "; --save CKPT keeps that one and writes elsewhere)"
+              << std::endl;
 
   CliObserver observer;
   options.observer = &observer;

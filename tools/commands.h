@@ -16,6 +16,7 @@ int cmd_train(const std::vector<std::string> &argv);
 int cmd_pca(const std::vector<std::string> &argv);
 int cmd_gradcheck(const std::vector<std::string> &argv);
 int cmd_run(const std::vector<std::string> &argv);
+int cmd_params(const std::vector<std::string> &argv);
 
 // Shared by the commands: the one .ae file among the positional arguments, read before any
 // data is (a missing file is reported first).
@@ -26,5 +27,11 @@ std::string data_spec(const Args &a, std::ostream &log);
 Dataset load_data_for(const Args &a, std::ostream &log);
 // Parses and checks the program with the data's width and --set overrides.
 LoadedProgram load_program(const SourcePtr &program, std::optional<int64_t> width, const Args &a);
+// Throws InputError unless a file can be written at `path` (given by `flag`: --save, --out...):
+// its folder exists and is writable and it is not a folder itself. Checked before any work, so
+// that an hour of training is not lost to a typo in --plot.
+void check_output_path(const std::optional<std::string> &path, const std::string &flag);
+// A located warning on `err` for every param the objective never reads (check, train).
+void warn_about_unused_params(const LoadedProgram &p, std::ostream &err);
 
 } // namespace aec::cli

@@ -3,6 +3,10 @@
 #include "runtime/dataset.h"
 #include "support/diagnostics.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 namespace aec::cli {
 
 SourcePtr read_program(const Args &a, const char *command) {
@@ -31,6 +35,27 @@ Dataset load_data_for(const Args &a, std::ostream &log) {
 
 LoadedProgram load_program(const SourcePtr &program, std::optional<int64_t> width, const Args &a) {
   return LoadedProgram::from_string(program->name, program->text, width, a.sets());
+}
+
+void check_output_path(const std::optional<std::string> &path, const std::string &flag) {
+  if (!path) return;
+  const std::filesystem::path p(*path);
+  const std::string what = flag + " " + *path + ": ";
+  std::error_code ec;
+  if (std::filesystem::is_directory(p, ec)) throw InputError(what + "is a folder; name a file in it");
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir, ec)) throw InputError(what + "the folder " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) throw InputError(what + "the folder " + dir.string() + " is not writable");
+  if (::access(p.c_str(), F_OK) == 0 && ::access(p.c_str(), W_OK) != 0) throw InputError(what + "the file is not writable");
+}
+
+void warn_about_unused_params(const LoadedProgram &p, std::ostream &err) {
+  for (const ParamInfo &param : p.model().params)
+    if (!param.affects_objective)
+      err << render(p.source(), {param.span, "param " + param.name + " does not affect the objective: its gradient is zero, so training "
+                                                                      "leaves it at its initial value",
+                                 {}},
+                    "warning");
 }
 
 } // namespace aec::cli

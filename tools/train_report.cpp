@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <sstream>
 
 namespace aec::cli {
@@ -34,7 +35,8 @@ std::string json_result(const TrainResult &r) {
   std::ostringstream os;
   os << "{\"final_loss\": " << json_number(r.final_loss) << ", \"samples_per_second\": " << json_number(r.samples_per_second)
      << ", \"initial_loss\": " << json_number(r.initial_loss) << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds)
-     << ", \"compile_ms\": " << json_number(r.compile_ms) << ", \"epoch_losses\": " << json_array(r.epoch_losses);
+     << ", \"checkpoint_seconds\": " << json_number(r.checkpoint_seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
+     << ", \"epoch_losses\": " << json_array(r.epoch_losses);
   if (!r.val_losses.empty()) os << ", \"val_losses\": " << json_array(r.val_losses) << ", \"best_epoch\": " << r.best_epoch;
   os << ", \"stop\": \"" << stop_name(r.stop) << "\"";
   if (!r.pca.empty()) {
@@ -93,7 +95,9 @@ int report_result(std::ostream &out, std::ostream &err, const LoadedProgram &pro
   else
     std::snprintf(line, sizeof line, "final loss %.6g (first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile", r.final_loss,
                   r.initial_loss, r.samples_per_second, r.seconds, r.compile_ms);
-  out << line << "\n";
+  out << line;
+  if (r.checkpoint_seconds > 0) out << std::fixed << std::setprecision(2) << ", " << r.checkpoint_seconds << " s writing checkpoints" << std::defaultfloat;
+  out << "\n";
   std::string failures;
   for (const auto &p : r.pca) {
     std::snprintf(line, sizeof line,

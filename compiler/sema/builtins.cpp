@@ -91,6 +91,12 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
       if (a.value < 0 || a.value > 1) fail(e.args[0]->span, "bernoulli's probability must lie in [0, 1]");
       first = 1;
     }
+    // Without sizes the draw would be one number shared by every entry of the sample, which is
+    // never what `x + sigma * randn()` means: the size is required.
+    if (e.args.size() == first)
+      fail(e.span, f + (op == Op::Bernoulli ? "(p)" : "()") + " needs the size of its draw, as in " + f +
+                       (op == Op::Bernoulli ? "(" + e.args[0]->text + ", D)" : "(D)") + " (a vector) or " + f +
+                       (op == Op::Bernoulli ? "(" + e.args[0]->text + ", m, n)" : "(m, n)") + " (a matrix)");
     out = g().leaf(op, shape_from(first), true, a, e.span);
     return true;
   }

@@ -1,6 +1,9 @@
 // The sema driver: declarations first, then every value, the objective and the outputs in the
 // order the program states them, so the first error reported is the first in the file.
+#include "ir/algorithms.h"
 #include "sema/elaborator.h"
+
+#include <set>
 
 namespace aec {
 
@@ -51,7 +54,18 @@ Model Elaborator::run() {
     default: break;
     }
   }
+  mark_params_the_objective_ignores();
   return std::move(model_);
+}
+
+// A param the objective never reads keeps its initial value whatever training does: `aec check`
+// and `aec train` warn about it, and gradcheck expects its gradient to be exactly zero.
+void Elaborator::mark_params_the_objective_ignores() {
+  ir::NodeId loss = g().output("loss");
+  if (loss < 0) return;
+  std::set<ir::NodeId> read;
+  for (ir::NodeId n : ir::live_in_topological_order(g(), {loss})) read.insert(n);
+  for (ParamInfo &p : model_.params) p.affects_objective = read.count(param_nodes_.at(p.name)) > 0;
 }
 
 } // namespace sema

@@ -34,6 +34,7 @@ public:
   void resolve_function_subscripts();
   void validate_train_options();
   void validate_checks();
+  void mark_params_the_objective_ignores();
   ir::Size size_of(const ast::Size &s);
 
   // expressions.cpp
@@ -45,6 +46,7 @@ public:
   ir::NodeId binary(const ast::Expr &e);
   bool is_operator(const ast::Expr &e) const; // a binary operator, not a derivative written as one
   ir::NodeId apply_operator(const ast::Expr &e, ir::NodeId a, ir::NodeId b);
+  static std::string arguments_text(const ast::Expr &call_site);
   ir::NodeId power(const ast::Expr &e);
   ir::NodeId norm(const ast::Expr &e);
   ir::NodeId unroll(const ast::Expr &e);

@@ -258,6 +258,17 @@ NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
   return inline_body(s, std::move(frame), &e);
 }
 
+// "x, W * h": the arguments of a call as written (each cut at 30 characters).
+std::string Elaborator::arguments_text(const ast::Expr &site) {
+  std::string out;
+  for (size_t i = 0; i < site.args.size(); ++i) {
+    const ast::Expr &a = *site.args[i];
+    if (i) out += ", ";
+    out += a.text.size() > 30 ? a.text.substr(0, 27) + "..." : a.text;
+  }
+  return out;
+}
+
 NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::string, NodeId> frame, const ast::Expr *site) {
   call_stack_.push_back(fn.name);
   if (site) expanding_.push_back({site, 1});
@@ -265,7 +276,16 @@ NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::stri
   // A function body sees its arguments and the globals, not its caller's locals.
   auto saved = std::move(locals_);
   locals_ = {std::move(frame)};
-  NodeId out = expr(fn.body);
+  NodeId out;
+  try {
+    out = expr(fn.body);
+  } catch (CompileError &err) {
+    // The body is checked per call: say which call made it fail (each enclosing call adds its own).
+    if (site && !err.diagnostics().empty() && !err.diagnostics()[0].message.starts_with("the program expands"))
+      err.add_note(site->span, "in this " + (site->kind == ast::ExprKind::Call ? "call of " + fn.name + "(" + arguments_text(*site) + ")"
+                                                                              : "Jacobian of " + fn.name));
+    throw;
+  }
   locals_ = std::move(saved);
   draw_context_.pop_back();
   if (site) expanding_.pop_back();

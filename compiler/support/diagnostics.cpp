@@ -57,13 +57,13 @@ void show_line(std::ostringstream &os, const std::string &line, const Span &span
 
 } // namespace
 
-std::string render(const SourceFile &src, const Diagnostic &d) {
+std::string render(const SourceFile &src, const Diagnostic &d, const char *severity) {
   std::ostringstream os;
   if (!d.span.valid()) {
-    os << src.name << ": error: " << d.message << "\n";
+    os << src.name << ": " << severity << ": " << d.message << "\n";
     return os.str();
   }
-  os << src.name << ":" << d.span.line << ":" << d.span.col << ": error: " << d.message << "\n";
+  os << src.name << ":" << d.span.line << ":" << d.span.col << ": " << severity << ": " << d.message << "\n";
   auto lines = src.lines();
   if (d.span.line - 1 < static_cast<int>(lines.size())) show_line(os, lines[size_t(d.span.line - 1)], d.span);
   if (!d.note.empty()) os << src.name << ": note: " << d.note << "\n";
@@ -83,7 +83,7 @@ CompileError::CompileError(Span s, std::string message)
 std::string CompileError::render() const {
   SourceFile unknown{"<source>", {}};
   std::string out;
-  for (const Diagnostic &d : diags_) out += aec::render(source_ ? *source_ : unknown, d);
+  for (const Diagnostic &d : diags_) out += aec::render(source_ ? *source_ : unknown, d, d.is_note ? "note" : "error");
   return out;
 }
 

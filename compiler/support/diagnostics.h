@@ -31,11 +31,12 @@ struct Diagnostic {
   Span span;
   std::string message;
   std::string note; // optional second line, e.g. "declared here"
+  bool is_note = false; // a located note that follows an error (rendered "note:", with its caret)
 };
 
 // Renders "file:line:col: error: message", the source line and a caret (a long line is cut to
 // a window around the caret).
-std::string render(const SourceFile &src, const Diagnostic &d);
+std::string render(const SourceFile &src, const Diagnostic &d, const char *severity = "error");
 
 // A diagnosed error in the user's input. Thrown by the front end, caught at the tool boundary.
 // The driver attaches the source it was compiling, so the error renders itself with carets.
@@ -44,6 +45,8 @@ public:
   explicit CompileError(std::vector<Diagnostic> ds);
   CompileError(Span s, std::string message);
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  // A located note after the error, e.g. the call site of the function whose body failed.
+  void add_note(Span s, std::string message) { diags_.push_back({s, std::move(message), {}, true}); }
 
   const SourcePtr &source() const { return source_; }
   void attach_source(SourcePtr src) {

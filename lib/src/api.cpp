@@ -144,7 +144,7 @@ TrainReport Program::train(const Data &data, const TrainSettings &settings, cons
     o.save_every = settings.save_every;
     if (!settings.resume_path.empty()) {
       resume = runtime::load_checkpoint(settings.resume_path);
-      runtime::check_checkpoint_matches(*resume, impl_->program.model(), settings.resume_path);
+      runtime::check_checkpoint_matches(*resume, impl_->program.model(), settings.resume_path, runtime::CheckpointUse::Resume);
       o.resume = &*resume;
     }
     TrainResult r = aec::train(impl_->program, d, c, o);
@@ -202,9 +202,10 @@ void Program::save(const std::string &path) const {
 void Program::load(const std::string &path) {
   translated([&] {
     Checkpoint c = runtime::load_checkpoint(path);
-    runtime::check_checkpoint_matches(c, impl_->program.model(), path);
+    runtime::check_checkpoint_matches(c, impl_->program.model(), path, runtime::CheckpointUse::Run);
     impl_->params.clear();
-    for (auto &[name, p] : c.params) impl_->params[name] = std::move(p.values);
+    for (auto &[name, p] : c.params)
+      if (impl_->program.model().param(name)) impl_->params[name] = std::move(p.values); // the program's params, by name
     impl_->mean = std::move(c.mean);
     impl_->samples = c.samples;
     impl_->progress = std::move(c.training);

@@ -61,7 +61,7 @@ OutputValues run(const LoadedProgram &p, Dataset &data, const std::string &path,
 OutputValues run(const LoadedProgram &p, Dataset &data, const Checkpoint &c, const std::string &path, const std::string &output,
                  const RunConfig &config, std::ostream &log) {
   check_data_width(p, data);
-  runtime::check_checkpoint_matches(c, p.model(), path);
+  runtime::check_checkpoint_matches(c, p.model(), path, runtime::CheckpointUse::Run);
   return runtime::run_output(p.model(), data, c, output, config, log);
 }
 

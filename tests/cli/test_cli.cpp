@@ -197,10 +197,13 @@ TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
   CHECK(no_output.output.find("the program has no output 'codes' (it has: score)") != std::string::npos);
   Run other = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=10&d=20' --output score --set k=3");
   CHECK(other.status == 1);
-  CHECK(other.output.find("trained with no --set values, but this run has --set k=3") != std::string::npos);
-  Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --output score"); // before the default data is read
+  CHECK(other.output.find("param W is [3, 20] in the program, but [32, 20] in the checkpoint; dim k is 3 now, 32 in the checkpoint") != std::string::npos);
+  Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --data /nonexistent.csv --output score"); // before the data is read
   CHECK(missing.status == 1);
   CHECK(missing.output == "aec: error: /nonexistent.ckpt: cannot open the checkpoint\n");
+  Run no_data = run_aec("run " + program + " --load " + ckpt + " --output score");
+  CHECK(no_data.status == 1);
+  CHECK(no_data.output == "aec: error: aec run needs --data D, the samples to evaluate the output on (the training data, or new data)\n");
   std::filesystem::remove(ckpt);
   std::filesystem::remove(csv);
 }

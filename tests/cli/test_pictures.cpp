@@ -93,3 +93,36 @@ TEST_CASE("aec run --grid on a two-dimensional code draws a scatter plot, other 
   CHECK(bad.status == 1);
   CHECK(bad.output.find("output code is [4] per sample; a grid needs square images of the input's width") != std::string::npos);
 }
+
+TEST_CASE("aec run --grid draws every image on one gray scale: 0.1 x - 0.001 is darker than x") {
+  aec::test::TempDir t;
+  std::string csv; // 16 images of 8 x 8 in [0, 1]
+  for (int s = 0; s < 16; ++s)
+    for (int j = 0; j < 64; ++j) csv += std::to_string(double((s * 7 + j * 3) % 17) / 16.0) + (j == 63 ? "\n" : ",");
+  std::string data = t.write("images.csv", csv);
+  std::string program = t.write("scaled.ae", "dim D\ninput x : [D]\nparam W : [2, D] = glorot\nminimize ||W * x||^2\n"
+                                             "output same = x\noutput scaled = 0.1 * x - 0.001\n");
+  std::string ckpt = t.path("m.ckpt");
+  REQUIRE(run_aec("train " + program + " --data " + data + " --epochs 1 --save " + ckpt).status == 0);
+  auto mean_gray = [](const Png &p, int y0) { // of the first image of a row: x 4..27, y y0..y0+23
+    double sum = 0;
+    for (int y = y0; y < y0 + 24; ++y)
+      for (int x = 4; x < 28; ++x) sum += double(p.pixels[size_t(y * p.width + x)] & 255);
+    return sum / (24 * 24);
+  };
+  for (const char *output : {"same", "scaled"}) {
+    std::string png = t.path(std::string(output) + ".png");
+    Run r = run_aec("run " + program + " --data " + data + " --load " + ckpt + " --output " + output + " --grid " + png);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.find("drew " + png + " on one gray scale for every image: 0 black, 1 white (the inputs' range)") != std::string::npos);
+    Png p = decode(png);
+    double input = mean_gray(p, 24), recon = mean_gray(p, 24 + 24 + 4);
+    if (std::string(output) == "same") {
+      CHECK(recon == doctest::Approx(input));
+    } else {
+      CHECK(recon < 0.15 * input); // a tenth of the input's gray, not stretched back to it
+      CHECK(r.output.find("reconstructed values outside it drawn as the nearer end") != std::string::npos);
+    }
+  }
+}

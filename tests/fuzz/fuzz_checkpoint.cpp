@@ -39,7 +39,7 @@ template <class F> void refusal_passes(F &&f) {
 void use(aec::Checkpoint c) {
   if (c.width > kMaxWidth || c.samples > kMaxSamples || c.samples < 1) return;
   aec::LoadedProgram p = aec::LoadedProgram::from_string(c.program_name, c.program_text, c.width, c.overrides);
-  aec::runtime::check_checkpoint_matches(c, p.model(), "fuzz.ckpt");
+  aec::runtime::check_checkpoint_matches(c, p.model(), "fuzz.ckpt", aec::runtime::CheckpointUse::Run);
   std::ostringstream log;
   for (const std::string &output : p.model().outputs) {
     aec::Dataset d = data_of(3, c.width);

@@ -1,10 +1,13 @@
 // Checkpoints and `aec run` through the API: a saved model evaluates held-back data, per-sample
 // codes are fitted to it, and a checkpoint of another program is refused.
+#include "eval/reference.h"
 #include "internal.h"
+#include "runtime/init.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -50,7 +53,7 @@ TEST_CASE("factorization: codes fitted by run on held-back data are as good as p
   std::remove(ckpt.c_str());
 }
 
-TEST_CASE("a checkpoint round-trips and refuses another program, other --set values and damage") {
+TEST_CASE("a checkpoint round-trips and refuses a program whose params differ, and damage") {
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=512&d=16&rank=4");
   aec::LoadedProgram prog = aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "4"}});
   aec::TrainConfig c = prog.train_defaults();
@@ -74,8 +77,10 @@ TEST_CASE("a checkpoint round-trips and refuses another program, other --set val
       CHECK(message.find(words) != std::string::npos);
     }
   };
-  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "3"}}), "trained with --set k=4, but this run has --set k=3");
-  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_untied"), data.width, {{"k", "4"}}), "trained from another program");
+  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "3"}}),
+          ckpt + ": param B is [16, 3] in the program, but [16, 4] in the checkpoint; dim k is 3 now, 4 in the checkpoint");
+  refused(aec::LoadedProgram::from_file(aec::test::example_path("pca_untied"), data.width, {{"k", "4"}}),
+          ckpt + ": the checkpoint has no param A, which the program declares (it holds: B)");
 
   // Damage: a flipped byte fails the checksum; a cut file is truncated; garbage is not a checkpoint.
   std::string bytes;
@@ -126,4 +131,74 @@ TEST_CASE("run writes NPY and CSV that read back, and names the outputs a progra
   CHECK_THROWS_AS(aec::runtime::write_output(temp_path("aec_test_out.txt"), v), aec::InputError);
   std::remove(csv.c_str());
   std::remove(npy.c_str());
+}
+
+TEST_CASE("a checkpoint loads into its program after edits that keep the params: comments, outputs, hypers") {
+  aec::Dataset data = aec::load_data("synthetic:lowrank?n=256&d=16&rank=4");
+  const std::string text = "dim D\ndim k = 4\ninput x : [D]\nparam B : [D, k] = normal(0.01)\nhyper lambda = 0\n"
+                           "minimize ||x - B * B' * x||^2 + lambda * ||B||_F^2\noutput code = B' * x\n";
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string("m.ae", text, data.width);
+  aec::TrainConfig c = prog.train_defaults();
+  c.epochs = 1;
+  std::ostringstream log;
+  aec::TrainResult r = aec::train(prog, data, c, log);
+  std::string ckpt = temp_path("aec_test_edit.ckpt");
+  aec::save_checkpoint(prog, r, data.n, ckpt);
+  aec::LoadedProgram edited = aec::LoadedProgram::from_string(
+      "m.ae", "# edited\n" + text + "hyper unused = 3\noutput recon = B * (B' * x)\n", data.width, {{"lambda", "0.5"}});
+  aec::Dataset d = data;
+  aec::OutputValues code = aec::run(edited, d, ckpt, "code", {}, log);
+  aec::OutputValues recon = aec::run(edited, d, ckpt, "recon", {}, log);
+  CHECK(code.n == data.n);
+  CHECK(recon.values.size() == size_t(data.n * data.width));
+  std::remove(ckpt.c_str());
+}
+
+TEST_CASE("noise takes its expected value outside training, in aec run and in the reference evaluator alike") {
+  aec::Dataset data = aec::load_data("synthetic:lowrank?n=4&d=3&rank=1");
+  aec::LoadedProgram prog = aec::LoadedProgram::from_string(
+      "noise.ae", "dim D\ninput x : [D]\nparam W : [2, D] = zeros\nminimize ||W * x||^2\noutput o = rand(2) + bernoulli(0.3, 2) + randn(2)\n",
+      data.width);
+  aec::TrainConfig c = prog.train_defaults();
+  c.epochs = 1;
+  std::ostringstream log;
+  aec::TrainResult r = aec::train(prog, data, c, log);
+  std::string ckpt = temp_path("aec_test_noise.ckpt");
+  aec::save_checkpoint(prog, r, data.n, ckpt);
+  aec::Dataset d = data;
+  aec::OutputValues o = aec::run(prog, d, ckpt, "o", {}, log);
+  for (float v : o.values) CHECK(v == doctest::Approx(0.8)); // 0.5 + 0.3 + 0
+  aec::eval::Bindings<double> b;
+  b.input = Eigen::MatrixXd::Zero(3, 2);
+  b.params["W"] = Eigen::MatrixXd::Zero(6, 1);
+  const aec::ir::Graph &g = prog.model().graph;
+  Eigen::MatrixXd ref = aec::eval::evaluate(g, {g.output("out.o")}, b)[0];
+  for (Eigen::Index i = 0; i < ref.size(); ++i) CHECK(ref.data()[i] == doctest::Approx(0.8));
+  std::remove(ckpt.c_str());
+}
+
+TEST_CASE("--clip scales the step to the clipping norm, and --val holds out its fraction of the samples") {
+  aec::Dataset data = aec::load_data("synthetic:lowrank?n=100&d=8&rank=2");
+  aec::LoadedProgram prog = aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "2"}});
+  aec::TrainConfig c = prog.train_defaults();
+  c.epochs = 1;
+  c.batch = 100; // one step of sgd: B1 = B0 - lr * min(1, clip / ||g||) g
+  c.optimizer = "sgd";
+  c.lr = 0.1;
+  c.clip = 1e-3; // far below the gradient's norm
+  c.center = false;
+  std::ostringstream log;
+  aec::TrainResult r = aec::train(prog, data, c, log);
+  std::mt19937_64 rng(c.seed); // the trainer draws the initial params first, from the seed
+  std::vector<float> b0 = aec::runtime::initialize_storage(prog.model().params[0], data.n, rng);
+  double step = 0;
+  for (size_t i = 0; i < b0.size(); ++i) step += std::pow(double(r.params.at("B")[i]) - b0[i], 2);
+  CHECK(std::sqrt(step) == doctest::Approx(c.lr * c.clip).epsilon(1e-3));
+
+  c.clip = 0;
+  c.val = 0.25;
+  aec::Dataset d = data;
+  aec::TrainResult v = aec::train(prog, d, c, log);
+  CHECK(v.progress.held_out.size() == 25);
+  CHECK(v.progress.order.size() == 75);
 }

@@ -9,6 +9,10 @@
 
 namespace aec::runtime {
 
+double gradient_error(const Eigen::VectorXd &symbolic, const Eigen::VectorXd &numeric) {
+  return numeric.norm() == 0 ? symbolic.norm() : (symbolic - numeric).norm() / numeric.norm(); // both zero: exact
+}
+
 std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64_t samples, int64_t entries_per_param) {
   ir::Graph g = driver::training_graph(m);
   std::mt19937_64 rng(1);
@@ -53,8 +57,7 @@ std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64
       sym[k] = grad.data()[idx[k]];
       num[k] = eval::central_difference(value.data()[idx[k]], loss);
     }
-    double err = num.norm() == 0 ? sym.norm() : (sym - num).norm() / num.norm(); // both zero: exact
-    out.push_back({p.name, idx.size(), err});
+    out.push_back({p.name, idx.size(), gradient_error(sym, num)});
   }
   return out;
 }

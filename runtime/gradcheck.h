@@ -5,6 +5,7 @@
 #pragma once
 #include "runtime/dataset.h"
 #include "sema/model.h"
+#include "support/eigen.h"
 
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct GradcheckEntry {
 
 // Params drawn from their initializers with seed 1 (then perturbed); the first `samples`
 // samples of `data`.
+// ||symbolic - numeric|| / ||numeric||, or ||symbolic|| where the numeric gradient is zero.
+double gradient_error(const Eigen::VectorXd &symbolic, const Eigen::VectorXd &numeric);
+
 std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64_t samples, int64_t entries_per_param);
 
 } // namespace aec::runtime

@@ -2,6 +2,7 @@
 // spectrum and known directions (so its singular values, Eckart–Young errors and explained
 // variance are exact), and bases rotated by known angles out of its top subspace.
 #include "runtime/pca.h"
+#include "runtime/synthetic.h"
 
 #include <doctest/doctest.h>
 
@@ -60,7 +61,7 @@ TEST_CASE("the spectrum of data with a known spectrum: singular values, Eckart-Y
   KnownData k = known_data(kSpectrum, 400);
   Spectrum s = spectrum(k.data);
   REQUIRE(s.singular_values.size() == 8);
-  for (int i = 0; i < 8; ++i) CHECK(s.singular_values[i] == doctest::Approx(kSpectrum[size_t(i)]).epsilon(1e-5));
+  for (int i = 0; i < 8; ++i) CHECK(s.singular_values[i] == doctest::Approx(kSpectrum[size_t(i)]).epsilon(1e-5).scale(0));
   double all = 0;
   for (double v : kSpectrum) all += v * v;
   for (int64_t r = 0; r <= 8; ++r) {
@@ -68,7 +69,7 @@ TEST_CASE("the spectrum of data with a known spectrum: singular values, Eckart-Y
     for (int64_t i = 0; i < 8; ++i) (i < r ? top : tail) += kSpectrum[size_t(i)] * kSpectrum[size_t(i)];
     INFO("rank ", r);
     CHECK(s.optimal_error(r) == doctest::Approx(tail / 400).epsilon(1e-5).scale(1e-12));
-    CHECK(s.explained_variance(r) == doctest::Approx(top / all).epsilon(1e-6));
+    CHECK(s.explained_variance(r) == doctest::Approx(top / all).epsilon(1e-6).scale(1e-12));
   }
 }
 
@@ -91,17 +92,17 @@ TEST_CASE("principal angles of a basis rotated by known angles out of the top su
   Eigen::VectorXd sorted = c.angles_deg;
   std::sort(sorted.data(), sorted.data() + 3);
   CHECK(sorted[0] == doctest::Approx(0).scale(1));
-  CHECK(sorted[1] == doctest::Approx(b).epsilon(1e-3));
-  CHECK(sorted[2] == doctest::Approx(a).epsilon(1e-3));
-  CHECK(c.max_angle_deg == doctest::Approx(a).epsilon(1e-3));
-  CHECK(c.optimal_error == doctest::Approx((9 + 4 + 1 + 0.25 + 0.0625) / 400).epsilon(1e-5));
+  CHECK(sorted[1] == doctest::Approx(b).epsilon(1e-3).scale(0));
+  CHECK(sorted[2] == doctest::Approx(a).epsilon(1e-3).scale(0));
+  CHECK(c.max_angle_deg == doctest::Approx(a).epsilon(1e-3).scale(0));
+  CHECK(c.optimal_error == doctest::Approx((9 + 4 + 1 + 0.25 + 0.0625) / 400).epsilon(1e-5).scale(0));
 
   // The top subspace itself, in any basis: every angle 0.
   std::vector<float> top = floats(u.leftCols(3) * mix);
   CHECK(check_pca(s, top.data(), 8, 3).max_angle_deg == doctest::Approx(0).scale(1));
   // A basis orthogonal to it: 90 degrees.
   std::vector<float> away = floats(u.middleCols(3, 3));
-  CHECK(check_pca(s, away.data(), 8, 3).max_angle_deg == doctest::Approx(90).epsilon(1e-6));
+  CHECK(check_pca(s, away.data(), 8, 3).max_angle_deg == doctest::Approx(90).epsilon(1e-6).scale(0));
   // A rank-deficient basis spans fewer than k directions: 90 degrees.
   Eigen::MatrixXd deficient = u.leftCols(3);
   deficient.col(2) = deficient.col(0);
@@ -117,4 +118,13 @@ TEST_CASE("centering subtracts each column's mean and returns it") {
   std::vector<float> mean = center_in_place(d);
   CHECK(mean == std::vector<float>{3, 25});
   CHECK(d.values == std::vector<float>{-2, -15, -1, -5, 0, 5, 3, 15});
+}
+
+TEST_CASE("synthetic:lowrank has the spectrum its description promises: scales spaced evenly from 3 down to 1") {
+  // x = U (s .* g) with g standard normal: X X' / n -> U diag(s^2) U', so s_i(X) / sqrt(n) -> s_i.
+  Dataset d = synthetic_dataset("synthetic:lowrank?n=40000&d=12&rank=5&noise=0");
+  Spectrum s = spectrum(d);
+  const double expected[] = {3, 2.5, 2, 1.5, 1};
+  for (int i = 0; i < 5; ++i) CHECK(s.singular_values[i] / std::sqrt(40000.0) == doctest::Approx(expected[i]).epsilon(0.02).scale(0));
+  CHECK(s.singular_values[5] < 1e-3 * s.singular_values[0]); // rank 5, no noise
 }

@@ -167,13 +167,13 @@ TEST_CASE("noise takes its expected value outside training, in aec run and in th
   aec::save_checkpoint(prog, r, data.n, ckpt);
   aec::Dataset d = data;
   aec::OutputValues o = aec::run(prog, d, ckpt, "o", {}, log);
-  for (float v : o.values) CHECK(v == doctest::Approx(0.8)); // 0.5 + 0.3 + 0
+  for (float v : o.values) CHECK(v == doctest::Approx(0.8).scale(0)); // 0.5 + 0.3 + 0
   aec::eval::Bindings<double> b;
   b.input = Eigen::MatrixXd::Zero(3, 2);
   b.params["W"] = Eigen::MatrixXd::Zero(6, 1);
   const aec::ir::Graph &g = prog.model().graph;
   Eigen::MatrixXd ref = aec::eval::evaluate(g, {g.output("out.o")}, b)[0];
-  for (Eigen::Index i = 0; i < ref.size(); ++i) CHECK(ref.data()[i] == doctest::Approx(0.8));
+  for (Eigen::Index i = 0; i < ref.size(); ++i) CHECK(ref.data()[i] == doctest::Approx(0.8).scale(0));
   std::remove(ckpt.c_str());
 }
 
@@ -193,7 +193,7 @@ TEST_CASE("--clip scales the step to the clipping norm, and --val holds out its 
   std::vector<float> b0 = aec::runtime::initialize_storage(prog.model().params[0], data.n, rng);
   double step = 0;
   for (size_t i = 0; i < b0.size(); ++i) step += std::pow(double(r.params.at("B")[i]) - b0[i], 2);
-  CHECK(std::sqrt(step) == doctest::Approx(c.lr * c.clip).epsilon(1e-3));
+  CHECK(std::sqrt(step) == doctest::Approx(c.lr * c.clip).epsilon(1e-3).scale(0));
 
   c.clip = 0;
   c.val = 0.25;
@@ -201,4 +201,30 @@ TEST_CASE("--clip scales the step to the clipping norm, and --val holds out its 
   aec::TrainResult v = aec::train(prog, d, c, log);
   CHECK(v.progress.held_out.size() == 25);
   CHECK(v.progress.order.size() == 75);
+}
+
+TEST_CASE("the cosine schedule decays over exactly the run's steps, and gradcheck's error is the relative distance") {
+  aec::Dataset data = aec::load_data("synthetic:lowrank?n=64&d=8&rank=2");
+  aec::LoadedProgram prog = aec::LoadedProgram::from_file(aec::test::example_path("pca_tied"), data.width, {{"k", "2"}});
+  aec::TrainConfig c = prog.train_defaults();
+  c.epochs = 3;
+  c.batch = 16; // 4 steps an epoch, 12 in all
+  c.lr = 0.01;
+  c.schedule.kind = aec::runtime::Schedule::Cosine;
+  struct Lrs : aec::TrainObserver {
+    std::vector<double> seen;
+    void on_step(const aec::runtime::StepReport &s) override { seen.push_back(s.lr); }
+  } lrs;
+  aec::TrainOptions options;
+  options.observer = &lrs;
+  aec::train(prog, data, c, options);
+  REQUIRE(lrs.seen.size() == 12);
+  for (size_t t = 0; t < 12; ++t) CHECK(lrs.seen[t] == doctest::Approx(0.005 * (1 + std::cos(M_PI * double(t) / 12))).scale(0));
+
+  Eigen::VectorXd num(2), sym(2);
+  num << 3, 4;
+  sym << 3, 4.5;
+  CHECK(aec::runtime::gradient_error(num, num) == 0);
+  CHECK(aec::runtime::gradient_error(sym, num) == doctest::Approx(0.1).scale(0)); // 0.5 / 5
+  CHECK(aec::runtime::gradient_error(sym, Eigen::VectorXd::Zero(2)) == doctest::Approx(sym.norm()).scale(0));
 }

@@ -2,7 +2,7 @@
 """Seeds for `tools/fuzz.sh --large`: valid and nearly valid programs that are deep or long
 (nesting at and past the 256-level bound, chains of operators, exponents and unary signs,
 long lines, long chains of named values), each under libFuzzer's 1 MB input bound. The programs
-that compile stay small enough to go through the sanitizer build well within the fuzzer's 10 s
+that compile stay small enough to go through the sanitizer build well within the fuzzer's 30 s
 bound (a sum of 10^5 terms takes about that long there; tests/cli/test_deep_input.cpp trains it).
 Usage: deep_programs.py DIRECTORY"""
 import os

@@ -55,7 +55,7 @@ private:
   static std::string clip(std::string s) {
     if (s.size() <= kMaxText) return s;
     size_t cut = kMaxText - 3;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+    while (cut > 0 && is_utf8_continuation(s[cut])) --cut; // not inside a character
     return s.substr(0, cut) + "...";
   }
 
@@ -189,28 +189,28 @@ private:
     return e;
   }
 
-  // `a + b - c`: ANTLR nests the tree along the left operands, one level per operator; it is
-  // read in a loop (a chain may have 100000 terms), left to right.
   ExprPtr sum(AeParser::SumContext *c) {
-    std::vector<AeParser::SumContext *> chain;
-    for (; c->sum(); c = c->sum()) chain.push_back(c);
-    ExprPtr left = product(c->product());
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Binary, span_of((*it)->op), *it, {left, product((*it)->product())}));
-      e->op = (*it)->op->getText() == "+" ? BinOp::Add : BinOp::Sub;
-      left = e;
-    }
-    return left;
+    return chain(c, [](auto *x) { return x->sum(); }, [&](auto *x) { return product(x->product()); },
+                 [](const std::string &op) { return op == "+" ? BinOp::Add : BinOp::Sub; });
   }
 
   ExprPtr product(AeParser::ProductContext *c) {
-    std::vector<AeParser::ProductContext *> chain;
-    for (; c->product(); c = c->product()) chain.push_back(c);
-    ExprPtr left = unary(c->unary());
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Binary, span_of((*it)->op), *it, {left, unary((*it)->unary())}));
-      std::string op = (*it)->op->getText();
-      e->op = op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
+    return chain(c, [](auto *x) { return x->product(); }, [&](auto *x) { return unary(x->unary()); }, [](const std::string &op) {
+      return op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
+    });
+  }
+
+  // `a + b - c`: ANTLR nests the tree along the left operands, one level per operator
+  // (`inner(c)`, null at the first operand); it is read in a loop (a chain may have 100000
+  // terms) and built left to right, each link's right operand being `operand(c)`.
+  template <class Ctx, class Inner, class Operand, class OpOf>
+  ExprPtr chain(Ctx *c, Inner inner, Operand operand, OpOf op_of) {
+    std::vector<Ctx *> links;
+    for (; inner(c); c = inner(c)) links.push_back(c);
+    ExprPtr left = operand(c);
+    for (auto it = links.rbegin(); it != links.rend(); ++it) {
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Binary, span_of((*it)->op), *it, {left, operand(*it)}));
+      e->op = op_of((*it)->op->getText());
       left = e;
     }
     return left;

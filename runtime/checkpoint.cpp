@@ -263,10 +263,6 @@ const TrainingProgress &training_state(const Checkpoint &c, const std::string &p
 
 namespace {
 
-std::string shape_text(const ir::Shape &s) {
-  return s.rank == 0 ? "a scalar" : s.rank == 1 ? "[" + std::to_string(s.rows()) + "]" : "[" + std::to_string(s.rows()) + ", " + std::to_string(s.cols()) + "]";
-}
-
 // "; dim k is 64 now, 32 in the checkpoint", for every dim whose size changed.
 std::string changed_dims(const Checkpoint &c, const Model &m) {
   std::string out;
@@ -298,8 +294,8 @@ void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::st
       throw InputError(path + ": param " + p.name + " is " + (p.per_sample ? "" : "not ") + "per sample in the program, but " +
                        (s.per_sample ? "" : "not ") + "in the checkpoint");
     if (s.shape ? !(*s.shape == p.shape) : s.numel != p.shape.numel())
-      throw InputError(path + ": param " + p.name + " is " + shape_text(p.shape) + " in the program, but " +
-                       (s.shape ? shape_text(*s.shape) : std::to_string(s.numel) + " values") + " in the checkpoint" + changed_dims(c, m));
+      throw InputError(path + ": param " + p.name + " is " + ir::shape_text(p.shape) + " in the program, but " +
+                       (s.shape ? ir::shape_text(*s.shape) : std::to_string(s.numel) + " values") + " in the checkpoint" + changed_dims(c, m));
   }
   if (use == CheckpointUse::Resume)
     for (const auto &[name, s] : c.params)

@@ -6,13 +6,13 @@
 #include "runtime/init.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
+#include "runtime/schedule.h"
 #include "runtime/trainer.h"
 #include "ir/algorithms.h"
 #include "support/diagnostics.h"
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <numeric>
 #include <set>
 
@@ -29,8 +29,8 @@ void set_noise(Executor &ex, int64_t count, bool draw, std::mt19937_64 &rng) {
 // by Adam on the batch's objective with everything else frozen: the step size decays from `lr`
 // to 0 over the steps (cosine), and the fit stops early once 20 steps improve the objective by
 // less than 1e-6 of it. Returns the batch's objective after the fit.
-double fit_rows(Executor &ex, const Model &m, const std::vector<const ParamInfo *> &fitted, int64_t count, const RunConfig &config,
-                double lr, std::mt19937_64 &rng) {
+double fit_rows(Executor &ex, const std::vector<const ParamInfo *> &fitted, int64_t count, const RunConfig &config, double lr,
+                std::mt19937_64 &rng) {
   auto opt = make_optimizer("adam", lr);
   std::vector<size_t> slots;
   for (const ParamInfo *p : fitted) slots.push_back(opt->add_rows(count, p->shape.numel()));
@@ -45,7 +45,7 @@ double fit_rows(Executor &ex, const Model &m, const std::vector<const ParamInfo 
       if (last_check - loss <= 1e-6 * std::abs(loss)) break;
       last_check = loss;
     }
-    opt->set_lr(0.5 * lr * (1 + std::cos(std::numbers::pi * double(step) / double(config.fit_steps))));
+    opt->set_lr(scheduled_lr({Schedule::Cosine}, lr, step, config.fit_steps, 0, 1));
     opt->begin_step();
     for (size_t k = 0; k < fitted.size(); ++k)
       if (float *value = ex.per_sample_param(fitted[k]->name))
@@ -58,9 +58,7 @@ double fit_rows(Executor &ex, const Model &m, const std::vector<const ParamInfo 
 
 // The per-sample params that the output `node` reads.
 std::vector<const ParamInfo *> per_sample_params_read(const Model &m, ir::NodeId node) {
-  std::set<std::string> read;
-  for (ir::NodeId n : ir::live_in_topological_order(m.graph, {node}))
-    if (m.graph.node(n).op == ir::Op::Param) read.insert(m.graph.node(n).attr.name);
+  const std::set<std::string> read = ir::params_read(m.graph, node);
   std::vector<const ParamInfo *> out;
   for (const ParamInfo &p : m.params)
     if (p.per_sample && read.count(p.name)) out.push_back(&p);
@@ -136,7 +134,7 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
     int64_t count = std::min(batch, data.n - start);
     if (fit) {
       load_batch(*fit_ex, m, data, params, order, start, count);
-      fitted_objective += fit_rows(*fit_ex, m, fitted, count, config, lr, rng) * double(count);
+      fitted_objective += fit_rows(*fit_ex, fitted, count, config, lr, rng) * double(count);
       for (const ParamInfo *p : fitted) // the fitted rows back into the store
         if (const float *rows = fit_ex->per_sample_param(p->name))
           std::copy_n(rows, count * p->shape.numel(), params[p->name].data() + start * p->shape.numel());

@@ -22,9 +22,7 @@ int cmd_params(const std::vector<std::string> &argv) {
             << c.width << "\n";
   for (const auto &[name, p] : c.params) {
     const ir::Shape shape = p.shape.value_or(ir::Shape::vector(p.numel));
-    std::string text = shape.rank == 0 ? "[]" : shape.rank == 1 ? "[" + std::to_string(shape.rows()) + "]"
-                                                                : "[" + std::to_string(shape.rows()) + ", " + std::to_string(shape.cols()) + "]";
-    std::cout << "  " << name << " : " << text << (p.per_sample ? " per sample (" + std::to_string(p.rows) + " rows)" : "");
+    std::cout << "  " << name << " : " << ir::shape_text(shape) << (p.per_sample ? " per sample (" + std::to_string(p.rows) + " rows)" : "");
     if (dir) {
       const std::string file = (std::filesystem::path(*dir) / (name + ".npy")).string();
       runtime::write_output(file, {p.rows, shape, p.values, p.per_sample});

@@ -73,6 +73,13 @@ std::vector<NodeId> live_in_topological_order(const Graph &g, const std::vector<
   return live;
 }
 
+std::set<std::string> params_read(const Graph &g, NodeId root) {
+  std::set<std::string> names;
+  for (NodeId n : live_in_topological_order(g, {root}))
+    if (g.node(n).op == Op::Param) names.insert(g.node(n).attr.name);
+  return names;
+}
+
 std::vector<std::vector<NodeId>> users_of(const Graph &g, const std::vector<NodeId> &live) {
   std::vector<std::vector<NodeId>> users(g.size());
   for (NodeId n : live)

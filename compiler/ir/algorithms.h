@@ -3,6 +3,7 @@
 #pragma once
 #include "ir/graph.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,9 @@ namespace aec::ir {
 
 // Nodes reachable from the graph's outputs (or from `roots` when given), inputs before users.
 std::vector<NodeId> live_in_topological_order(const Graph &g, const std::vector<NodeId> &roots = {});
+
+// The names of the params that `root` reads, directly or through other nodes.
+std::set<std::string> params_read(const Graph &g, NodeId root);
 
 // users[n] lists the live nodes that read n (once per operand slot).
 std::vector<std::vector<NodeId>> users_of(const Graph &g, const std::vector<NodeId> &live);

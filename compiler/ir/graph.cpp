@@ -79,10 +79,20 @@ std::string Graph::size_text(Size s) const {
   return i < symbolic_dims.size() ? symbolic_dims[i] : "?";
 }
 
-std::string Graph::shape_text(const Shape &s) const {
+namespace {
+template <class SizeText> std::string bracketed(const Shape &s, SizeText size_text) {
   if (s.rank == 0) return "[]";
   if (s.rank == 1) return "[" + size_text(s.d[0]) + "]";
   return "[" + size_text(s.d[0]) + ", " + size_text(s.d[1]) + "]";
+}
+} // namespace
+
+std::string Graph::shape_text(const Shape &s) const {
+  return bracketed(s, [this](Size n) { return size_text(n); });
+}
+
+std::string shape_text(const Shape &s) {
+  return bracketed(s, [](Size n) { return n > 0 ? std::to_string(n) : std::string("?"); });
 }
 
 } // namespace aec::ir

@@ -48,6 +48,10 @@ struct Shape {
   }
 };
 
+// "[]", "[n]" or "[m, n]" for a shape of concrete sizes (a symbolic one shows as "?": a graph's
+// shape_text names it).
+std::string shape_text(const Shape &s);
+
 using NodeId = int32_t;
 
 // Attributes of a node; which fields an op uses is stated in ops.def.

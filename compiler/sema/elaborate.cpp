@@ -63,9 +63,8 @@ Model Elaborator::run() {
 void Elaborator::mark_params_the_objective_ignores() {
   ir::NodeId loss = g().output("loss");
   if (loss < 0) return;
-  std::set<ir::NodeId> read;
-  for (ir::NodeId n : ir::live_in_topological_order(g(), {loss})) read.insert(n);
-  for (ParamInfo &p : model_.params) p.affects_objective = read.count(param_nodes_.at(p.name)) > 0;
+  const std::set<std::string> read = ir::params_read(g(), loss);
+  for (ParamInfo &p : model_.params) p.affects_objective = read.count(p.name) > 0;
 }
 
 } // namespace sema

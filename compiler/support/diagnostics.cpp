@@ -23,7 +23,7 @@ std::vector<std::string> SourceFile::lines() const {
 
 int utf8_length(const std::string &text) {
   int n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80; // continuation bytes are not characters
+  for (char c : text) n += !is_utf8_continuation(c);
   return n;
 }
 
@@ -35,7 +35,7 @@ void show_line(std::ostringstream &os, const std::string &line, const Span &span
   constexpr int kWindow = 160, kBefore = 60, kMaxUnderline = 60;
   std::vector<size_t> starts; // byte offset of each character
   for (size_t i = 0; i < line.size(); ++i)
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
+    if (!is_utf8_continuation(line[i])) starts.push_back(i);
   const int chars = static_cast<int>(starts.size()), caret = span.col - 1;
   int begin = 0, end = chars;
   if (chars > kWindow) {

@@ -17,6 +17,8 @@ using SourcePtr = std::shared_ptr<const SourceFile>;
 
 // Characters (Unicode code points) in UTF-8 text: columns and underlines count these, not bytes.
 int utf8_length(const std::string &text);
+// A byte that continues a UTF-8 character (not the first byte of one).
+inline bool is_utf8_continuation(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) == 0x80; }
 
 // A position in a .ae source; line and col count from 1, in characters. `len` is the width to
 // underline, in characters.

@@ -5,15 +5,6 @@
 
 namespace aec::ir {
 
-const OpInfo &info(Op op) {
-  static const OpInfo table[] = {
-#define OP(name, spelling, arity, kind) {spelling, arity, OpKind::kind},
-#include "ir/ops.def"
-#undef OP
-  };
-  return table[static_cast<size_t>(op)];
-}
-
 // The structural key of a node: everything but its span.
 static std::string key_of(const Node &n) {
   std::string k;

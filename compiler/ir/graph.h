@@ -22,11 +22,16 @@ struct OpInfo {
   int arity;
   OpKind kind;
 };
-const OpInfo &info(Op op);
-inline bool is_elementwise(Op op) {
+inline constexpr OpInfo kOpTable[] = {
+#define OP(name, spelling, arity, kind) {spelling, arity, OpKind::kind},
+#include "ir/ops.def"
+#undef OP
+};
+constexpr const OpInfo &info(Op op) { return kOpTable[static_cast<size_t>(op)]; }
+constexpr bool is_elementwise(Op op) {
   return info(op).kind == OpKind::Unary || info(op).kind == OpKind::Binary;
 }
-inline bool is_noise(Op op) { return op == Op::RandN || op == Op::RandU || op == Op::Bernoulli; }
+constexpr bool is_noise(Op op) { return op == Op::RandN || op == Op::RandU || op == Op::Bernoulli; }
 
 // A size is a positive integer, or a negative id naming a dim not bound yet (`aec check`
 // without data): -1 is the graph's first symbolic dim, and so on.

@@ -1,4 +1,5 @@
 // Built-in functions of LANGUAGE.md: elementwise maps, reductions, constructors, noise, losses.
+#include "ir/elementwise.h"
 #include "sema/elaborator.h"
 
 #include <cmath>
@@ -10,15 +11,29 @@ using ir::Op;
 
 namespace {
 
-struct Elementwise {
-  const char *name;
-  Op op;
-};
-const Elementwise kElementwise[] = {{"sigmoid", Op::Sigmoid}, {"tanh", Op::Tanh}, {"relu", Op::Relu},
-                                    {"softplus", Op::Softplus}, {"exp", Op::Exp},   {"log", Op::Log},
-                                    {"sqrt", Op::Sqrt},         {"abs", Op::Abs}};
-
 } // namespace
+
+// An elementwise function of ir/elementwise.h's table (an op or a composite of ops): a scalar
+// argument broadcasts, other arguments must have one shape.
+bool Elaborator::elementwise_function(const ast::Expr &e, NodeId &out) {
+  const ir::ElementwiseOp *op = ir::elementwise_named(e.name);
+  const ir::Composite *composite = op ? nullptr : ir::composite_named(e.name);
+  if (!op && !composite) return false;
+  size_t arity = static_cast<size_t>(op ? op->arity : composite->arity);
+  if (e.args.size() != arity)
+    fail(e.span, e.name + " takes " + std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+  std::vector<ir::Term> args;
+  for (size_t i = 0; i < arity; ++i) {
+    args.emplace_back(g(), expr(e.args[i]), e.span);
+    const ir::Shape &si = g().shape(args[i].id()), &s0 = g().shape(args[0].id());
+    if (i > 0 && si.rank != 0 && s0.rank != 0 && shapes_conflict(s0, si))
+      fail(e.span, e.name + " needs arguments of one shape (or scalars), got " + describe(*e.args[0], args[0].id()) + " and " +
+                       describe(*e.args[i], args[i].id()));
+  }
+  if (composite) out = composite->expand(args).id();
+  else out = arity == 1 ? ir::apply(op->op, args[0]).id() : ir::apply(op->op, args[0], args[1]).id();
+  return true;
+}
 
 bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
   const std::string &f = e.name;
@@ -45,12 +60,7 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     return sizes.size() == 1 ? ir::Shape::vector(sizes[0]) : ir::Shape::matrix(sizes[0], sizes[1]);
   };
 
-  for (const Elementwise &ew : kElementwise) {
-    if (f != ew.name) continue;
-    arity(1, 1);
-    out = g().unary(ew.op, expr(e.args[0]), e.span);
-    return true;
-  }
+  if (elementwise_function(e, out)) return true;
   if (f == "sum" || f == "mean") {
     arity(1, 1);
     NodeId v = expr(e.args[0]);

@@ -65,6 +65,7 @@ public:
 
   // builtins.cpp: returns false when `e` does not call a built-in
   bool builtin(const ast::Expr &e, ir::NodeId &out);
+  bool elementwise_function(const ast::Expr &e, ir::NodeId &out);
 
   const ast::Program &prog_;
   const ElaborateOptions &opts_;

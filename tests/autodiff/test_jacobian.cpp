@@ -1,6 +1,7 @@
 // Jacobians in the language (df/dx, d(e)/d(v), grad(e, v)): their values against central
 // finite differences of the function, in double precision, at a batch of random points.
 #include "eval/finite_difference.h"
+#include "support/op_table.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -41,10 +42,12 @@ std::string with(const std::string &body) { return std::string(kHeader) + body +
 
 } // namespace
 
-TEST_CASE("df/dx of one layer, for every elementwise activation") {
-  for (const char *act : {"sigmoid", "tanh", "softplus", "exp", "relu"}) {
-    INFO(act);
-    check_jacobian(with(std::string("f(x) = ") + act + "(W * x + b)\noutput fx = f(x)\noutput j = df/dx\n"), 4);
+TEST_CASE("df/dx of one layer, for every elementwise function of the op table") {
+  for (const test::CallableFunction &f : test::callable_elementwise_functions()) {
+    std::string call = f.name + "(" + test::in_domain(f.domain, "(W * x + b)");
+    if (f.arity == 2) call += ", " + test::in_domain(f.domain, "tanh(W * x)");
+    INFO(call);
+    check_jacobian(with("f(x) = " + call + ")\noutput fx = f(x)\noutput j = df/dx\n"), 4);
   }
 }
 

@@ -1,6 +1,6 @@
 #include "support/random_graph.h"
+#include "support/op_table.h"
 
-#include <array>
 #include <random>
 #include <string>
 
@@ -39,6 +39,18 @@ private:
   ir::Graph g_;
   NodeId x_ = -1;
   std::vector<NodeId> mats_, vecs_;
+  // The elementwise ops of the table (those whose math takes a constant aside).
+  std::vector<ir::ElementwiseOp> unary_ = table_ops(1), binary_ = table_ops(2);
+
+  static std::vector<ir::ElementwiseOp> table_ops(int arity) {
+    std::vector<ir::ElementwiseOp> list;
+    for (const ir::ElementwiseOp &op : ir::elementwise_ops())
+      if (op.arity == arity && !op.takes_constant) list.push_back(op);
+    return list;
+  }
+  const ir::ElementwiseOp &pick_from(const std::vector<ir::ElementwiseOp> &ops) {
+    return ops[static_cast<size_t>(pick(static_cast<int>(ops.size())))];
+  }
 
   bool coin() { return rng_() % 2 == 0; }
   int pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
@@ -69,8 +81,14 @@ private:
     if (depth == 0) return any_vector();
     NodeId a = vector_expr(depth - 1);
     switch (pick(12)) {
-    case 0: return g_.unary(std::array{Op::Sigmoid, Op::Tanh, Op::Softplus, Op::Neg, Op::Square, Op::Abs, Op::Relu}[size_t(pick(7))], a);
-    case 1: return g_.binary(std::array{Op::Add, Op::Sub, Op::Mul}[size_t(pick(3))], a, vector_expr(depth - 1));
+    case 0: { // every unary op of the table
+      const ir::ElementwiseOp &op = pick_from(unary_);
+      return g_.unary(op.op, in_domain(op.domain, g_, a));
+    }
+    case 1: { // every binary op of the table
+      const ir::ElementwiseOp &op = pick_from(binary_);
+      return g_.binary(op.op, in_domain(op.domain, g_, a), in_domain(op.domain, g_, vector_expr(depth - 1)));
+    }
     case 2: return g_.binary(Op::Mul, g_.constant(pick(3)), a); // 0 a, 1 a, 2 a
     case 3: return g_.binary(coin() ? Op::Add : Op::Sub, a, g_.constant(pick(2)));
     case 4: return g_.unary(Op::Neg, g_.unary(Op::Neg, a));

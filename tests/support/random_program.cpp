@@ -1,4 +1,5 @@
 #include "support/random_program.h"
+#include "support/op_table.h"
 
 #include <random>
 #include <regex>
@@ -191,9 +192,12 @@ private:
       std::string d = v(depth - 1);
       return "(" + v(depth - 1) + " ./ (1 + " + d + " .* " + d + "))";
     }
-    case 6: {
-      const char *fn[] = {"sigmoid", "tanh", "relu", "softplus", "abs"};
-      return std::string(fn[pick(5)]) + "(" + v(depth - 1) + ")";
+    case 6: { // every function of the op table
+      static const std::vector<CallableFunction> functions = callable_elementwise_functions();
+      const CallableFunction &f = functions[static_cast<size_t>(pick(static_cast<int>(functions.size())))];
+      std::string call = f.name + "(" + in_domain(f.domain, v(depth - 1));
+      for (int i = 1; i < f.arity; ++i) call += ", " + in_domain(f.domain, v(depth - 1));
+      return call + ")";
     }
     case 7: {
       std::string a = v(depth - 1);

@@ -4,7 +4,7 @@
 // token ended, not on the empty line after it. Two operands side by side in an expression
 // (`tanh(W x)`) get a hint that a product is written with '*'.
 #pragma once
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <antlr4-runtime.h>
 #include <string>

@@ -1,6 +1,6 @@
 // Where a token stands, as a Span: ANTLR counts columns in characters, and so does the width.
 #pragma once
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <antlr4-runtime.h>
 

@@ -1,6 +1,6 @@
 #include "runtime/checkpoint.h"
 #include "runtime/checkpoint_io.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/files.h"
 #include "ir/limits.h"
 

@@ -1,7 +1,7 @@
 // The byte layer of checkpoints: little-endian values, strings and arrays written into sections,
 // read back with every read bounds-checked (a damaged file is an InputError naming the offset).
 #pragma once
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstdint>
 #include <cstring>

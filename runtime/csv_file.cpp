@@ -2,7 +2,7 @@
 // whichever the first row uses). A first row of names (no empty field, not all numbers) is a
 // header and is skipped. Errors point at line:col with the line shown and a caret under the field.
 #include "runtime/data_files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cmath>
 #include <cstdlib>

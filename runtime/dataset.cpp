@@ -1,7 +1,7 @@
 #include "runtime/dataset.h"
 #include "runtime/data_files.h"
 #include "runtime/synthetic.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/files.h"
 
 #include <sys/stat.h>

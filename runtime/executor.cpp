@@ -1,8 +1,18 @@
 #include "runtime/executor.h"
+#include "runtime/kernel_calls.h"
+#include "runtime/work_sharing.h"
 
 #include <stdexcept>
 
 namespace aec::runtime {
+
+driver::Options kernel_options(int threads) {
+  driver::Options o;
+  o.codegen.threads = threads;
+  o.codegen.minimum_shared_work = minimum_shared_work();
+  o.codegen.symbols = kernel_calls();
+  return o;
+}
 
 using codegen::BufferRole;
 

@@ -2,11 +2,16 @@
 // draws, sized for the largest batch; params are bound by pointer to the caller's storage.
 #pragma once
 #include "codegen/kernel.h"
+#include "driver/compile.h"
 
 #include <string>
 #include <vector>
 
 namespace aec::runtime {
+
+// How the runtime has its kernels compiled: for a team of `threads` (runtime/work_sharing.h), with
+// the runtime's calls (runtime/kernel_calls.h) to link against.
+driver::Options kernel_options(int threads);
 
 class Executor {
 public:

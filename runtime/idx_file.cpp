@@ -1,7 +1,7 @@
 // IDX: magic 0x0000 TT NN (TT the element type, NN the number of dimensions), NN big-endian u32
 // sizes, then the elements, big-endian. Samples run along the first dimension.
 #include "runtime/data_files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstring>
 

@@ -1,6 +1,6 @@
 #include "runtime/memory_plan.h"
 #include "runtime/executor.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include "runtime/batch_io.h"
 #include "runtime/executor.h"
 #include "sema/model.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <optional>
 

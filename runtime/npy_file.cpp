@@ -2,7 +2,7 @@
 // 'fortran_order' and 'shape', then the array. float32, float64 and uint8 (scaled to [0, 1]),
 // little- or big-endian, C or Fortran order; samples run along the first axis.
 #include "runtime/data_files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstring>
 #include <regex>

@@ -1,6 +1,6 @@
 #include "runtime/optimizer.h"
 #include "runtime/cpu_dispatch.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cmath>
 

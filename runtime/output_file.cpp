@@ -1,5 +1,5 @@
 #include "runtime/output_file.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,5 +1,5 @@
 #include "runtime/pictures.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cairo.h>
 

@@ -1,15 +1,13 @@
 #include "runtime/run_output.h"
-#include "codegen/kernel.h"
-#include "driver/driver.h"
-#include "passes/passes.h"
 #include "runtime/batch_io.h"
+#include "runtime/executor.h"
 #include "runtime/init.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
 #include "runtime/trainer.h"
 #include "ir/algorithms.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -90,9 +88,9 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   if (!fitted.empty()) {
     std::vector<std::string> outs = {"loss"};
     for (const ParamInfo *p : fitted) outs.push_back("grad." + p->name);
-    fit = codegen::Kernel::compile(passes::optimize(driver::select_outputs(driver::training_graph(m), outs)), "fit");
+    fit = driver::compile(m, {"fit", true, outs}, kernel_options(1));
   }
-  auto kernel = codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"out." + output})), "run");
+  auto kernel = driver::compile(m, driver::Request::forward("run", {"out." + output}), kernel_options(1));
 
   // Nothing of the run's size is allocated before its memory plan is checked.
   MemoryPlan plan(m, "aec run", "Fewer samples (--limit N)");

@@ -1,5 +1,5 @@
 #include "runtime/schedule.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cmath>
 #include <numbers>

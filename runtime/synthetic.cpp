@@ -1,5 +1,5 @@
 #include "runtime/synthetic.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <random>
 #include <sstream>

@@ -1,9 +1,4 @@
 #include "runtime/trainer.h"
-#include "codegen/kernel.h"
-#include "codegen/runtime_calls.h"
-#include "codegen/work_sharing.h"
-#include "driver/driver.h"
-#include "passes/passes.h"
 #include "runtime/batch_io.h"
 #include "runtime/checkpoint_io.h"
 #include "runtime/executor.h"
@@ -12,7 +7,8 @@
 #include "runtime/non_finite.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
-#include "support/diagnostics.h"
+#include "runtime/work_sharing.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <chrono>
@@ -71,8 +67,8 @@ double sum_of_squares(const float *g, int64_t n) {
 // The mean per-sample objective over some samples, noise at its expected value.
 class ObjectiveEvaluator {
 public:
-  explicit ObjectiveEvaluator(const Model &m)
-      : m_(m), kernel_(codegen::Kernel::compile(passes::optimize(driver::select_outputs(m.graph, {"objective"})), "objective")) {}
+  ObjectiveEvaluator(const Model &m, int threads)
+      : m_(m), kernel_(driver::compile(m, driver::Request::forward("objective", {"objective"}), kernel_options(threads))) {}
 
   double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples) {
     if (!ex_) ex_.emplace(*kernel_, kBatch); // allocated on first use, after the run's memory plan is checked
@@ -111,11 +107,11 @@ public:
     check_settings();
     uint64_t fingerprint = data_fingerprint(data_);
     if (c_.center) r_.center_mean = center_in_place(data_);
-    if (c_.threads < 1) c_.threads = codegen::available_cores();
-    codegen::set_gemm_threads(c_.threads);
+    if (c_.threads < 1) c_.threads = available_cores();
+    set_team_size(c_.threads); // this thread's team runs the kernels' shared loops and GEMMs
     auto compile_start = Clock::now();
-    kernel_ = codegen::Kernel::compile(passes::optimize(driver::training_graph(m_)), "train_step");
-    if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_);
+    kernel_ = driver::compile(m_, driver::Request::training_step(), kernel_options(c_.threads));
+    if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_, c_.threads);
     r_.compile_ms = seconds_since(compile_start) * 1000;
     check_memory();
 

@@ -2,7 +2,7 @@
 // message, nothing escapes as a crash.
 #include "args.h"
 #include "commands.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <iostream>

@@ -1,5 +1,5 @@
 #include "args.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <cmath>

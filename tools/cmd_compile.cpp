@@ -1,15 +1,17 @@
-// aec compile FILE.ae --emit=ast|graph|grad|opt|llvm|asm|dot [--data D] [--print-after=PASS]
-#include "codegen/kernel.h"
+// aec compile FILE.ae --emit=ast|graph|grad|opt|llvm|asm|dot [--data D] [--print-after=STAGE] [--threads N]
 #include "commands.h"
 #include "driver/driver.h"
 #include "ir/algorithms.h"
-#include "passes/passes.h"
-#include "support/diagnostics.h"
+#include "runtime/executor.h"
+#include "runtime/work_sharing.h"
+#include "source/diagnostics.h"
+
+#include <algorithm>
 
 namespace aec::cli {
 
 int cmd_compile(const std::vector<std::string> &argv) {
-  Args a(argv, {"emit", "data", "print-after"}, {});
+  Args a(argv, {"emit", "data", "print-after", "threads"}, {});
   SourcePtr program = read_program(a, "compile");
   static const std::set<std::string> stages = {"ast", "graph", "grad", "opt", "llvm", "asm", "dot"};
   if (!a.has("emit")) throw InputError("aec compile needs --emit=STAGE, the stage to print: ast, graph, grad, opt, llvm, asm or dot");
@@ -26,31 +28,42 @@ int cmd_compile(const std::vector<std::string> &argv) {
     std::cout << ir::to_text(m.graph);
     return 0;
   }
-  ir::Graph grad = driver::training_graph(m);
   if (emit == "grad") {
-    std::cout << ir::to_text(grad);
+    std::cout << ir::to_text(driver::training_graph(m));
     return 0;
   }
-  std::string print_after = a.get("print-after").value_or("");
-  if (!print_after.empty()) {
-    bool known = false;
-    for (const passes::Pass &p : passes::pipeline()) known |= print_after == p.name;
-    if (!known) throw InputError("--print-after=" + print_after + ": no such pass");
+  // The kernels `aec train` would run: compiled for the same team.
+  int threads = int(a.get_int("threads", 1).value_or(prog.train_defaults().threads));
+  driver::Options options = runtime::kernel_options(threads < 1 ? runtime::available_cores() : threads);
+  options.codegen.text = emit == "asm" ? codegen::Kernel::Text::Assembly : codegen::Kernel::Text::LlvmIr;
+  options.print_after = a.get("print-after").value_or("");
+  options.trace = &std::cout;
+  if (!options.print_after.empty()) {
+    std::vector<std::string> stages = driver::stage_names();
+    if (std::find(stages.begin(), stages.end(), options.print_after) == stages.end())
+    {
+      std::string list;
+      for (const std::string &st : stages) list += (list.empty() ? "" : ", ") + st;
+      throw InputError("--print-after=" + options.print_after + ": no such stage (" + list + ")");
+    }
   }
-  ir::Graph opt = passes::optimize(grad, print_after, &std::cout);
-  if (emit == "opt") {
+  const driver::Request step = driver::Request::training_step();
+  if (emit == "opt" || emit == "dot") {
+    ir::Graph opt = driver::optimized_graph(m, step, options);
+    if (emit == "dot") {
+      std::cout << ir::to_dot(opt);
+      return 0;
+    }
     std::cout << ir::to_text(opt);
     const codegen::Schedule s = codegen::make_schedule(opt);
     const int64_t batch = prog.train_defaults().batch;
     auto mb = [](int64_t floats) { return std::to_string((floats * 4 + (1 << 19)) >> 20) + " MB"; };
     std::cout << "; " << s.steps.size() << " kernels; workspace at batch " << batch << ": " << mb(s.workspace_floats(batch)) << " in "
               << s.blocks.size() << " blocks (one buffer per value would take " << mb(s.unplanned_floats(batch)) << ")\n";
+    return 0;
   }
-  else if (emit == "dot") std::cout << ir::to_dot(opt);
-  else {
-    auto k = codegen::Kernel::compile(opt, "train_step", emit == "asm" ? codegen::Kernel::Text::Assembly : codegen::Kernel::Text::LlvmIr);
-    std::cout << (emit == "llvm" ? k->llvm_ir() : k->assembly());
-  }
+  auto k = driver::compile(m, step, options);
+  std::cout << (emit == "llvm" ? k->llvm_ir() : k->assembly());
   return 0;
 }
 

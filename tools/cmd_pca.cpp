@@ -1,6 +1,6 @@
 // aec pca --data D --k N: singular values, explained variance and the Eckart–Young error.
 #include "commands.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstdio>
 

@@ -2,8 +2,8 @@
 //   [--schedule S] [--clip X] [--val F] [--patience N] [--threads N] [--set name=value]...
 //   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
 #include "commands.h"
-#include "support/diagnostics.h"
-#include "codegen/work_sharing.h"
+#include "source/diagnostics.h"
+#include "runtime/work_sharing.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/pictures.h"
@@ -109,7 +109,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);
-  if (c.threads < 1) c.threads = codegen::available_cores();
+  if (c.threads < 1) c.threads = runtime::available_cores();
   TrainOptions options;
   options.save_path = a.get("save").value_or("");
   options.save_every = save_every.value_or(0);

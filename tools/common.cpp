@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "driver/driver.h"
 #include "runtime/dataset.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <unistd.h>
 

@@ -1,7 +1,6 @@
 #include "codegen/emit_llvm.h"
 #include "codegen/math_ir.h"
 #include "codegen/step_signature.h"
-#include "codegen/work_sharing.h"
 #include "ir/elementwise.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -39,8 +38,8 @@ struct IRAlgebra {
 
 class Emitter {
 public:
-  Emitter(llvm::LLVMContext &ctx, llvm::Module &m, const ir::Graph &g, const Schedule &s)
-      : ctx_(ctx), mod_(m), g_(g), s_(s), b_(ctx) {
+  Emitter(llvm::LLVMContext &ctx, llvm::Module &m, const ir::Graph &g, const Schedule &s, const CodegenOptions &o)
+      : ctx_(ctx), mod_(m), g_(g), s_(s), options_(o), b_(ctx) {
     f32_ = b_.getFloatTy();
     i64_ = b_.getInt64Ty();
     ptr_ = llvm::PointerType::getUnqual(ctx);
@@ -124,6 +123,7 @@ private:
   llvm::Module &mod_;
   const ir::Graph &g_;
   const Schedule &s_;
+  const CodegenOptions &options_;
   llvm::IRBuilder<> b_;
   llvm::Type *f32_, *i64_, *ptr_;
 
@@ -225,8 +225,8 @@ private:
   // Wrappers cost compile time (30-50% more when every loop of deep_ae has one), so a loop gets
   // one only when the kernel is compiled for a team and the loop is wide (1024 floats a sample
   // with the default threshold): those are the loops where sharing pays.
-  static bool worth_sharing(int64_t per_sample) {
-    return per_sample > 0 && team_size() > 1 && 16 * 64 * per_sample >= minimum_shared_work();
+  bool worth_sharing(int64_t per_sample) const {
+    return per_sample > 0 && options_.threads > 1 && 16 * 64 * per_sample >= options_.minimum_shared_work;
   }
 
   // void wk(ptr slots, i64 batch, i64 begin, i64 end): the step's buffers from the slots.
@@ -437,9 +437,9 @@ private:
 } // namespace
 
 std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s,
-                                          const std::string &module_name) {
+                                          const std::string &module_name, const CodegenOptions &options) {
   auto m = std::make_unique<llvm::Module>(module_name, ctx);
-  Emitter(ctx, *m, g, s).run();
+  Emitter(ctx, *m, g, s, options).run();
   return m;
 }
 

@@ -1,5 +1,4 @@
 #include "codegen/jit.h"
-#include "codegen/runtime_calls.h"
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -35,7 +34,7 @@ void init_llvm_once() {
 
 } // namespace
 
-std::unique_ptr<Jit> Jit::create() {
+std::unique_ptr<Jit> Jit::create(const std::vector<ExternalSymbol> &external) {
   init_llvm_once();
   auto j = std::make_unique<Jit>();
   auto jtmb = unwrap(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host CPU");
@@ -44,7 +43,7 @@ std::unique_ptr<Jit> Jit::create() {
   j->jit_ = unwrap(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create(), "creating the JIT");
 
   llvm::orc::SymbolMap symbols;
-  for (const RuntimeCall &c : runtime_calls())
+  for (const ExternalSymbol &c : external)
     symbols[j->jit_->mangleAndIntern(c.name)] = {llvm::orc::ExecutorAddr::fromPtr(c.address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
   check(j->jit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols))), "registering runtime calls");
   return j;

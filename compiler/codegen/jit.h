@@ -2,6 +2,8 @@
 // (optimized for the host CPU first), look up a symbol. LLVM's Expected/Error become
 // std::runtime_error here, in one place.
 #pragma once
+#include "codegen/kernel.h"
+
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Target/TargetMachine.h>
@@ -13,7 +15,7 @@ namespace aec::codegen {
 
 class Jit {
 public:
-  static std::unique_ptr<Jit> create();
+  static std::unique_ptr<Jit> create(const std::vector<ExternalSymbol> &symbols); // what kernels may call
 
   // Gives the module the host's triple, data layout, CPU and features, and runs the O2 pipeline.
   void optimize(llvm::Module &m);

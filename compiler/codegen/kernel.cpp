@@ -12,13 +12,14 @@ namespace aec::codegen {
 
 Kernel::~Kernel() = default;
 
-std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &name, Text text) {
+std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &name, const CodegenOptions &options) {
+  const Text text = options.text;
   std::unique_ptr<Kernel> k(new Kernel());
   k->graph_ = g;
   k->schedule_ = make_schedule(k->graph_);
-  k->jit_ = Jit::create();
+  k->jit_ = Jit::create(options.symbols);
   auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = emit_module(*ctx, k->graph_, k->schedule_, name);
+  std::unique_ptr<llvm::Module> m = emit_module(*ctx, k->graph_, k->schedule_, name, options);
   std::string problems;
   llvm::raw_string_ostream ps(problems);
   if (llvm::verifyModule(*m, &ps)) throw std::logic_error("codegen produced invalid LLVM IR: " + problems);

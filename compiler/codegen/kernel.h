@@ -5,18 +5,38 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace aec::codegen {
 
 class Jit;
 
+// A function outside the kernel that it calls by name (the runtime's GEMM, inverse, transpose and
+// loop over samples: runtime/kernel_calls.h).
+struct ExternalSymbol {
+  const char *name;
+  void *address;
+};
+
+// How to compile: everything that changes the machine code is here, never in global state.
+struct CodegenOptions {
+  // The team the kernel will run on: with more than one thread, wide loops over samples are
+  // emitted as calls to aec_for_samples, which shares them (runtime/work_sharing.h).
+  int threads = 1;
+  // Multiply-adds below which a loop over samples is not worth sharing (a loop counts 16 per float
+  // it writes per sample); tests set 0 to share everything.
+  int64_t minimum_shared_work = int64_t(1) << 20;
+  // The optimized IR and the machine code are kept as text only when asked for.
+  enum class Text { None, LlvmIr, Assembly } text = Text::None;
+  std::vector<ExternalSymbol> symbols; // what the kernel may call
+};
+
 class Kernel {
 public:
+  using Text = CodegenOptions::Text;
   // Schedules, emits, optimizes and JIT-compiles `g`. Throws CompileError for what this backend
   // does not support, std::runtime_error for an LLVM failure.
-  // The optimized IR and the machine code are kept as text only when asked for.
-  enum class Text { None, LlvmIr, Assembly };
-  static std::unique_ptr<Kernel> compile(const ir::Graph &g, const std::string &name, Text text = Text::None);
+  static std::unique_ptr<Kernel> compile(const ir::Graph &g, const std::string &name, const CodegenOptions &options);
   ~Kernel();
 
   const ir::Graph &graph() const { return graph_; }

@@ -32,9 +32,11 @@ Model load_model(SourcePtr source, const ElaborateOptions &opts) {
 }
 
 ir::Graph training_graph(const Model &m, bool simplify_first) {
-  // Simplified before differentiation, so closed forms (Jacobian norms) are what gets
-  // differentiated, not the per-sample Jacobians they replace.
-  ir::Graph g = simplify_first ? passes::simplify(m.graph) : m.graph;
+  return add_gradients(m, simplify_first ? passes::simplify(m.graph) : m.graph);
+}
+
+ir::Graph add_gradients(const Model &m, const ir::Graph &forward) {
+  ir::Graph g = forward;
   std::vector<ir::NodeId> params;
   for (const ParamInfo &p : m.params) {
     ir::Attr a;

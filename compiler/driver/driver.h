@@ -1,5 +1,5 @@
-// The staged driver, a table of contents of the compiler: source -> ast -> model (sema) ->
-// training graph (autodiff) -> optimized graph. Codegen and the runtime take it from there.
+// The front of the driver: source -> ast -> model (sema), and the graph-level stages that
+// compile.h strings together (differentiation, choosing outputs).
 #pragma once
 #include "sema/model.h"
 
@@ -15,9 +15,11 @@ ast::Program parse(SourcePtr source);
 // parse + sema.
 Model load_model(SourcePtr source, const ElaborateOptions &opts);
 
-// The forward graph plus one output "grad.P" per param P: the gradient of "loss".
-// Unless `simplify_first` is false (tests comparing against the plain derivative), the forward
-// graph is simplified before it is differentiated.
+// `g` (a forward graph of `m`) plus one output "grad.P" per param P: the gradient of "loss".
+ir::Graph add_gradients(const Model &m, const ir::Graph &g);
+// The forward graph with its gradients, for checks that evaluate it (gradcheck, the search for
+// where a NaN arose). Unless `simplify_first` is false (tests comparing against the plain
+// derivative), the forward graph is simplified before it is differentiated, as compile() does.
 ir::Graph training_graph(const Model &m, bool simplify_first = true);
 
 // A graph restricted to the named outputs (e.g. {"loss"} or {"out.code"}).

@@ -1,7 +1,7 @@
 // The IR: immutable, hash-consed nodes in a Graph. Building the same node twice returns the same
 // id, so common subexpressions are shared by construction and equality is identity.
 #pragma once
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstdint>
 #include <string>

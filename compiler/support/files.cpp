@@ -1,5 +1,5 @@
 #include "support/files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <sys/stat.h>
 

@@ -20,7 +20,7 @@
 #include "runtime/pca.h"
 #include "runtime/trainer.h"
 #include "sema/model.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 namespace aec {
 

@@ -3,7 +3,7 @@
 #include "cli_run.h"
 #include "runtime/checkpoint.h"
 #include "runtime/schedule.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
 

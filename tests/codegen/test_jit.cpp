@@ -2,7 +2,7 @@
 // input and noise draws, in float32; every output (loss and every gradient) must agree.
 #include "autodiff/autodiff.h"
 #include "codegen/kernel.h"
-#include "codegen/work_sharing.h"
+#include "runtime/work_sharing.h"
 #include "passes/passes.h"
 #include "runtime/executor.h"
 #include "support/jit_check.h"
@@ -51,17 +51,19 @@ TEST_CASE("JIT matches the reference: sparse_coding") { check_jit("sparse_coding
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("every example's kernel on three threads, every loop and product shared, matches the reference") {
-  codegen::set_minimum_shared_work(0);
+  runtime::set_minimum_shared_work(0);
   for (const char *name : {"pca_tied", "relu_ae", "deep_ae", "denoising", "contractive", "denoising_contractive", "param2_inverse",
                            "factorization", "psd", "deep_decoder", "sparse_coding", "vae", "unrolled_ls", "masking", "robust_ae"})
     check_jit(name, 20, 23, 3);
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 13, 3);
-  codegen::set_minimum_shared_work(int64_t(1) << 20);
+  runtime::set_minimum_shared_work(int64_t(1) << 20);
 }
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {
   Model m = test::load_example("relu_ae", 784);
-  auto kernel = codegen::Kernel::compile(passes::optimize(driver::training_graph(m)), "relu_ae", codegen::Kernel::Text::LlvmIr);
+  driver::Options options = runtime::kernel_options(1);
+  options.codegen.text = codegen::Kernel::Text::LlvmIr;
+  auto kernel = driver::compile(m, driver::Request::training_step(), options);
   // The fused elementwise loops use 8-wide float vectors on AVX2 hosts (4-wide on SSE-only).
   bool vectorized = kernel->llvm_ir().find("<8 x float>") != std::string::npos ||
                     kernel->llvm_ir().find("<4 x float>") != std::string::npos;
@@ -99,7 +101,7 @@ TEST_CASE("50 random graphs: the JIT matches the reference on values and gradien
     for (size_t i = 0; i < grads.size(); ++i) g.outputs.push_back({"grad." + g.node(params[i]).attr.name, grads[i]});
     eval::Bindings<double> exact = test::random_graph_bindings(g, params, seed); // by name: valid after optimizing
     g = passes::optimize(g);
-    auto kernel = codegen::Kernel::compile(g, "random");
+    auto kernel = codegen::Kernel::compile(g, "random", runtime::kernel_options(1).codegen);
     eval::Bindings<float> bind;
     bind.input = exact.input.cast<float>();
     for (auto &[name, v] : exact.params) bind.params[name] = v.cast<float>();

@@ -7,7 +7,7 @@
 // AEC_RANDOM_PROGRAM_SEED runs one seed. A failure prints the seed and the program.
 #include "driver/driver.h"
 #include "passes/passes.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/jit_check.h"
 #include "support/random_program.h"
 #include "support/test_support.h"

@@ -8,7 +8,7 @@
 // Inputs are checkpoints without their end section: seal_checkpoint adds it.
 #include "internal.h"
 #include "runtime/checkpoint.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstddef>
 #include <cstdint>

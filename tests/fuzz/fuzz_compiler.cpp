@@ -9,7 +9,7 @@
 #include "driver/driver.h"
 #include "internal.h"
 #include "passes/passes.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Verifier.h>
@@ -28,7 +28,7 @@ constexpr size_t kJitSteps = 48; // larger training steps stop after their LLVM 
 void emit_and_verify(const aec::ir::Graph &g) {
   aec::codegen::Schedule s = aec::codegen::make_schedule(g);
   llvm::LLVMContext ctx;
-  auto m = aec::codegen::emit_module(ctx, g, s, "fuzz");
+  auto m = aec::codegen::emit_module(ctx, g, s, "fuzz", aec::codegen::CodegenOptions{});
   if (llvm::verifyModule(*m, &llvm::errs())) throw std::logic_error("codegen produced invalid LLVM IR");
 }
 

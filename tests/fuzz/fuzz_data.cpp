@@ -2,7 +2,7 @@
 // each also gzipped when the bytes are). A refusal as an InputError is a pass; anything else
 // escaping, a sanitizer report, a crash, a hang or an allocation past the RSS limit is a bug.
 #include "runtime/data_files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstddef>
 #include <cstdint>

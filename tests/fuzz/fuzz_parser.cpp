@@ -2,7 +2,7 @@
 // text of a .ae program. A syntax error reported as a CompileError is a pass; anything else
 // escaping, a sanitizer report, a crash or a hang is a bug.
 #include "driver/driver.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <cstddef>
 #include <cstdint>

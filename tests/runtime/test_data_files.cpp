@@ -1,7 +1,7 @@
 // The data readers: IDX, NPY and CSV (plain and gzipped) load the same samples, and every broken
 // file is an InputError that names the file and the place (sample, column, line, byte offset).
 #include "runtime/data_files.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/temp_dir.h"
 
 #include <doctest/doctest.h>

@@ -5,7 +5,7 @@
 #include "passes/passes.h"
 #include "runtime/executor.h"
 #include "runtime/memory_plan.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -35,7 +35,7 @@ double heap_bytes() {
 TEST_CASE("a kernel's part of the memory plan is what its Executor allocates") {
   for (const std::string name : {"deep_ae", "sparse_coding", "denoising_contractive"}) {
     aec::Model m = aec::test::load_example(name, 784);
-    auto k = aec::codegen::Kernel::compile(aec::passes::optimize(aec::driver::training_graph(m)), name);
+    auto k = aec::driver::compile(m, aec::driver::Request::training_step(), aec::runtime::kernel_options(1));
     for (int64_t batch : {1, 64, 300}) {
       aec::runtime::MemoryPlan plan(m, "training", "A smaller --batch");
       plan.add_kernel(*k, batch, "the training step's buffers");

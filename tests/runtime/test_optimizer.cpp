@@ -1,6 +1,6 @@
 // Optimizers on per-sample params: only the rows a batch touched move, each with its own state.
 #include "runtime/optimizer.h"
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <doctest/doctest.h>
 

@@ -1,15 +1,13 @@
 #include "support/jit_check.h"
-#include "codegen/kernel.h"
-#include "codegen/work_sharing.h"
+#include "runtime/work_sharing.h"
 #include "runtime/executor.h"
 #include "support/test_support.h"
 
 namespace aec::test {
 
 std::vector<JitError> jit_errors(const Model &m, const ir::Graph &g, int batch, uint64_t seed, int threads) {
-  codegen::set_team_size(threads); // a kernel compiled for a team shares its loops over samples
-  auto kernel = codegen::Kernel::compile(g, "under_test");
-  codegen::set_team_size(1);
+  // A kernel compiled for a team shares its loops over samples.
+  auto kernel = codegen::Kernel::compile(g, "under_test", runtime::kernel_options(threads).codegen);
   auto bind = random_bindings<float>(m, g, batch, seed);
 
   runtime::Executor ex(*kernel, batch);
@@ -22,9 +20,9 @@ std::vector<JitError> jit_errors(const Model &m, const ir::Graph &g, int batch, 
     const auto &v = bind.noise.at(nb.node->attr.id);
     std::copy(v.data(), v.data() + v.size(), nb.data);
   }
-  codegen::set_team_size(threads);
+  runtime::set_team_size(threads);
   ex.run(batch);
-  codegen::set_team_size(1);
+  runtime::set_team_size(1);
 
   std::vector<ir::NodeId> roots;
   for (const ir::Output &o : g.outputs) roots.push_back(o.node);

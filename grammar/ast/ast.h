@@ -1,6 +1,6 @@
 // The abstract syntax tree of a .ae program, as written: no names resolved, no shapes.
 #pragma once
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <memory>
 #include <optional>

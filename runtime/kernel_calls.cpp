@@ -1,5 +1,5 @@
-#include "codegen/runtime_calls.h"
-#include "codegen/work_sharing.h"
+#include "runtime/kernel_calls.h"
+#include "runtime/work_sharing.h"
 
 #include "support/eigen.h"
 #include <cblas.h>
@@ -34,9 +34,9 @@ int64_t grain(int64_t count) {
 // `count` independent items (per-sample products, inverses) of `work` multiply-adds each, on the
 // team when there is enough work; each item is computed alone, so any split gives the same bits.
 void for_each_item(int64_t count, int64_t work, const std::function<void(int64_t, int64_t)> &each) {
-  const int64_t team = aec::codegen::team_size();
-  if (team == 1 || work * count < aec::codegen::minimum_shared_work()) return each(0, count);
-  aec::codegen::share_work(count, std::max<int64_t>(1, count / (4 * team)), each);
+  const int64_t team = aec::runtime::team_size();
+  if (team == 1 || work * count < aec::runtime::minimum_shared_work()) return each(0, count);
+  aec::runtime::share_work(count, std::max<int64_t>(1, count / (4 * team)), each);
 }
 
 } // namespace
@@ -49,13 +49,13 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return;
   }
-  if (M * N * K < aec::codegen::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  if (M * N * K < aec::runtime::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
   if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
-    aec::codegen::share_work(N, grain(N), [&](int64_t j0, int64_t j1) {
+    aec::runtime::share_work(N, grain(N), [&](int64_t j0, int64_t j1) {
       sgemm(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
     });
   } else { // rows i0..i1 of C need rows i0..i1 of op(A)
-    aec::codegen::share_work(M, grain(M), [&](int64_t i0, int64_t i1) {
+    aec::runtime::share_work(M, grain(M), [&](int64_t i0, int64_t i1) {
       sgemm(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
     });
   }
@@ -83,9 +83,9 @@ extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *ou
 }
 
 extern "C" void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **slots, int64_t batch, int64_t work) {
-  const int64_t team = aec::codegen::team_size();
-  if (team == 1 || batch < 2 || 16 * batch * work < aec::codegen::minimum_shared_work()) return step(slots, batch, 0, batch);
-  aec::codegen::share_work(batch, (batch + 2 * team - 1) / (2 * team), [&](int64_t b0, int64_t b1) { step(slots, batch, b0, b1); });
+  const int64_t team = aec::runtime::team_size();
+  if (team == 1 || batch < 2 || 16 * batch * work < aec::runtime::minimum_shared_work()) return step(slots, batch, 0, batch);
+  aec::runtime::share_work(batch, (batch + 2 * team - 1) / (2 * team), [&](int64_t b0, int64_t b1) { step(slots, batch, b0, b1); });
 }
 
 extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out) {
@@ -97,17 +97,15 @@ extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const f
   }
 }
 
-namespace aec::codegen {
+namespace aec::runtime {
 
 namespace {
 // aec shares the work itself (work_sharing.h); OpenBLAS runs each piece on the calling thread.
 const bool openblas_single_threaded = (openblas_set_num_threads(1), true);
 } // namespace
 
-void set_gemm_threads(int n) { set_team_size(n); }
-
-const std::vector<RuntimeCall> &runtime_calls() {
-  static const std::vector<RuntimeCall> calls = {
+const std::vector<codegen::ExternalSymbol> &kernel_calls() {
+  static const std::vector<codegen::ExternalSymbol> calls = {
       {"aec_gemm", reinterpret_cast<void *>(&aec_gemm)},
       {"aec_transpose", reinterpret_cast<void *>(&aec_transpose)},
       {"aec_gemm_each", reinterpret_cast<void *>(&aec_gemm_each)},
@@ -117,4 +115,4 @@ const std::vector<RuntimeCall> &runtime_calls() {
   return calls;
 }
 
-} // namespace aec::codegen
+} // namespace aec::runtime

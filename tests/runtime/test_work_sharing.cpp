@@ -1,7 +1,7 @@
 // Work sharing for the runtime calls: every chunk exactly once, concurrent teams, and GEMMs,
 // per-sample GEMMs and inverses on two threads equal to one thread's.
-#include "codegen/runtime_calls.h"
-#include "codegen/work_sharing.h"
+#include "runtime/kernel_calls.h"
+#include "runtime/work_sharing.h"
 
 #include <cblas.h>
 #include <doctest/doctest.h>
@@ -14,8 +14,8 @@
 
 namespace {
 
-using aec::codegen::set_team_size;
-using aec::codegen::share_work;
+using aec::runtime::set_team_size;
+using aec::runtime::share_work;
 
 std::vector<float> random_floats(size_t n, std::mt19937 &rng) {
   std::normal_distribution<float> normal;

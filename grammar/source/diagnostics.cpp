@@ -1,4 +1,4 @@
-#include "support/diagnostics.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "codegen/work_sharing.h"
+#include "runtime/work_sharing.h"
 
 #include <sched.h>
 
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-namespace aec::codegen {
+namespace aec::runtime {
 
 namespace {
 
@@ -128,4 +128,4 @@ void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, 
   for (int64_t c = 0; c < chunks; ++c) chunk(c);
 }
 
-} // namespace aec::codegen
+} // namespace aec::runtime

@@ -1,6 +1,8 @@
 // The C functions JIT-compiled kernels call: GEMM (OpenBLAS's SGEMM), inverses, transposes and
 // the parallel loop over samples.
 #pragma once
+#include "codegen/kernel.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -22,16 +24,9 @@ void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **sl
 void aec_transpose(int64_t rows, int64_t cols, int64_t count, const float *in, float *out);
 }
 
-namespace aec::codegen {
+namespace aec::runtime {
 
-struct RuntimeCall {
-  const char *name;
-  void *address;
-};
-const std::vector<RuntimeCall> &runtime_calls();
+// The functions above by name, for the JIT to resolve the kernels' calls against.
+const std::vector<codegen::ExternalSymbol> &kernel_calls();
 
-// Threads the calling thread's kernels may use for their GEMMs, per-sample GEMMs and inverses
-// (work_sharing.h); fused loops run on the calling thread.
-void set_gemm_threads(int n);
-
-} // namespace aec::codegen
+} // namespace aec::runtime

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <functional>
 
-namespace aec::codegen {
+namespace aec::runtime {
 
 // The team size for runtime calls made by the calling thread (1: everything on this thread).
 // Each thread has its own, so independent models may use different counts at the same time.
@@ -29,4 +29,4 @@ void set_minimum_shared_work(int64_t multiply_adds);
 // The number of cores this process may run on (its CPU affinity).
 int available_cores();
 
-} // namespace aec::codegen
+} // namespace aec::runtime

@@ -1,0 +1,53 @@
+// How a model becomes a kernel, stage by stage (sema has already made the forward graph).
+#include "driver/compile.h"
+#include "driver/driver.h"
+#include "ir/algorithms.h"
+#include "passes/passes.h"
+
+#include <stdexcept>
+
+namespace aec::driver {
+namespace {
+
+// Hands each stage's graph on, printing it after the stage the options name.
+class Stages {
+public:
+  explicit Stages(const Options &o) : o_(o) {}
+  ir::Graph after(const std::string &stage, ir::Graph g) const {
+    if (o_.trace && o_.print_after == stage) *o_.trace << "; after " << stage << "\n" << ir::to_text(g);
+    return g;
+  }
+
+private:
+  const Options &o_;
+};
+
+} // namespace
+
+std::vector<std::string> stage_names() {
+  std::vector<std::string> names = {"lower", "presimplify", "differentiate", "select"};
+  for (const passes::Pass &p : passes::pipeline()) names.push_back(p.name);
+  return names;
+}
+
+ir::Graph optimized_graph(const Model &m, const Request &what, const Options &options) {
+  Stages stages(options);
+  ir::Graph g = stages.after("lower", m.graph); // sema's forward graph: loss, objective, out.*
+  if (what.gradients) {
+    // Closed forms (Jacobian norms) are what gets differentiated, not the per-sample Jacobians
+    // they replace.
+    g = stages.after("presimplify", passes::simplify(g));
+    g = stages.after("differentiate", add_gradients(m, g));
+  }
+  if (!what.outputs.empty()) g = stages.after("select", select_outputs(g, what.outputs));
+  g = passes::remove_dead_nodes(g);
+  for (const passes::Pass &p : passes::pipeline()) g = stages.after(p.name, p.run(g));
+  return g;
+}
+
+std::unique_ptr<codegen::Kernel> compile(const Model &m, const Request &what, const Options &options) {
+  // Schedule (fusion, memory plan), LLVM IR, optimization for this CPU, JIT.
+  return codegen::Kernel::compile(optimized_graph(m, what, options), what.name, options.codegen);
+}
+
+} // namespace aec::driver

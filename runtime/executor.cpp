@@ -6,8 +6,9 @@
 
 namespace aec::runtime {
 
-driver::Options kernel_options(int threads) {
+driver::Options kernel_options(int64_t batch, int threads) {
   driver::Options o;
+  o.passes.batch = batch;
   o.codegen.threads = threads;
   o.codegen.minimum_shared_work = minimum_shared_work();
   o.codegen.symbols = kernel_calls();

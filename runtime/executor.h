@@ -9,9 +9,9 @@
 
 namespace aec::runtime {
 
-// How the runtime has its kernels compiled: for a team of `threads` (runtime/work_sharing.h), with
-// the runtime's calls (runtime/kernel_calls.h) to link against.
-driver::Options kernel_options(int threads);
+// How the runtime has its kernels compiled: for batches of `batch` samples on a team of `threads`
+// (runtime/work_sharing.h), with the runtime's calls (runtime/kernel_calls.h) to link against.
+driver::Options kernel_options(int64_t batch, int threads);
 
 class Executor {
 public:

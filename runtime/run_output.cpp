@@ -88,9 +88,9 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   if (!fitted.empty()) {
     std::vector<std::string> outs = {"loss"};
     for (const ParamInfo *p : fitted) outs.push_back("grad." + p->name);
-    fit = driver::compile(m, {"fit", true, outs}, kernel_options(1));
+    fit = driver::compile(m, {"fit", true, outs}, kernel_options(batch, 1));
   }
-  auto kernel = driver::compile(m, driver::Request::forward("run", {"out." + output}), kernel_options(1));
+  auto kernel = driver::compile(m, driver::Request::forward("run", {"out." + output}), kernel_options(batch, 1));
 
   // Nothing of the run's size is allocated before its memory plan is checked.
   MemoryPlan plan(m, "aec run", "Fewer samples (--limit N)");

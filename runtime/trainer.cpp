@@ -68,7 +68,7 @@ double sum_of_squares(const float *g, int64_t n) {
 class ObjectiveEvaluator {
 public:
   ObjectiveEvaluator(const Model &m, int threads)
-      : m_(m), kernel_(driver::compile(m, driver::Request::forward("objective", {"objective"}), kernel_options(threads))) {}
+      : m_(m), kernel_(driver::compile(m, driver::Request::forward("objective", {"objective"}), kernel_options(kBatch, threads))) {}
 
   double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples) {
     if (!ex_) ex_.emplace(*kernel_, kBatch); // allocated on first use, after the run's memory plan is checked
@@ -110,7 +110,7 @@ public:
     if (c_.threads < 1) c_.threads = available_cores();
     set_team_size(c_.threads); // this thread's team runs the kernels' shared loops and GEMMs
     auto compile_start = Clock::now();
-    kernel_ = driver::compile(m_, driver::Request::training_step(), kernel_options(c_.threads));
+    kernel_ = driver::compile(m_, driver::Request::training_step(), kernel_options(c_.batch, c_.threads));
     if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_, c_.threads);
     r_.compile_ms = seconds_since(compile_start) * 1000;
     check_memory();

@@ -34,7 +34,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
   }
   // The kernels `aec train` would run: compiled for the same team.
   int threads = int(a.get_int("threads", 1).value_or(prog.train_defaults().threads));
-  driver::Options options = runtime::kernel_options(threads < 1 ? runtime::available_cores() : threads);
+  driver::Options options = runtime::kernel_options(prog.train_defaults().batch, threads < 1 ? runtime::available_cores() : threads);
   options.codegen.text = emit == "asm" ? codegen::Kernel::Text::Assembly : codegen::Kernel::Text::LlvmIr;
   options.print_after = a.get("print-after").value_or("");
   options.trace = &std::cout;

@@ -2,7 +2,6 @@
 #include "driver/compile.h"
 #include "driver/driver.h"
 #include "ir/algorithms.h"
-#include "passes/passes.h"
 
 #include <stdexcept>
 
@@ -36,12 +35,12 @@ ir::Graph optimized_graph(const Model &m, const Request &what, const Options &op
   if (what.gradients) {
     // Closed forms (Jacobian norms) are what gets differentiated, not the per-sample Jacobians
     // they replace.
-    g = stages.after("presimplify", passes::simplify(g));
+    g = stages.after("presimplify", passes::simplify(g, options.passes));
     g = stages.after("differentiate", add_gradients(m, g));
   }
   if (!what.outputs.empty()) g = stages.after("select", select_outputs(g, what.outputs));
-  g = passes::remove_dead_nodes(g);
-  for (const passes::Pass &p : passes::pipeline()) g = stages.after(p.name, p.run(g));
+  g = passes::remove_dead_nodes(g, options.passes);
+  for (const passes::Pass &p : passes::pipeline()) g = stages.after(p.name, p.run(g, options.passes));
   return g;
 }
 

@@ -2,6 +2,7 @@
 // with its options as arguments. compile.cpp's body is the compiler's table of contents.
 #pragma once
 #include "codegen/kernel.h"
+#include "passes/passes.h"
 #include "sema/model.h"
 
 #include <memory>
@@ -24,6 +25,7 @@ struct Request {
 };
 
 struct Options {
+  passes::PassOptions passes;
   codegen::CodegenOptions codegen;
   // Writes the graph after the stage of this name (one of stage_names()) to `trace`.
   std::string print_after;

@@ -86,4 +86,13 @@ std::string shape_text(const Shape &s) {
   return bracketed(s, [](Size n) { return n > 0 ? std::to_string(n) : std::string("?"); });
 }
 
+bool same_graph(const Graph &a, const Graph &b) {
+  if (a.size() != b.size() || a.outputs.size() != b.outputs.size()) return false;
+  for (size_t i = 0; i < a.outputs.size(); ++i)
+    if (a.outputs[i].name != b.outputs[i].name || a.outputs[i].node != b.outputs[i].node) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (key_of(a.node(static_cast<NodeId>(i))) != key_of(b.node(static_cast<NodeId>(i)))) return false;
+  return true;
+}
+
 } // namespace aec::ir

@@ -116,6 +116,9 @@ private:
   std::unordered_map<std::string, NodeId> index_;
 };
 
+// The same nodes in the same order with the same outputs (spans aside): a pass changed nothing.
+bool same_graph(const Graph &a, const Graph &b);
+
 Shape infer_shape(const Graph &g, Op op, const std::vector<NodeId> &in, const Attr &attr);
 bool infer_batched(const Graph &g, Op op, const std::vector<NodeId> &in);
 

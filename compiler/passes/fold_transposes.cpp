@@ -6,7 +6,7 @@
 
 namespace aec::passes {
 
-ir::Graph fold_transposes(const ir::Graph &g) {
+ir::Graph fold_transposes(const ir::Graph &g, const PassOptions &) {
   return rebuild(g, [](ir::Graph &dst, const ir::Node &n, const std::vector<ir::NodeId> &in) -> ir::NodeId {
     if (n.op != ir::Op::MatMul) return -1;
     ir::NodeId a = in[0], b = in[1];

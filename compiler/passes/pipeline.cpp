@@ -1,4 +1,4 @@
-#include "ir/algorithms.h"
+// The pass pipeline, and the verifier tests run after every pass.
 #include "passes/passes.h"
 
 #include <stdexcept>
@@ -14,12 +14,16 @@ const std::vector<Pass> &pipeline() {
   return passes;
 }
 
-ir::Graph optimize(const ir::Graph &g, const std::string &print_after, std::ostream *trace) {
-  ir::Graph cur = remove_dead_nodes(g);
-  for (const Pass &p : pipeline()) {
-    cur = p.run(cur);
-    if (trace && print_after == p.name) *trace << "; after " << p.name << "\n" << ir::to_text(cur);
-  }
+const Pass *find_pass(const std::string &name) {
+  for (const std::vector<Pass> *list : {&algebraic_passes(), &pipeline()})
+    for (const Pass &p : *list)
+      if (name == p.name) return &p;
+  return nullptr;
+}
+
+ir::Graph optimize(const ir::Graph &g, const PassOptions &o) {
+  ir::Graph cur = remove_dead_nodes(g, o);
+  for (const Pass &p : pipeline()) cur = p.run(cur, o);
   return cur;
 }
 

@@ -5,6 +5,6 @@
 
 namespace aec::passes {
 
-ir::Graph remove_dead_nodes(const ir::Graph &g) { return rebuild(g, nullptr); }
+ir::Graph remove_dead_nodes(const ir::Graph &g, const PassOptions &) { return rebuild(g, nullptr); }
 
 } // namespace aec::passes

@@ -61,7 +61,7 @@ TEST_CASE("every example's kernel on three threads, every loop and product share
 
 TEST_CASE("the JIT's kernels are vectorized for the host") {
   Model m = test::load_example("relu_ae", 784);
-  driver::Options options = runtime::kernel_options(1);
+  driver::Options options = runtime::kernel_options(256, 1);
   options.codegen.text = codegen::Kernel::Text::LlvmIr;
   auto kernel = driver::compile(m, driver::Request::training_step(), options);
   // The fused elementwise loops use 8-wide float vectors on AVX2 hosts (4-wide on SSE-only).
@@ -101,7 +101,7 @@ TEST_CASE("50 random graphs: the JIT matches the reference on values and gradien
     for (size_t i = 0; i < grads.size(); ++i) g.outputs.push_back({"grad." + g.node(params[i]).attr.name, grads[i]});
     eval::Bindings<double> exact = test::random_graph_bindings(g, params, seed); // by name: valid after optimizing
     g = passes::optimize(g);
-    auto kernel = codegen::Kernel::compile(g, "random", runtime::kernel_options(1).codegen);
+    auto kernel = codegen::Kernel::compile(g, "random", runtime::kernel_options(256, 1).codegen);
     eval::Bindings<float> bind;
     bind.input = exact.input.cast<float>();
     for (auto &[name, v] : exact.params) bind.params[name] = v.cast<float>();

@@ -43,8 +43,7 @@ void check_program(uint64_t seed, Tally &tally) {
   ir::Graph plain = driver::training_graph(m, /*simplify_first=*/false);
   ir::Graph opt;
   try {
-    opt = passes::optimize(driver::training_graph(m));
-    passes::verify(opt);
+    opt = test::optimize_verifying_every_pass(driver::training_graph(m));
   } catch (const std::exception &e) {
     FAIL_CHECK("the optimizer failed: " << e.what());
     return;

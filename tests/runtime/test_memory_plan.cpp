@@ -35,7 +35,7 @@ double heap_bytes() {
 TEST_CASE("a kernel's part of the memory plan is what its Executor allocates") {
   for (const std::string name : {"deep_ae", "sparse_coding", "denoising_contractive"}) {
     aec::Model m = aec::test::load_example(name, 784);
-    auto k = aec::driver::compile(m, aec::driver::Request::training_step(), aec::runtime::kernel_options(1));
+    auto k = aec::driver::compile(m, aec::driver::Request::training_step(), aec::runtime::kernel_options(256, 1));
     for (int64_t batch : {1, 64, 300}) {
       aec::runtime::MemoryPlan plan(m, "training", "A smaller --batch");
       plan.add_kernel(*k, batch, "the training step's buffers");

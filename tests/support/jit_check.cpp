@@ -7,7 +7,7 @@ namespace aec::test {
 
 std::vector<JitError> jit_errors(const Model &m, const ir::Graph &g, int batch, uint64_t seed, int threads) {
   // A kernel compiled for a team shares its loops over samples.
-  auto kernel = codegen::Kernel::compile(g, "under_test", runtime::kernel_options(threads).codegen);
+  auto kernel = codegen::Kernel::compile(g, "under_test", runtime::kernel_options(batch, threads).codegen);
   auto bind = random_bindings<float>(m, g, batch, seed);
 
   runtime::Executor ex(*kernel, batch);

@@ -1,4 +1,5 @@
 #include "support/test_support.h"
+#include "passes/passes.h"
 #include "eval/finite_difference.h"
 
 #include <algorithm>
@@ -95,6 +96,21 @@ std::vector<std::pair<std::string, double>> gradient_errors(const Model &m, cons
 
 double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b) {
   return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+ir::Graph optimize_verifying_every_pass(const ir::Graph &g) {
+  auto verified = [](const passes::Pass &p, ir::Graph out) {
+    try {
+      passes::verify(out);
+    } catch (const std::logic_error &e) {
+      throw std::logic_error(std::string("after ") + p.name + ": " + e.what());
+    }
+    return out;
+  };
+  ir::Graph cur = passes::remove_dead_nodes(g);
+  for (const passes::Pass &p : passes::algebraic_passes()) verified(p, p.run(cur, {})); // each alone
+  for (const passes::Pass &p : passes::pipeline()) cur = verified(p, p.run(cur, {}));
+  return cur;
 }
 
 } // namespace aec::test

@@ -20,6 +20,10 @@ inline constexpr const char *kPerSampleLinalg =
     "z = solve(A, W * x)\n"
     "minimize ||x - W' * z||^2 + sum(inv(A) * z) + dot(z, A * z)\n";
 
+// passes::optimize, with the verifier run after each algebraic pass on its own and after each
+// pass of the pipeline; a violation throws std::logic_error naming the pass.
+ir::Graph optimize_verifying_every_pass(const ir::Graph &g);
+
 // The five models the spine compiles, and the small sizes the tests use for them.
 const std::vector<std::string> &spine_models();
 std::map<std::string, std::string> small_overrides(const std::string &model);

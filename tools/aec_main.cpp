@@ -14,8 +14,10 @@ namespace {
 
 const char *kUsage = R"(usage: aec COMMAND [ARGS]
   aec check FILE.ae [--data D]                      parse and type-check
-  aec compile FILE.ae --emit=STAGE [--data D] [--print-after=PASS]
+  aec compile FILE.ae --emit=STAGE [--data D] [--print-after=STAGE] [--threads N]
                                                     print ast, graph, grad, opt, llvm, asm or dot
+  aec opt GRAPH.txt [--passes=P1,P2,...] [--batch N]
+                                                    run passes on a graph's text; print the result
   aec train FILE.ae [--data D] [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
                     [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
                     [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
@@ -39,7 +41,7 @@ using Command = int (*)(const std::vector<std::string> &);
 const std::map<std::string, Command> kCommands = {
     {"check", aec::cli::cmd_check}, {"compile", aec::cli::cmd_compile},     {"train", aec::cli::cmd_train},
     {"run", aec::cli::cmd_run},     {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca},
-    {"params", aec::cli::cmd_params}};
+    {"params", aec::cli::cmd_params}, {"opt", aec::cli::cmd_opt}};
 
 // "aec: error: unknown command 'trian'; did you mean train?" and the usage, on stderr.
 int unknown_command(const std::string &cmd) {

@@ -12,6 +12,7 @@ namespace aec::cli {
 
 int cmd_check(const std::vector<std::string> &argv);
 int cmd_compile(const std::vector<std::string> &argv);
+int cmd_opt(const std::vector<std::string> &argv);
 int cmd_train(const std::vector<std::string> &argv);
 int cmd_pca(const std::vector<std::string> &argv);
 int cmd_gradcheck(const std::vector<std::string> &argv);

@@ -1,4 +1,5 @@
 #include "ir/algorithms.h"
+#include "ir/text.h"
 
 // Boost.Graph's edge iterators trip GCC 12's -Wmaybe-uninitialized (a false positive; clang
 // has no such warning, and would warn about the unknown name).
@@ -11,7 +12,6 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/graph/topological_sort.hpp>
 
-#include <iomanip>
 #include <sstream>
 
 namespace aec::ir {
@@ -32,23 +32,6 @@ struct ReachVisitor : boost::default_dfs_visitor {
   std::vector<char> *seen;
   void discover_vertex(size_t v, const BGraph &) const { (*seen)[v] = 1; }
 };
-
-std::string attr_text(const Node &n) {
-  std::ostringstream os;
-  switch (n.op) {
-  case Op::Input:
-  case Op::Param: os << " " << n.attr.name; break;
-  case Op::Const:
-  case Op::PowC:
-  case Op::Bernoulli: os << " " << n.attr.value; break;
-  case Op::MatMul:
-    if (n.attr.trans_a || n.attr.trans_b) os << " {" << (n.attr.trans_a ? "T" : "N") << (n.attr.trans_b ? "T" : "N") << "}";
-    break;
-  default: break;
-  }
-  if (is_noise(n.op)) os << " #" << n.attr.id;
-  return os.str();
-}
 
 } // namespace
 
@@ -85,22 +68,6 @@ std::vector<std::vector<NodeId>> users_of(const Graph &g, const std::vector<Node
   for (NodeId n : live)
     for (NodeId in : g.node(n).in) users[static_cast<size_t>(in)].push_back(n);
   return users;
-}
-
-std::string to_text(const Graph &g) {
-  std::ostringstream os;
-  for (NodeId id : live_in_topological_order(g)) {
-    const Node &n = g.node(id);
-    std::ostringstream line;
-    line << "%" << id << " = " << info(n.op).spelling << attr_text(n);
-    for (size_t i = 0; i < n.in.size(); ++i) line << (i ? ", %" : " %") << n.in[i];
-    line << " : " << g.shape_text(n.shape) << (n.batched ? " batched" : "");
-    os << std::left << std::setw(56) << line.str();
-    if (n.span.valid()) os << "  @" << n.span.line << ":" << n.span.col;
-    os << "\n";
-  }
-  for (const Output &o : g.outputs) os << o.name << " = %" << o.node << "\n";
-  return os.str();
 }
 
 std::string to_dot(const Graph &g) {

@@ -2,6 +2,7 @@
 // the users of every node, and Graphviz output.
 #pragma once
 #include "ir/graph.h"
+#include "ir/text.h" // to_text, which most users of these algorithms also want
 
 #include <set>
 #include <string>
@@ -24,8 +25,5 @@ NodeId substitute(Graph &g, NodeId root, NodeId from, NodeId to);
 
 // The live graph in Graphviz's dot language.
 std::string to_dot(const Graph &g);
-
-// The live graph as text, one node a line: `%7 = matmul %1, %6 : [256] batched  @12:18`.
-std::string to_text(const Graph &g);
 
 } // namespace aec::ir

@@ -113,8 +113,48 @@ TEST_CASE("aec compile emits every stage") {
   CHECK(other.output == "aec: error: --emit=bytecode: expected one of ast, graph, grad, opt, llvm, asm, dot\n");
 }
 
+TEST_CASE("aec compile --print-after shows the graph after any stage of the driver") {
+  const std::string base = "compile " + aec::test::example_path("pca_tied") + " --emit=opt --data 'synthetic:lowrank?n=100&d=16'";
+  for (const char *stage : {"lower", "presimplify", "differentiate", "simplify", "fold-transposes", "remove-dead-nodes"}) {
+    Run r = run_aec(base + " --print-after=" + stage);
+    INFO(stage << "\n" << r.output.substr(0, 400));
+    CHECK(r.status == 0);
+    CHECK(r.output.find("; after " + std::string(stage) + "\n%0 = ") != std::string::npos);
+  }
+  Run bad = run_aec(base + " --print-after=simplfy");
+  CHECK(bad.status == 1);
+  CHECK(bad.output.find("--print-after=simplfy: no such stage (lower, presimplify, differentiate, select, simplify, fold-transposes, "
+                        "remove-dead-nodes)") != std::string::npos);
+}
+
+TEST_CASE("aec opt runs passes on graph text: the pipeline on the training graph gives aec compile's optimized graph") {
+  const std::string program = aec::test::example_path("deep_ae") + " --data 'synthetic:lowrank?n=100&d=16'";
+  const std::string dir = std::filesystem::temp_directory_path() / ("aec_opt_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  REQUIRE(run_aec("compile " + program + " --emit=grad > " + dir + "/grad.txt").status == 0);
+  Run opt = run_aec("opt " + dir + "/grad.txt --passes=simplify,fold-transposes,remove-dead-nodes --batch 256");
+  Run compiled = run_aec("compile " + program + " --emit=opt"); // compiled for the train line's batch: 256
+  CHECK(opt.status == 0);
+  std::string expected = compiled.output.substr(compiled.output.find("%0 = "));
+  expected = expected.substr(0, expected.find("\n; ") + 1); // without the schedule's summary
+  CHECK(opt.output == expected);
+
+  std::ofstream(dir + "/bad.txt") << "%0 = input x : [4] batched\n%1 = exp %0 : [5] batched\n";
+  Run bad = run_aec("opt " + dir + "/bad.txt");
+  CHECK(bad.status == 1);
+  CHECK(bad.output == dir + "/bad.txt:2:15: error: the shape rule of exp gives [4], the text says [5]\n"
+                                 "    %1 = exp %0 : [5] batched\n"
+                                 "                  ^\n");
+  Run unknown = run_aec("opt " + dir + "/grad.txt --passes=canonicalise");
+  CHECK(unknown.status == 1);
+  CHECK(unknown.output.find("no pass named 'canonicalise'; did you mean canonicalize?") != std::string::npos);
+  Run missing = run_aec("opt " + dir + "/absent.txt");
+  CHECK(missing.status == 1);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage and exit 0, and a misspelt command suggests the one meant") {
-  for (const char *cmd : {"check", "compile", "train", "run", "gradcheck", "pca"}) {
+  for (const char *cmd : {"check", "compile", "opt", "train", "run", "gradcheck", "pca"}) {
     for (const std::string &call : {std::string(cmd) + " --help", "help " + std::string(cmd), std::string(cmd) + " x.ae -h"}) {
       Run r = run_aec(call);
       INFO(call << "\n" << r.output);
@@ -127,9 +167,9 @@ TEST_CASE("aec COMMAND --help and aec help COMMAND print that command's usage an
   Run all = run_aec("help");
   CHECK(all.status == 0);
   CHECK(all.output.find("  aec pca ") != std::string::npos);
-  Run unknown = run_aec("help fit");
+  Run unknown = run_aec("help frobnicate");
   CHECK(unknown.status == 1);
-  CHECK(unknown.output.rfind("aec: error: unknown command 'fit'\n", 0) == 0);
+  CHECK(unknown.output.rfind("aec: error: unknown command 'frobnicate'\n", 0) == 0);
   Run typo = run_aec("trian " + aec::test::example_path("pca_tied"));
   CHECK(typo.status == 1);
   CHECK(typo.output.rfind("aec: error: unknown command 'trian'; did you mean train?\nusage: aec COMMAND", 0) == 0);

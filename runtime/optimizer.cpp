@@ -1,4 +1,5 @@
 #include "runtime/optimizer.h"
+#include "support/train_options.h"
 #include "runtime/cpu_dispatch.h"
 #include "source/diagnostics.h"
 
@@ -142,14 +143,13 @@ private:
 
 } // namespace
 
-bool is_optimizer_name(const std::string &name) { return name == "sgd" || name == "momentum" || name == "adam"; }
 int optimizer_arrays(const std::string &name) { return name == "adam" ? 2 : name == "momentum" ? 1 : 0; }
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr) {
   if (name == "sgd") return std::make_unique<Sgd>(static_cast<float>(lr));
   if (name == "momentum") return std::make_unique<Momentum>(static_cast<float>(lr));
   if (name == "adam") return std::make_unique<Adam>(static_cast<float>(lr));
-  throw InputError("--optimizer " + name + ": expected sgd, momentum or adam");
+  throw InputError("optimizer " + name + ": expected " + train_options::listed(train_options::optimizer_names()));
 }
 
 } // namespace aec::runtime

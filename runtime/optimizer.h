@@ -40,7 +40,6 @@ public:
 };
 
 // sgd, momentum or adam.
-bool is_optimizer_name(const std::string &name);
 // The arrays the size of a param that an optimizer keeps: 0 for sgd, 1 for momentum, 2 for adam.
 int optimizer_arrays(const std::string &name);
 

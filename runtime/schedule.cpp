@@ -1,67 +1,9 @@
 #include "runtime/schedule.h"
-#include "source/diagnostics.h"
 
 #include <cmath>
 #include <numbers>
-#include <sstream>
 
 namespace aec::runtime {
-
-namespace {
-
-std::vector<std::string> split_colons(const std::string &s) {
-  std::vector<std::string> parts;
-  std::stringstream ss(s);
-  std::string part;
-  while (std::getline(ss, part, ':')) parts.push_back(part);
-  if (!s.empty() && s.back() == ':') parts.push_back("");
-  return parts;
-}
-
-} // namespace
-
-Schedule parse_schedule(const std::string &text, const std::string &what) {
-  auto bad = [&](const std::string &why) -> InputError {
-    return InputError(what + " " + text + ": " + why + " (expected constant, step[:EVERY[:FACTOR]] or cosine)");
-  };
-  std::vector<std::string> parts = split_colons(text);
-  Schedule s;
-  if (parts.empty()) throw bad("empty");
-  if (parts[0] == "constant" && parts.size() == 1) return s;
-  if (parts[0] == "cosine" && parts.size() == 1) {
-    s.kind = Schedule::Cosine;
-    return s;
-  }
-  if (parts[0] != "step" || parts.size() > 3) throw bad("unknown schedule");
-  s.kind = Schedule::Step;
-  try {
-    size_t used = 0;
-    if (parts.size() > 1) {
-      s.every = std::stoll(parts[1], &used);
-      if (used != parts[1].size() || s.every < 1) throw bad("EVERY must be a positive number of epochs");
-    }
-    if (parts.size() > 2) {
-      s.factor = std::stod(parts[2], &used);
-      if (used != parts[2].size() || !(s.factor > 0 && s.factor <= 1)) throw bad("FACTOR must be in (0, 1]");
-    }
-  } catch (const std::logic_error &) { // stoll / stod on something that is not a number
-    throw bad("EVERY and FACTOR must be numbers");
-  }
-  return s;
-}
-
-std::string to_string(const Schedule &s) {
-  switch (s.kind) {
-  case Schedule::Constant: return "constant";
-  case Schedule::Cosine: return "cosine";
-  case Schedule::Step: {
-    std::ostringstream os;
-    os << "step:" << s.every << ":" << s.factor;
-    return os.str();
-  }
-  }
-  return "constant";
-}
 
 double scheduled_lr(const Schedule &s, double base_lr, int64_t step, int64_t total_steps, int64_t epoch, int64_t epochs) {
   switch (s.kind) {

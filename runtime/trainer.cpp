@@ -372,18 +372,7 @@ uint64_t data_fingerprint(const Dataset &d) {
 
 TrainConfig config_from_model(const Model &m) {
   TrainConfig c;
-  for (auto &[key, opt] : m.train) {
-    if (key == "epochs") c.epochs = std::stol(opt.value);
-    else if (key == "batch") c.batch = std::stol(opt.value);
-    else if (key == "lr") c.lr = std::stod(opt.value);
-    else if (key == "optimizer") c.optimizer = opt.value;
-    else if (key == "seed") c.seed = std::stoull(opt.value);
-    else if (key == "center") c.center = opt.value == "true";
-    else if (key == "schedule") c.schedule = parse_schedule(opt.value, "train schedule=");
-    else if (key == "clip") c.clip = std::stod(opt.value);
-    else if (key == "val") c.val = std::stod(opt.value);
-    else if (key == "patience") c.patience = std::stol(opt.value);
-  }
+  for (auto &[key, opt] : m.train) train_options::set(c, key, opt.value); // sema checked every value
   return c;
 }
 

@@ -6,19 +6,38 @@
 
 namespace aec::runtime {
 
+namespace {
+
+// A saved setting's bytes: numbers as themselves, names and schedules as their text.
+void put_setting(Writer &w, int64_t v) { w.put<int64_t>(v); }
+void put_setting(Writer &w, uint64_t v) { w.put<uint64_t>(v); }
+void put_setting(Writer &w, double v) { w.put<double>(v); }
+void put_setting(Writer &w, bool v) { w.put<uint8_t>(v ? 1 : 0); }
+void put_setting(Writer &w, int v) { w.put<int64_t>(v); }
+void put_setting(Writer &w, const std::string &v) { w.put_string(v); }
+void put_setting(Writer &w, const Schedule &v) { w.put_string(to_string(v)); }
+
+template <train_options::Type T> void get_setting(Reader &r, train_options::ValueOf<T> &out, const char *name) {
+  using V = train_options::ValueOf<T>;
+  if constexpr (std::is_same_v<V, bool>) out = r.get<uint8_t>() != 0;
+  else if constexpr (std::is_same_v<V, int>) out = static_cast<int>(r.get<int64_t>());
+  else if constexpr (std::is_same_v<V, std::string>) out = r.get_string();
+  else if constexpr (std::is_same_v<V, Schedule>) {
+    std::string text = r.get_string();
+    if (std::string why = train_options::parse<T>(text, out); !why.empty()) r.fail(std::string("the training setting ") + name + " " + text + ": " + why);
+  } else out = r.get<V>();
+}
+
+} // namespace
+
 void write_progress(Writer &file, const TrainingProgress &p) {
   Writer config;
   const TrainConfig &c = p.config;
-  config.put<int64_t>(c.epochs);
-  config.put<int64_t>(c.batch);
-  config.put<double>(c.lr);
-  config.put_string(c.optimizer);
-  config.put<uint64_t>(c.seed);
-  config.put<uint8_t>(c.center ? 1 : 0);
-  config.put_string(to_string(c.schedule));
-  config.put<double>(c.clip);
-  config.put<double>(c.val);
-  config.put<int64_t>(c.patience);
+  // The saved options, in the schema's order.
+#define TRAIN_OPTION(name, type, default_value, help, places) \
+  if (train_options::find(#name)->where & train_options::Saved) put_setting(config, c.name);
+#include "support/train_options.def"
+#undef TRAIN_OPTION
   file.section("config", config);
 
   Writer progress;
@@ -61,16 +80,10 @@ bool is_progress_section(const std::string &tag) {
 void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &p) {
   if (tag == "config") {
     TrainConfig &c = p.config;
-    c.epochs = s.get<int64_t>();
-    c.batch = s.get<int64_t>();
-    c.lr = s.get<double>();
-    c.optimizer = s.get_string();
-    c.seed = s.get<uint64_t>();
-    c.center = s.get<uint8_t>() != 0;
-    c.schedule = parse_schedule(s.get_string(), "the checkpoint's schedule");
-    c.clip = s.get<double>();
-    c.val = s.get<double>();
-    c.patience = s.get<int64_t>();
+#define TRAIN_OPTION(name, type, default_value, help, places) \
+  if (train_options::find(#name)->where & train_options::Saved) get_setting<train_options::Type::type>(s, c.name, #name);
+#include "support/train_options.def"
+#undef TRAIN_OPTION
   } else if (tag == "progress") {
     p.epoch = s.get<int64_t>();
     p.position = s.get<int64_t>();
@@ -101,10 +114,8 @@ void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &
 }
 
 std::string progress_inconsistency(const TrainingProgress &p, int64_t samples, const std::map<std::string, size_t> &param_sizes) {
-  const TrainConfig &c = p.config;
-  if (c.epochs < 0 || c.batch < 1 || !std::isfinite(c.lr) || c.lr <= 0 || !is_optimizer_name(c.optimizer) || !std::isfinite(c.clip) ||
-      c.clip < 0 || !(c.val >= 0 && c.val < 1) || c.patience < 0)
-    return "the training settings are out of range";
+  if (std::string problem = train_options::first_problem(p.config, train_options::Saved); !problem.empty())
+    return "the training setting " + problem;
   if (p.epoch < 0 || p.step < 0 || p.optimizer.steps < 0 || p.best_epoch < 0 || p.best_epoch > p.epoch)
     return "the training position is out of range";
   // held_out: increasing sample indices; order: every other sample, in the epoch's order.

@@ -1,11 +1,12 @@
-// aec train FILE.ae [--data D] [--epochs N] [--batch N] [--lr X] [--optimizer O] [--seed N]
-//   [--schedule S] [--clip X] [--val F] [--patience N] [--threads N] [--set name=value]...
-//   [--save CKPT] [--save-every STEPS] [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
+// aec train FILE.ae [--data D] [--OPTION VALUE]... [--set name=value]... [--save CKPT] [--save-every STEPS]
+//   [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
+// where each OPTION is a training option that may be a flag (support/train_options.def).
 #include "commands.h"
 #include "source/diagnostics.h"
 #include "runtime/work_sharing.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
+#include "support/train_options.h"
 #include "runtime/pictures.h"
 #include "train_report.h"
 
@@ -38,60 +39,41 @@ public:
   bool stop_requested() override { return g_stop_signal != 0; }
 };
 
-// The settings a flag can change, and what the flags say.
+// The settings a flag can change (support/train_options.def), and what the flags say.
 TrainConfig apply_flags(TrainConfig c, const Args &a) {
-  if (auto v = a.get_int("epochs", 1)) c.epochs = *v;
-  if (auto v = a.get_int("batch", 1)) c.batch = *v;
-  if (auto v = a.get_double("lr", 0.0)) c.lr = *v;
-  if (auto v = a.get_int("seed", 0)) c.seed = static_cast<uint64_t>(*v);
-  if (auto v = a.get_int("threads", 1)) c.threads = static_cast<int>(*v);
-  if (auto v = a.get_double("clip", 0.0)) c.clip = *v;
-  if (auto v = a.get_double("val", 0.0)) {
-    if (*v >= 1) throw InputError("--val " + *a.get("val") + ": expected a fraction below 1, e.g. --val 0.1");
-    c.val = *v;
-  }
-  if (auto v = a.get_int("patience", 1)) c.patience = *v;
-  if (auto v = a.get("schedule")) c.schedule = runtime::parse_schedule(*v, "--schedule");
-  if (auto o = a.get("optimizer")) {
-    if (!runtime::is_optimizer_name(*o)) throw InputError("--optimizer " + *o + ": expected sgd, momentum or adam");
-    c.optimizer = *o;
-  }
+  for (const std::string &name : train_options::names(train_options::Flag))
+    if (auto value = a.get(name))
+      if (std::string why = train_options::set(c, name, *value); !why.empty()) throw InputError("--" + name + " " + *value + ": " + why);
   return c;
 }
 
-// A resumed run keeps the settings it started with: only --epochs and --threads may differ.
+// A resumed run keeps the settings it started with: only the resumable ones may differ.
 TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::string &path, const TrainConfig &requested) {
+  namespace opts = train_options;
   TrainConfig c = run.config;
-  auto differs = [&](const char *flag, const std::string &mine, const std::string &saved) {
+  std::vector<std::string> resumable;
+  for (const opts::Spec &spec : opts::specs()) {
+    if (spec.where & opts::Resumable) {
+      resumable.push_back((spec.where & opts::Flag ? "--" : "") + std::string(spec.name));
+      opts::set(c, spec.name, opts::get(requested, spec.name));
+    }
+  }
+  for (const opts::Spec &spec : opts::specs()) {
+    if (!(spec.where & opts::Flag) || (spec.where & opts::Resumable)) continue;
+    std::string mine = opts::get(requested, spec.name), saved = opts::get(run.config, spec.name);
     if (mine != saved)
-      throw InputError(std::string("--") + flag + " " + mine + ": the run in " + path + " uses " + saved +
-                       "; a resumed run keeps its settings (only --epochs and --threads may change)");
-  };
-  auto num = [](double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.9g", v);
-    return std::string(b);
-  };
-  differs("batch", std::to_string(requested.batch), std::to_string(c.batch));
-  differs("lr", num(requested.lr), num(c.lr));
-  differs("optimizer", requested.optimizer, c.optimizer);
-  differs("seed", std::to_string(requested.seed), std::to_string(c.seed));
-  differs("schedule", runtime::to_string(requested.schedule), runtime::to_string(c.schedule));
-  differs("clip", num(requested.clip), num(c.clip));
-  differs("val", num(requested.val), num(c.val));
-  differs("patience", std::to_string(requested.patience), std::to_string(c.patience));
-  c.epochs = requested.epochs;
-  c.threads = requested.threads;
+      throw InputError("--" + std::string(spec.name) + " " + mine + ": the run in " + path + " uses " + saved +
+                       "; a resumed run keeps its settings (only " + opts::listed(resumable, " and ") + " may change)");
+  }
   return c;
 }
 
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
-  Args a(argv,
-         {"data", "limit", "epochs", "batch", "lr", "optimizer", "seed", "threads", "pca-tol", "save", "save-every", "resume", "schedule",
-          "clip", "val", "patience", "plot", "max-memory"},
-         {"strict", "json"});
+  std::set<std::string> flags = {"data", "limit", "pca-tol", "save", "save-every", "resume", "plot", "max-memory"};
+  for (const std::string &option : train_options::names(train_options::Flag)) flags.insert(option);
+  Args a(argv, flags, {"strict", "json"});
   SourcePtr program = read_program(a, "train");
   // Flags are checked before any slow work.
   (void)apply_flags(TrainConfig{}, a);

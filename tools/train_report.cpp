@@ -65,7 +65,7 @@ void print_header(std::ostream &out, const std::string &path, const Dataset &dat
                   const runtime::TrainingProgress *resumed, const std::string &save_path) {
   out << (resumed ? "resuming " : "training ") << path << " on " << data.description << ": " << c.epochs
       << (c.epochs == 1 ? " epoch" : " epochs") << ", batch " << c.batch << ", " << c.optimizer << " lr " << c.lr;
-  if (c.schedule.kind != runtime::Schedule::Constant) out << " (" << runtime::to_string(c.schedule) << ")";
+  if (c.schedule.kind != Schedule::Constant) out << " (" << to_string(c.schedule) << ")";
   if (c.clip > 0) out << ", clip " << c.clip;
   if (c.val > 0) out << ", " << c.val * 100 << "% held out" << (c.patience ? ", patience " + std::to_string(c.patience) : "");
   out << (c.center ? ", centered" : "") << ", " << c.threads << " thread" << (c.threads == 1 ? "" : "s") << std::endl;

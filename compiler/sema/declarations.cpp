@@ -1,12 +1,13 @@
 // Statement-level semantics: one definition per name, dims bound from defaults, --set or the
 // data, params and their initializers, function subscripts, `train` and `check` statements.
 #include "sema/elaborator.h"
+#include "support/train_options.h"
 
 #include <cmath>
-#include <regex>
 #include <sstream>
 
 namespace aec::sema {
+
 
 void fail(Span s, const std::string &message) { throw CompileError(s, message); }
 
@@ -233,52 +234,16 @@ void Elaborator::resolve_function_subscripts() {
   }
 }
 
-// constant, cosine, step, step:EVERY or step:EVERY:FACTOR (EVERY >= 1, 0 < FACTOR <= 1).
-static bool is_schedule(const std::string &v) {
-  if (v == "constant" || v == "cosine" || v == "step") return true;
-  std::smatch m;
-  if (!std::regex_match(v, m, std::regex(R"(step:([0-9]+)(:([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))?)"))) return false;
-  if (m[1].str().size() > 9 || std::stoll(m[1]) < 1) return false;
-  return !m[3].matched || (std::stod(m[3]) > 0 && std::stod(m[3]) <= 1);
-}
-
 void Elaborator::validate_train_options() {
+  namespace opts = train_options;
   for (const ast::Stmt &s : prog_.stmts) {
     if (s.kind != ast::StmtKind::Train) continue;
     for (const ast::TrainOption &o : s.options) {
-      auto bad = [&](const std::string &why) { fail(o.span, "train " + o.key + "=" + o.value + ": " + why); };
-      auto is_number = [&](double &v) {
-        size_t used = 0;
-        try {
-          v = std::stod(o.value, &used);
-        } catch (...) {
-          return false;
-        }
-        return used == o.value.size() && std::isfinite(v);
-      };
-      double v = 0;
-      if (o.key == "epochs" || o.key == "batch") {
-        if (!is_number(v) || v < 1 || v != std::floor(v)) bad("expected a positive integer");
-      } else if (o.key == "seed") {
-        if (!is_number(v) || v < 0 || v != std::floor(v)) bad("expected a non-negative integer");
-      } else if (o.key == "lr") {
-        if (!is_number(v) || v <= 0) bad("expected a positive number");
-      } else if (o.key == "optimizer") {
-        if (o.value != "sgd" && o.value != "momentum" && o.value != "adam") bad("expected sgd, momentum or adam");
-      } else if (o.key == "center") {
-        if (o.value != "true" && o.value != "false") bad("expected true or false");
-      } else if (o.key == "clip") {
-        if (!is_number(v) || v <= 0) bad("expected a positive gradient norm");
-      } else if (o.key == "val") {
-        if (!is_number(v) || v <= 0 || v >= 1) bad("expected a fraction between 0 and 1, e.g. val=0.1");
-      } else if (o.key == "patience") {
-        if (!is_number(v) || v < 1 || v != std::floor(v)) bad("expected a positive number of epochs");
-      } else if (o.key == "schedule") {
-        if (!is_schedule(o.value)) bad("expected constant, step, step:EVERY, step:EVERY:FACTOR or cosine");
-      } else {
-        fail(o.span, "unknown train option '" + o.key +
-                         "' (expected epochs, batch, optimizer, lr, seed, center, schedule, clip, val or patience)");
-      }
+      const opts::Spec *spec = opts::find(o.key);
+      if (!spec || !(spec->where & opts::Line))
+        fail(o.span, "unknown train option '" + o.key + "' (expected " + opts::listed(opts::names(opts::Line)) + ")");
+      opts::Values check;
+      if (std::string why = opts::set(check, o.key, o.value); !why.empty()) fail(o.span, "train " + o.key + "=" + o.value + ": " + why);
       if (model_.train.count(o.key)) fail(o.span, "train option '" + o.key + "' is given twice");
       model_.train[o.key] = {o.value, o.span};
     }

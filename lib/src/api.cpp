@@ -62,30 +62,34 @@ private:
   bool stop_ = false;
 };
 
-// The fields TrainSettings (public) and TrainConfig (the runtime's) share, copied either way;
-// the schedule is text in one and parsed in the other.
-template <class From, class To> void copy_shared_fields(const From &f, To &t) {
-  t.epochs = f.epochs;
-  t.batch = f.batch;
-  t.lr = f.lr;
-  t.optimizer = f.optimizer;
-  t.seed = f.seed;
-  t.center = f.center;
-  t.clip = f.clip;
-  t.val = f.val;
-  t.patience = f.patience;
-  t.threads = f.threads;
+// TrainSettings (public, aec/aec.h) has a field for every option of the schema that the API
+// takes (support/train_options.def; a test checks the fields and their defaults against it). The
+// types are the same, except that a schedule is text in the API.
+template <class To, class From> void assign(To &to, const From &from) { to = from; }
+void assign(Schedule &to, const std::string &from) {
+  if (std::string why = train_options::parse<train_options::Type::LrSchedule>(from, to); !why.empty())
+    throw InputError("TrainSettings: schedule " + from + ": " + why);
 }
+void assign(std::string &to, const Schedule &from) { to = to_string(from); }
 
 TrainConfig to_config(const TrainSettings &s) {
   TrainConfig c;
-  copy_shared_fields(s, c);
-  c.schedule = runtime::parse_schedule(s.schedule, "schedule");
-  if (c.epochs < 1 || c.batch < 1 || !(c.lr > 0) || c.threads < 0 || c.clip < 0 || c.val < 0 || c.val >= 1 || c.patience < 0)
-    throw InputError("TrainSettings: epochs, batch and lr must be positive, threads, clip and patience non-negative, val in [0, 1)");
-  if (!runtime::is_optimizer_name(c.optimizer))
-    throw InputError("TrainSettings: optimizer " + c.optimizer + ": expected sgd, momentum or adam");
+#define TRAIN_OPTION(name, type, default_value, help, places) \
+  if (train_options::find(#name)->where & train_options::Api) assign(c.name, s.name);
+#include "support/train_options.def"
+#undef TRAIN_OPTION
+  if (std::string problem = train_options::first_problem(c, train_options::Api); !problem.empty())
+    throw InputError("TrainSettings: " + problem);
   return c;
+}
+
+TrainSettings to_settings(const TrainConfig &c) {
+  TrainSettings s;
+#define TRAIN_OPTION(name, type, default_value, help, places) \
+  if (train_options::find(#name)->where & train_options::Api) assign(s.name, c.name);
+#include "support/train_options.def"
+#undef TRAIN_OPTION
+  return s;
 }
 
 } // namespace
@@ -117,11 +121,7 @@ Program Program::from_string(const std::string &name, const std::string &text, s
 }
 
 TrainSettings Program::defaults() const {
-  TrainConfig c = impl_->program.train_defaults();
-  TrainSettings s;
-  copy_shared_fields(c, s);
-  s.schedule = runtime::to_string(c.schedule);
-  return s;
+  return to_settings(impl_->program.train_defaults());
 }
 
 std::vector<std::string> Program::outputs() const { return impl_->program.model().outputs; }

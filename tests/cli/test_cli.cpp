@@ -73,7 +73,7 @@ TEST_CASE("relu_ae trains with a decreasing loss on the default data") {
 TEST_CASE("errors exit 1 with a located message") {
   Run bad_flag = run_aec("train " + aec::test::example_path("pca_tied") + " --epochs zero");
   CHECK(bad_flag.status == 1);
-  CHECK(bad_flag.output.find("--epochs zero: expected an integer") != std::string::npos);
+  CHECK(bad_flag.output.find("--epochs zero: expected a positive integer") != std::string::npos);
   Run missing = run_aec("check /nonexistent/model.ae");
   CHECK(missing.status == 1);
   CHECK(missing.output.find("/nonexistent/model.ae: no such file") != std::string::npos);
@@ -82,7 +82,7 @@ TEST_CASE("errors exit 1 with a located message") {
   Run bad_data = run_aec("train " + aec::test::example_path("pca_tied") + " --data /nonexistent.idx");
   CHECK(bad_data.status == 1);
   Run bad_rate = run_aec("train " + aec::test::example_path("pca_tied") + " --lr abc");
-  CHECK(bad_rate.output == "aec: error: --lr abc: expected a finite number > 0\n");
+  CHECK(bad_rate.output == "aec: error: --lr abc: expected a positive number\n");
   Run typo = run_aec("train " + aec::test::example_path("pca_tied") + " --optimiser adam");
   CHECK(typo.status == 1);
   CHECK(typo.output == "aec: error: unknown flag --optimiser; did you mean --optimizer?\n");

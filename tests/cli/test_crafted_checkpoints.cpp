@@ -55,8 +55,9 @@ TEST_CASE("params, the mean and the training state that contradict the rest of t
   check_refused("order", [](Checkpoint &c) { c.training->order[5] = 1000000; }, "the epoch's order names sample 1000000 of 64");
   check_refused("order size", [](Checkpoint &c) { c.training->order.pop_back(); }, "the epoch's order has 63 samples, not 64");
   check_refused("position", [](Checkpoint &c) { c.training->position = 65; }, "the position in the epoch is out of range");
-  check_refused("batch", [](Checkpoint &c) { c.training->config.batch = 0; }, "the training settings are out of range");
-  check_refused("optimizer", [](Checkpoint &c) { c.training->config.optimizer = "lbfgs"; }, "the training settings are out of range");
+  check_refused("batch", [](Checkpoint &c) { c.training->config.batch = 0; }, "the training setting batch 0: expected a positive integer");
+  check_refused("optimizer", [](Checkpoint &c) { c.training->config.optimizer = "lbfgs"; },
+                "the training setting optimizer lbfgs: expected sgd, momentum or adam");
   check_refused("held out", [](Checkpoint &c) { c.training->held_out = {70}; }, "the held-out samples are not increasing indices below 64");
   check_refused("best", [](Checkpoint &c) { c.training->best_params["B"] = {1.0f}; }, "the best epoch's values of B do not match its param");
 }

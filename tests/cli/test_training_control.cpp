@@ -118,20 +118,26 @@ TEST_CASE("settings that cannot work are refused before training") {
 }
 
 TEST_CASE("schedules: step decays by its factor, cosine reaches zero at the end") {
-  using aec::runtime::parse_schedule;
   using aec::runtime::scheduled_lr;
-  auto step = parse_schedule("step:2:0.5", "--schedule");
+  auto parse_schedule = [](const std::string &text) {
+    aec::Schedule s;
+    std::string why = aec::train_options::parse<aec::train_options::Type::LrSchedule>(text, s);
+    if (!why.empty()) throw std::invalid_argument(why);
+    return s;
+  };
+  auto step = parse_schedule("step:2:0.5");
   CHECK(scheduled_lr(step, 1.0, 0, 100, 0, 6) == 1.0);
   CHECK(scheduled_lr(step, 1.0, 0, 100, 2, 6) == 0.5);
   CHECK(scheduled_lr(step, 1.0, 0, 100, 5, 6) == 0.25);
-  auto third = parse_schedule("step", "--schedule"); // every third of the run, factor 0.1
+  auto third = parse_schedule("step"); // every third of the run, factor 0.1
   CHECK(scheduled_lr(third, 1.0, 0, 100, 3, 9) == doctest::Approx(0.1));
-  auto cosine = parse_schedule("cosine", "--schedule");
+  auto cosine = parse_schedule("cosine");
   CHECK(scheduled_lr(cosine, 2.0, 0, 100, 0, 1) == 2.0);
   CHECK(scheduled_lr(cosine, 2.0, 50, 100, 0, 1) == doctest::Approx(1.0));
   CHECK(scheduled_lr(cosine, 2.0, 99, 100, 0, 1) < 0.002);
-  CHECK_THROWS_AS(parse_schedule("linear", "--schedule"), aec::InputError);
-  CHECK_THROWS_AS(parse_schedule("step:3:2", "--schedule"), aec::InputError);
+  CHECK_THROWS_WITH(parse_schedule("linear"), "expected constant, step[:EVERY[:FACTOR]] or cosine");
+  CHECK_THROWS_WITH(parse_schedule("step:3:2"), "FACTOR must be in (0, 1] (expected constant, step[:EVERY[:FACTOR]] or cosine)");
+  CHECK_THROWS_WITH(parse_schedule("step:0"), "EVERY must be a positive number of epochs (expected constant, step[:EVERY[:FACTOR]] or cosine)");
 }
 
 TEST_CASE("clipping and schedules change training and are stated in the header, train options set them too") {

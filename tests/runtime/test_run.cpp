@@ -210,7 +210,7 @@ TEST_CASE("the cosine schedule decays over exactly the run's steps, and gradchec
   c.epochs = 3;
   c.batch = 16; // 4 steps an epoch, 12 in all
   c.lr = 0.01;
-  c.schedule.kind = aec::runtime::Schedule::Cosine;
+  c.schedule.kind = aec::Schedule::Cosine;
   struct Lrs : aec::TrainObserver {
     std::vector<double> seen;
     void on_step(const aec::runtime::StepReport &s) override { seen.push_back(s.lr); }

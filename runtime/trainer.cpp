@@ -305,7 +305,6 @@ private:
     const double secs = seconds_since(start);
     r_.checkpoint_seconds += secs;
     epoch_checkpoint_seconds_ += secs;
-    if (o_.observer) o_.observer->on_checkpoint(o_.save_path, *ck.training);
   }
 
   TrainingProgress progress() const {
@@ -325,7 +324,7 @@ private:
                                               : "; no checkpoint had been written yet";
     if (auto d = locate_non_finite(m_, batch_bindings(m_, *ex_, params_, count))) {
       d->note = when + kept;
-      CompileError e({*d});
+      NonFiniteError e({*d});
       e.attach_source(m_.source);
       throw e;
     }

@@ -44,7 +44,6 @@ public:
   virtual ~TrainObserver() = default;
   virtual void on_step(const StepReport &) {}
   virtual void on_epoch(const EpochReport &) {}
-  virtual void on_checkpoint(const std::string & /*path*/, const TrainingProgress &) {}
   virtual bool stop_requested() { return false; }
 };
 
@@ -97,7 +96,7 @@ struct TrainResult {
 
 // Trains `m` on `data` (centered in place when the config says so).
 // Throws InputError for settings that cannot work (e.g. --val with per-sample params) and
-// CompileError, located at the expression, when a loss or gradient becomes NaN or infinite.
+// NonFiniteError, located at the expression, when a loss or gradient becomes NaN or infinite.
 TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, const TrainOptions &options = {});
 
 // What a checkpoint remembers of the data a run started on, so that a resume on other data is

@@ -89,7 +89,7 @@ int main(int argc, char **argv) {
   try {
     auto command = kCommands.find(cmd);
     return command == kCommands.end() ? unknown_command(cmd) : command->second(args);
-  } catch (const aec::CompileError &e) {
+  } catch (const aec::LocatedError &e) {
     std::cout.flush();
     std::cerr << e.render();
     return 1;

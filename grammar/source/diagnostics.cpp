@@ -74,13 +74,13 @@ static std::string first_message(const std::vector<Diagnostic> &ds) {
   return ds.empty() ? std::string("error") : ds.front().message;
 }
 
-CompileError::CompileError(std::vector<Diagnostic> ds)
+LocatedError::LocatedError(std::vector<Diagnostic> ds)
     : std::runtime_error(first_message(ds)), diags_(std::move(ds)) {}
 
-CompileError::CompileError(Span s, std::string message)
-    : CompileError(std::vector<Diagnostic>{Diagnostic{s, std::move(message), {}}}) {}
+LocatedError::LocatedError(Span s, std::string message)
+    : LocatedError(std::vector<Diagnostic>{Diagnostic{s, std::move(message), {}}}) {}
 
-std::string CompileError::render() const {
+std::string LocatedError::render() const {
   SourceFile unknown{"<source>", {}};
   std::string out;
   for (const Diagnostic &d : diags_) out += aec::render(source_ ? *source_ : unknown, d, d.is_note ? "note" : "error");

@@ -40,12 +40,12 @@ struct Diagnostic {
 // a window around the caret).
 std::string render(const SourceFile &src, const Diagnostic &d, const char *severity = "error");
 
-// A diagnosed error in the user's input. Thrown by the front end, caught at the tool boundary.
-// The driver attaches the source it was compiling, so the error renders itself with carets.
-class CompileError : public std::runtime_error {
+// An error at places in a .ae source (or a graph's text), caught at the tool boundary. Whoever
+// knows the source attaches it, so the error renders itself with carets.
+class LocatedError : public std::runtime_error {
 public:
-  explicit CompileError(std::vector<Diagnostic> ds);
-  CompileError(Span s, std::string message);
+  explicit LocatedError(std::vector<Diagnostic> ds);
+  LocatedError(Span s, std::string message);
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
   // A located note after the error, e.g. the call site of the function whose body failed.
   void add_note(Span s, std::string message) { diags_.push_back({s, std::move(message), {}, true}); }
@@ -60,6 +60,19 @@ public:
 private:
   std::vector<Diagnostic> diags_;
   SourcePtr source_;
+};
+
+// A program the compiler refuses: its syntax, names, shapes, sizes, or what is not supported yet.
+class CompileError : public LocatedError {
+public:
+  using LocatedError::LocatedError;
+};
+
+// Training stopped because a loss or gradient became NaN or infinite; located at the expression
+// where a value first did.
+class NonFiniteError : public LocatedError {
+public:
+  using LocatedError::LocatedError;
 };
 
 // An error about something that is not a .ae source (a data file, a flag, a checkpoint): the

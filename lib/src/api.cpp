@@ -5,6 +5,7 @@
 #include "runtime/optimizer.h"
 
 #include <cmath>
+#include <exception>
 #include <new>
 #include <sstream>
 
@@ -21,10 +22,18 @@ struct Program::Impl {
 namespace {
 
 // Runs `f`, turning the project's errors into aec::Error.
+// An exception the application's own callback threw: it reaches the application unchanged.
+struct FromApplication {
+  std::exception_ptr error;
+};
+
+// Every exception from aec's internals as an aec::Error, in one place.
 template <class F> auto translated(F &&f) -> decltype(f()) {
   try {
     return f();
-  } catch (const CompileError &e) {
+  } catch (const FromApplication &e) {
+    std::rethrow_exception(e.error);
+  } catch (const LocatedError &e) {
     std::vector<Message> messages;
     std::string file = e.source() ? e.source()->name : "";
     for (const Diagnostic &d : e.diagnostics()) messages.push_back({file, d.span.line, d.span.col, d.span.len, d.message, d.note});
@@ -33,6 +42,11 @@ template <class F> auto translated(F &&f) -> decltype(f()) {
     throw Error(e.what(), {Message{"", 0, 0, 0, e.what(), ""}}, false);
   } catch (const std::bad_alloc &) {
     throw Error("out of memory (the model or the data is larger than this machine can hold)", {}, false);
+  } catch (const Error &) {
+    throw; // already translated
+  } catch (const std::exception &e) { // LLVM failing to compile a kernel, or a bug in aec
+    std::string what = std::string("internal error: ") + e.what();
+    throw Error(what, {Message{"", 0, 0, 0, what, ""}}, false);
   }
 }
 
@@ -49,15 +63,19 @@ runtime::Dataset to_dataset(const Data &d) {
 class CallbackObserver : public runtime::TrainObserver {
 public:
   explicit CallbackObserver(const ProgressCallback &cb) : cb_(cb) {}
-  void on_step(const runtime::StepReport &s) override {
-    if (cb_ && !cb_(Progress{s.epoch, s.epochs, s.done, s.epoch_size, s.loss, s.lr, false, NAN})) stop_ = true;
-  }
-  void on_epoch(const runtime::EpochReport &e) override {
-    if (cb_ && !cb_(Progress{e.epoch, e.epochs, 0, 0, e.loss, e.lr, true, e.val_loss})) stop_ = true;
-  }
+  void on_step(const runtime::StepReport &s) override { tell(Progress{s.epoch, s.epochs, s.done, s.epoch_size, s.loss, s.lr, false, NAN}); }
+  void on_epoch(const runtime::EpochReport &e) override { tell(Progress{e.epoch, e.epochs, 0, 0, e.loss, e.lr, true, e.val_loss}); }
   bool stop_requested() override { return stop_; }
 
 private:
+  void tell(const Progress &p) {
+    if (!cb_) return;
+    try {
+      if (!cb_(p)) stop_ = true;
+    } catch (...) {
+      throw FromApplication{std::current_exception()};
+    }
+  }
   const ProgressCallback &cb_;
   bool stop_ = false;
 };

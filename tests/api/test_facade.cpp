@@ -1,4 +1,5 @@
-// The embedding API (lib/include/aec/aec.h) as an application uses it: the README's example.
+// The internal facade the command line uses (lib/src/internal.h): load a program, train, save and
+// load a checkpoint, evaluate outputs. The public API, aec/aec.h alone: tests/api/test_public_api.cpp.
 #include "internal.h"
 
 #include <doctest/doctest.h>

@@ -91,6 +91,39 @@ TEST_CASE("a progress callback that returns false cancels after that step") {
   CHECK(prog.param("B").size() == 24 * 4); // the params of the fifth step
 }
 
+TEST_CASE("an exception the progress callback throws reaches the application unchanged") {
+  struct Mine {
+    int step;
+  };
+  aec::Data data = aec::Data::load(kLowRank);
+  aec::Program prog = aec::Program::from_string("pca.ae", kPca, data.width);
+  int calls = 0;
+  try {
+    prog.train(data, prog.defaults(), [&](const aec::Progress &) -> bool {
+      if (++calls == 3) throw Mine{calls};
+      return true;
+    });
+    FAIL("no exception");
+  } catch (const Mine &m) {
+    CHECK(m.step == 3);
+  }
+}
+
+TEST_CASE("a loss that becomes NaN is an aec::Error located in the program") {
+  aec::Data data = aec::Data::load(kLowRank);
+  aec::Program prog = aec::Program::from_string("nan.ae", "dim D\ninput x : [D]\nparam w : [D] = ones\nminimize sum(log(x - 100 * w))\n",
+                                                data.width);
+  try {
+    prog.train(data, prog.defaults());
+    FAIL("trained");
+  } catch (const aec::Error &e) {
+    CHECK(e.in_program());
+    REQUIRE(!e.messages().empty());
+    CHECK(e.messages()[0].line == 4);
+    CHECK(std::string(e.what()).find("training stopped in epoch 1, step 1: the loss became NaN") != std::string::npos);
+  }
+}
+
 TEST_CASE("data from memory and from Eigen, outputs back to Eigen") {
   Eigen::MatrixXd samples = Eigen::MatrixXd::Random(600, 12);
   aec::Data data = aec::from_eigen(samples);

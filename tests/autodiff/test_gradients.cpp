@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 
 using namespace aec;
 
@@ -25,27 +26,33 @@ void check_model(const std::string &name, ir::Size width) {
 
 } // namespace
 
-TEST_CASE("gradients match central differences: pca_tied") { check_model("pca_tied", 9); }
-TEST_CASE("gradients match central differences: pca_untied") { check_model("pca_untied", 9); }
-TEST_CASE("gradients match central differences: relu_ae") { check_model("relu_ae", 10); }
-TEST_CASE("gradients match central differences: denoising (tied W used twice)") { check_model("denoising", 8); }
-TEST_CASE("gradients match central differences: deep_ae") {
-  // deep_ae's layer sizes are literals; a narrow input keeps it quick.
-  check_model("deep_ae", 6);
+// Every example in examples/, at a width that keeps finite differences quick (deep_ae's layer
+// sizes are literals, so its input is narrow). A new example without a row fails the test.
+const std::map<std::string, ir::Size> kWidths = {
+    {"pca_tied", 9},      {"pca_untied", 9}, {"relu_ae", 10},      {"denoising", 8},     {"deep_ae", 6},
+    {"contractive", 7},   {"denoising_contractive", 6},            {"param2_inverse", 7}, {"param3_shared", 7},
+    {"factorization", 7}, {"psd", 6},        {"deep_decoder", 6},  {"sparse_coding", 6}, {"sparse_ae", 7},
+    {"masking", 7},       {"robust_ae", 7},  {"unrolled_ls", 6},   {"vae", 6},
+};
+
+TEST_CASE("gradients match central differences on every example, the second-order ones included") {
+  int checked = 0;
+  for (const std::string &name : test::example_names()) {
+    INFO(name);
+    auto width = kWidths.find(name);
+    if (width == kWidths.end()) {
+      FAIL_CHECK("examples/" << name << ".ae has no row in kWidths");
+      continue;
+    }
+    check_model(name, width->second);
+    ++checked;
+  }
+  CHECK(checked == static_cast<int>(kWidths.size()));
 }
 
-TEST_CASE("gradients match central differences: contractive (through the Jacobian df/dx)") { check_model("contractive", 7); }
-TEST_CASE("gradients match central differences: denoising_contractive (two-layer Jacobian)") { check_model("denoising_contractive", 6); }
-
-TEST_CASE("gradients match central differences: param2_inverse (through inv)") { check_model("param2_inverse", 7); }
 TEST_CASE("gradients match central differences: per-sample inverses, solves and diag") {
   check_gradients(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg");
 }
-
-TEST_CASE("gradients match central differences: factorization (per-sample code)") { check_model("factorization", 7); }
-TEST_CASE("gradients match central differences: psd") { check_model("psd", 6); }
-TEST_CASE("gradients match central differences: deep_decoder") { check_model("deep_decoder", 6); }
-TEST_CASE("gradients match central differences: sparse_coding") { check_model("sparse_coding", 6); }
 
 TEST_CASE("a tied weight's gradient is the sum of both uses") {
   Model m = test::load_text("dim D\ninput x : [D]\nparam W : [3, D] = glorot\nminimize ||x - W' * (W * x)||^2\n", 4);

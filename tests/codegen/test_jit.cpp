@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 
 using namespace aec;
@@ -32,29 +33,42 @@ void check_jit(const std::string &name, ir::Size width, int batch, int threads =
 
 } // namespace
 
-TEST_CASE("JIT matches the reference: pca_tied") { check_jit("pca_tied", 20, 16); }
-TEST_CASE("JIT matches the reference: pca_untied") { check_jit("pca_untied", 20, 16); }
-TEST_CASE("JIT matches the reference: relu_ae") { check_jit("relu_ae", 30, 17); }
-TEST_CASE("JIT matches the reference: deep_ae") { check_jit("deep_ae", 40, 8); }
-TEST_CASE("JIT matches the reference: denoising") { check_jit("denoising", 25, 9); }
-TEST_CASE("JIT matches the reference: contractive (a Jacobian penalty, differentiated again)") { check_jit("contractive", 20, 7); }
-TEST_CASE("JIT matches the reference: denoising_contractive (a two-layer Jacobian)") { check_jit("denoising_contractive", 18, 6); }
-TEST_CASE("JIT matches the reference: param2_inverse (inv of a shared matrix)") { check_jit("param2_inverse", 12, 9); }
+// Every example in examples/: {width, batch}. A new example without a row fails the test.
+const std::map<std::string, std::pair<ir::Size, int>> kSizes = {
+    {"pca_tied", {20, 16}},      {"pca_untied", {20, 16}},     {"relu_ae", {30, 17}},        {"deep_ae", {40, 8}},
+    {"denoising", {25, 9}},      {"contractive", {20, 7}},     {"denoising_contractive", {18, 6}},
+    {"param2_inverse", {12, 9}}, {"param3_shared", {12, 9}},   {"factorization", {14, 6}},   {"psd", {12, 5}},
+    {"deep_decoder", {10, 5}},   {"sparse_coding", {10, 5}},   {"sparse_ae", {16, 7}},       {"masking", {16, 7}},
+    {"robust_ae", {16, 7}},      {"unrolled_ls", {12, 6}},     {"vae", {12, 6}},
+};
+
+TEST_CASE("JIT matches the reference on every example (Jacobian penalties, inverses, per-sample codes, noise)") {
+  int checked = 0;
+  for (const std::string &name : test::example_names()) {
+    INFO(name);
+    auto size = kSizes.find(name);
+    if (size == kSizes.end()) {
+      FAIL_CHECK("examples/" << name << ".ae has no row in kSizes");
+      continue;
+    }
+    check_jit(name, size->second.first, size->second.second);
+    ++checked;
+  }
+  CHECK(checked == static_cast<int>(kSizes.size()));
+}
+
 TEST_CASE("JIT matches the reference: per-sample inverses, solves and products") {
   // A depends on the sample, so inv, solve and the products run once per sample.
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 5);
 }
-TEST_CASE("JIT matches the reference: factorization (a per-sample code)") { check_jit("factorization", 14, 6); }
-TEST_CASE("JIT matches the reference: psd (per-sample code, L1 and an encoder)") { check_jit("psd", 12, 5); }
-TEST_CASE("JIT matches the reference: deep_decoder (a per-sample code through a decoder)") { check_jit("deep_decoder", 10, 5); }
-TEST_CASE("JIT matches the reference: sparse_coding") { check_jit("sparse_coding", 10, 5); }
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("every example's kernel on three threads, every loop and product shared, matches the reference") {
   runtime::set_minimum_shared_work(0);
-  for (const char *name : {"pca_tied", "relu_ae", "deep_ae", "denoising", "contractive", "denoising_contractive", "param2_inverse",
-                           "factorization", "psd", "deep_decoder", "sparse_coding", "vae", "unrolled_ls", "masking", "robust_ae"})
+  for (const std::string &name : test::example_names()) {
+    INFO(name);
     check_jit(name, 20, 23, 3);
+  }
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 13, 3);
   runtime::set_minimum_shared_work(int64_t(1) << 20);
 }

@@ -3,6 +3,7 @@
 #include "eval/finite_difference.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace aec::test {
 
@@ -21,9 +22,12 @@ Model load_text(const std::string &text, std::optional<ir::Size> width) {
   return driver::load_model(driver::source_from_string("test.ae", text), o);
 }
 
-const std::vector<std::string> &spine_models() {
-  static const std::vector<std::string> m = {"pca_tied", "pca_untied", "relu_ae", "deep_ae", "denoising"};
-  return m;
+std::vector<std::string> example_names() {
+  std::vector<std::string> names;
+  for (const auto &e : std::filesystem::directory_iterator(AEC_EXAMPLES_DIR))
+    if (e.path().extension() == ".ae") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::map<std::string, std::string> small_overrides(const std::string &model) {

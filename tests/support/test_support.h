@@ -24,8 +24,9 @@ inline constexpr const char *kPerSampleLinalg =
 // pass of the pipeline; a violation throws std::logic_error naming the pass.
 ir::Graph optimize_verifying_every_pass(const ir::Graph &g);
 
-// The five models the spine compiles, and the small sizes the tests use for them.
-const std::vector<std::string> &spine_models();
+// The names of the programs in examples/ (NAME for examples/NAME.ae), sorted.
+std::vector<std::string> example_names();
+// Small sizes for an example's dims, so that tests run quickly.
 std::map<std::string, std::string> small_overrides(const std::string &model);
 
 // Random params (scaled like their initializers), a random input batch in [0, 1) and fixed

@@ -138,14 +138,12 @@ private:
       s.check_args = args(k->args());
     } else if (auto *t = dynamic_cast<AeParser::TrainStmtContext *>(c)) {
       s.kind = StmtKind::Train;
-      for (auto *opt : t->trainOption())
-        s.options.push_back({name(opt->name()), opt->trainValue()->getText(), span_of(opt)});
+      for (auto *opt : t->trainOption()) s.options.push_back({name(opt->name()), opt->trainValue()->getText(), span_of(opt)});
     } else if (auto *f = dynamic_cast<AeParser::FuncStmtContext *>(c)) {
       s.kind = StmtKind::Func;
       set_name(s, f->name());
       if (auto *sub = f->subscriptList()) {
-        if (s.name.back() != '_')
-          throw CompileError(span_of(sub), "a braced subscript list must follow '_', as in f_{W,b}");
+        if (s.name.back() != '_') throw CompileError(span_of(sub), "a braced subscript list must follow '_', as in f_{W,b}");
         s.name.pop_back();
         s.braced_subscript = true;
         for (auto *n : sub->name()) s.subscripts.push_back(name(n));
@@ -173,8 +171,7 @@ private:
     e->extent = join(span_of(whole->getStart()), span_of(whole->getStop()));
     e->text = source_text(whole);
     e->nesting = ast::nesting_of(k, args);
-    if (e->nesting > kMaxNesting)
-      throw CompileError(sp, ast::too_deep_message());
+    if (e->nesting > kMaxNesting) throw CompileError(sp, ast::too_deep_message());
     e->args = std::move(args);
     return e;
   }
@@ -182,29 +179,31 @@ private:
   ExprPtr expr(AeParser::ExprContext *c) {
     if (auto *p = dynamic_cast<AeParser::PlainExprContext *>(c)) return sum(p->sum());
     auto *u = dynamic_cast<AeParser::UnrollExprContext *>(c);
-    auto e = std::const_pointer_cast<Expr>(
-        make(ExprKind::Unroll, span_of(u->UNROLL()->getSymbol()), u, {expr(u->expr(0)), expr(u->expr(1))}));
+    auto e =
+        std::const_pointer_cast<Expr>(make(ExprKind::Unroll, span_of(u->UNROLL()->getSymbol()), u, {expr(u->expr(0)), expr(u->expr(1))}));
     e->count = size(u->size());
     e->name = name(u->name());
     return e;
   }
 
   ExprPtr sum(AeParser::SumContext *c) {
-    return chain(c, [](auto *x) { return x->sum(); }, [&](auto *x) { return product(x->product()); },
-                 [](const std::string &op) { return op == "+" ? BinOp::Add : BinOp::Sub; });
+    return chain(
+        c, [](auto *x) { return x->sum(); }, [&](auto *x) { return product(x->product()); },
+        [](const std::string &op) { return op == "+" ? BinOp::Add : BinOp::Sub; });
   }
 
   ExprPtr product(AeParser::ProductContext *c) {
-    return chain(c, [](auto *x) { return x->product(); }, [&](auto *x) { return unary(x->unary()); }, [](const std::string &op) {
-      return op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
-    });
+    return chain(
+        c, [](auto *x) { return x->product(); }, [&](auto *x) { return unary(x->unary()); },
+        [](const std::string &op) {
+          return op == "*" ? BinOp::MatMul : op == ".*" ? BinOp::EMul : op == "./" ? BinOp::EDiv : BinOp::Div;
+        });
   }
 
   // `a + b - c`: ANTLR nests the tree along the left operands, one level per operator
   // (`inner(c)`, null at the first operand); it is read in a loop (a chain may have 100000
   // terms) and built left to right, each link's right operand being `operand(c)`.
-  template <class Ctx, class Inner, class Operand, class OpOf>
-  ExprPtr chain(Ctx *c, Inner inner, Operand operand, OpOf op_of) {
+  template <class Ctx, class Inner, class Operand, class OpOf> ExprPtr chain(Ctx *c, Inner inner, Operand operand, OpOf op_of) {
     std::vector<Ctx *> links;
     for (; inner(c); c = inner(c)) links.push_back(c);
     ExprPtr left = operand(c);
@@ -306,7 +305,7 @@ std::optional<Span> invalid_utf8(const std::string &text) {
 
 } // namespace
 
-ast::Program parse_program(SourcePtr source) {
+ast::Program parse_program(const SourcePtr &source) {
   if (auto bad = invalid_utf8(source->text)) throw CompileError(*bad, "the file is not valid UTF-8 text");
   antlr4::ANTLRInputStream input(source->text);
   AeLexer lexer(&input);

@@ -34,8 +34,8 @@ void check_nesting(const std::vector<antlr4::Token *> &tokens) {
     int unrolls = 0;
   };
   std::vector<Frame> frames = {{"", 0}};
-  int depth = 0;          // frames above the statement + every frame's unrolls
-  int signs = 0;          // unary minus signs in a row
+  int depth = 0;              // frames above the statement + every frame's unrolls
+  int signs = 0;              // unary minus signs in a row
   bool after_operand = false; // the previous token (not a line break) ended an operand
   for (const antlr4::Token *t : tokens) {
     const std::string s = t->getText();
@@ -55,8 +55,7 @@ void check_nesting(const std::vector<antlr4::Token *> &tokens) {
       ++frames.back().unrolls, ++depth, opens = true;
     }
     signs = s == "-" && !after_operand ? signs + 1 : 0;
-    if ((opens || signs) && depth + signs > ast::kMaxNesting)
-      throw CompileError(token_span(t), ast::too_deep_message());
+    if ((opens || signs) && depth + signs > ast::kMaxNesting) throw CompileError(token_span(t), ast::too_deep_message());
     if (type != AeLexer::NL) after_operand = ends_operand(t) || (type == AeLexer::NORM && !opens);
   }
 }

@@ -5,6 +5,6 @@
 
 namespace aec {
 
-ast::Program parse_program(SourcePtr source);
+ast::Program parse_program(const SourcePtr &source);
 
 } // namespace aec

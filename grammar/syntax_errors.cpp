@@ -100,8 +100,7 @@ std::string plain_syntax_message(const std::string &msg, const std::string &offe
     return "expected " + expected_words(m[1]) + " before " + quoted(offending);
   if (std::regex_match(msg, m, std::regex(R"(token recognition error at: '(.*)')")))
     return "unexpected character '" + std::string(m[1]) + "'";
-  if (std::regex_match(msg, m, std::regex(R"(no viable alternative at input .*)")))
-    return "unexpected " + quoted(offending);
+  if (std::regex_match(msg, m, std::regex(R"(no viable alternative at input .*)"))) return "unexpected " + quoted(offending);
   return msg;
 }
 

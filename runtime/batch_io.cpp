@@ -11,8 +11,8 @@ void bind_shared_params(Executor &ex, const Model &m, ParamStore &params) {
 }
 
 // The samples order[start, start + count) and their rows of every per-sample param.
-void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &params, const std::vector<int64_t> &order,
-                int64_t start, int64_t count) {
+void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start,
+                int64_t count) {
   if (float *dst = ex.input())
     for (int64_t k = 0; k < count; ++k) std::copy_n(d.sample(order[size_t(start + k)]), d.width, dst + k * d.width);
   for (const ParamInfo &p : m.params) {

@@ -18,8 +18,8 @@ using ParamStore = std::map<std::string, std::vector<float>>;
 void bind_shared_params(Executor &ex, const Model &m, ParamStore &params);
 
 // The samples order[start, start + count) and their rows of every per-sample param.
-void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &params, const std::vector<int64_t> &order,
-                int64_t start, int64_t count);
+void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start,
+                int64_t count);
 
 // Fresh noise for every draw of the kernel.
 void draw_noise(Executor &ex, int64_t batch, std::mt19937_64 &rng);

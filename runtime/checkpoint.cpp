@@ -1,8 +1,8 @@
 #include "runtime/checkpoint.h"
+#include "ir/limits.h"
 #include "runtime/checkpoint_io.h"
 #include "source/diagnostics.h"
 #include "support/files.h"
-#include "ir/limits.h"
 
 #include <cstdio>
 #include <cstring>
@@ -58,11 +58,13 @@ std::string inconsistency(const Checkpoint &c) {
       return "param " + name + " has " + std::to_string(p.rows) + " rows, but " + (p.per_sample ? "the data had " : "a shared param has ") +
              std::to_string(rows);
     if (p.numel < 0 || p.numel > ir::kMaxValueElements) return "param " + name + " has " + std::to_string(p.numel) + " values per row";
-    if (p.shape && p.shape->numel() != p.numel) return "param " + name + "'s shape does not hold its " + std::to_string(p.numel) + " values per row";
+    if (p.shape && p.shape->numel() != p.numel)
+      return "param " + name + "'s shape does not hold its " + std::to_string(p.numel) + " values per row";
     // rows x numel, compared without multiplying: values.size() is what the file really holds.
     const uint64_t held = p.values.size(), numel = uint64_t(p.numel);
     if (numel == 0 ? held != 0 : held % numel != 0 || held / numel != uint64_t(rows))
-      return "param " + name + " holds " + std::to_string(held) + " floats, not " + std::to_string(rows) + " rows of " + std::to_string(p.numel);
+      return "param " + name + " holds " + std::to_string(held) + " floats, not " + std::to_string(rows) + " rows of " +
+             std::to_string(p.numel);
   }
   if (c.training) {
     std::map<std::string, size_t> sizes;
@@ -257,7 +259,8 @@ Checkpoint parse_checkpoint(const std::string &bytes, const std::string &path) {
 
 const TrainingProgress &training_state(const Checkpoint &c, const std::string &path) {
   if (!c.training)
-    throw InputError(path + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
+    throw InputError(
+        path + ": the checkpoint holds no training state (it was written by an earlier aec): it can be loaded by `aec run`, not resumed");
   return *c.training;
 }
 
@@ -288,19 +291,22 @@ void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::st
   for (const ParamInfo &p : m.params) {
     auto it = c.params.find(p.name);
     if (it == c.params.end())
-      throw InputError(path + ": the checkpoint has no param " + p.name + ", which the program declares (it holds: " + param_names(c) + ")");
+      throw InputError(path + ": the checkpoint has no param " + p.name + ", which the program declares (it holds: " + param_names(c) +
+                       ")");
     const StoredParam &s = it->second;
     if (s.per_sample != p.per_sample)
       throw InputError(path + ": param " + p.name + " is " + (p.per_sample ? "" : "not ") + "per sample in the program, but " +
                        (s.per_sample ? "" : "not ") + "in the checkpoint");
     if (s.shape ? !(*s.shape == p.shape) : s.numel != p.shape.numel())
       throw InputError(path + ": param " + p.name + " is " + ir::shape_text(p.shape) + " in the program, but " +
-                       (s.shape ? ir::shape_text(*s.shape) : std::to_string(s.numel) + " values") + " in the checkpoint" + changed_dims(c, m));
+                       (s.shape ? ir::shape_text(*s.shape) : std::to_string(s.numel) + " values") + " in the checkpoint" +
+                       changed_dims(c, m));
   }
   if (use == CheckpointUse::Resume)
     for (const auto &[name, s] : c.params)
       if (!m.param(name))
-        throw InputError(path + ": the checkpoint holds param " + name + ", which the program no longer declares: a resumed run "
+        throw InputError(path + ": the checkpoint holds param " + name +
+                         ", which the program no longer declares: a resumed run "
                          "continues the same params (aec run can still use the checkpoint)");
 }
 

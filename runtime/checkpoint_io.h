@@ -44,8 +44,7 @@ public:
 // Reads what Writer wrote; every read is bounds-checked and names the file and offset on failure.
 class Reader {
 public:
-  Reader(const std::string &bytes, size_t begin, size_t end, const std::string &path)
-      : b_(bytes), pos_(begin), end_(end), path_(path) {}
+  Reader(const std::string &bytes, size_t begin, size_t end, const std::string &path) : b_(bytes), pos_(begin), end_(end), path_(path) {}
   template <class T> T get() {
     need(sizeof(T));
     T v;

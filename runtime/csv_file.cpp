@@ -110,8 +110,9 @@ Dataset load_csv(const std::string &path) {
     if (bad < fields.size()) {
       Field f = fields[bad];
       std::string text = line.substr(f.begin, f.end - f.begin);
-      fail_at(path, line_no, line, f, text.empty() ? "an empty field (column " + std::to_string(bad + 1) + ")"
-                                                   : "'" + text + "' is not a number (column " + std::to_string(bad + 1) + ")");
+      fail_at(path, line_no, line, f,
+              text.empty() ? "an empty field (column " + std::to_string(bad + 1) + ")"
+                           : "'" + text + "' is not a number (column " + std::to_string(bad + 1) + ")");
     }
     for (size_t k = 0; k < row.size(); ++k) {
       float v = static_cast<float>(row[k]);
@@ -119,7 +120,9 @@ Dataset load_csv(const std::string &path) {
         std::string text = line.substr(fields[k].begin, fields[k].end - fields[k].begin);
         bool spelled = text.find_first_of("nNiI") != std::string::npos; // "nan", "inf", "Infinity"
         fail_at(path, line_no, line, fields[k],
-                std::string(std::isnan(row[k]) ? "a NaN" : spelled ? "an infinite value" : "a value beyond float range") +
+                std::string(std::isnan(row[k]) ? "a NaN"
+                            : spelled          ? "an infinite value"
+                                               : "a value beyond float range") +
                     " (sample " + std::to_string(d.n) + ", column " + std::to_string(k + 1) + ")");
       }
       d.values.push_back(v);

@@ -39,7 +39,8 @@ std::vector<unsigned char> read_file_bytes(const std::string &path) {
   // gzread returns what it could of a gzip stream cut short; zlib says so only here.
   int err = 0;
   const char *why = gzerror(f.get(), &err);
-  if (err == Z_BUF_ERROR) throw InputError(path + ": truncated: the gzip stream ends early (after " + std::to_string(out.size()) + " bytes)");
+  if (err == Z_BUF_ERROR)
+    throw InputError(path + ": truncated: the gzip stream ends early (after " + std::to_string(out.size()) + " bytes)");
   if (err != Z_OK) throw InputError(path + ": the compressed file is corrupt (" + why + ")");
   return out;
 }
@@ -58,9 +59,11 @@ std::string default_data_spec() {
 
 Dataset load_dataset(const std::string &spec) {
   if (spec == "fashion-mnist" || spec == "fashion-mnist:train" || spec == "fashion-mnist:test") {
-    std::string file = std::string(kFashionMnistDir) + (spec == "fashion-mnist:test" ? "/t10k-images-idx3-ubyte.gz" : "/train-images-idx3-ubyte.gz");
+    std::string file =
+        std::string(kFashionMnistDir) + (spec == "fashion-mnist:test" ? "/t10k-images-idx3-ubyte.gz" : "/train-images-idx3-ubyte.gz");
     if (!file_exists(file))
-      throw InputError(spec + ": Fashion-MNIST is not installed (" + file + " is missing); run tools/setup.sh or use --data synthetic:lowrank");
+      throw InputError(spec + ": Fashion-MNIST is not installed (" + file +
+                       " is missing); run tools/setup.sh or use --data synthetic:lowrank");
     Dataset d = load_idx(file);
     d.description = spec + " (" + std::to_string(d.n) + " samples of width " + std::to_string(d.width) + ")";
     return d;
@@ -72,8 +75,7 @@ Dataset load_dataset(const std::string &spec) {
   };
   if (std::string why = unreadable_file_reason(spec); why == "no such file")
     throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, synthetic:lowrank?...)");
-  else if (!why.empty())
-    throw InputError(spec + ": " + why);
+  else if (!why.empty()) throw InputError(spec + ": " + why);
   if (ends_with("-ubyte") || ends_with("-ubyte.gz") || ends_with(".idx") || ends_with(".idx.gz")) return load_idx(spec);
   if (ends_with(".npy") || ends_with(".npy.gz")) return load_npy(spec);
   if (ends_with(".csv") || ends_with(".csv.gz") || ends_with(".tsv") || ends_with(".txt")) return load_csv(spec);

@@ -29,7 +29,7 @@ public:
   // A `per sample` param's rows for the current batch (numel x max_batch, owned here), or
   // nullptr when the kernel does not read it.
   float *per_sample_param(const std::string &name);
-  float *input();                                        // width x max_batch, sample after sample
+  float *input(); // width x max_batch, sample after sample
   struct NoiseBuffer {
     const ir::Node *node;
     float *data; // numel x max_batch

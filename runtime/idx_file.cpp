@@ -44,8 +44,8 @@ Dataset load_idx(const std::string &path) {
   std::vector<unsigned char> bytes = read_file_bytes(path);
   if (bytes.empty()) throw InputError(path + ": the file is empty");
   if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
-    throw InputError(path + ": not an IDX file (its magic number must start with two zero bytes, found " +
-                     std::to_string(bytes[0]) + (bytes.size() > 1 ? " " + std::to_string(bytes[1]) : "") + ")");
+    throw InputError(path + ": not an IDX file (its magic number must start with two zero bytes, found " + std::to_string(bytes[0]) +
+                     (bytes.size() > 1 ? " " + std::to_string(bytes[1]) : "") + ")");
   IdxType type = idx_type(bytes[2], path);
   unsigned dims = bytes[3];
   if (dims < 1) throw InputError(path + ": the IDX header declares no dimensions");

@@ -17,8 +17,8 @@ namespace {
 void sgemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
            int64_t ldc, float beta) {
   cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
-              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta,
-              C, static_cast<blasint>(ldc));
+              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta, C,
+              static_cast<blasint>(ldc));
 }
 
 // Chunks of `count` for share_work: a fixed cut (at most eight chunks of at least 64, multiples
@@ -41,8 +41,8 @@ void for_each_item(int64_t count, int64_t work, const std::function<void(int64_t
 
 } // namespace
 
-extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                         const float *B, int64_t ldb, float *C, int64_t ldc, float beta) {
+extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                         float *C, int64_t ldc, float beta) {
   if (M == 0 || N == 0) return;
   if (K == 0) { // an empty sum (a batch of no samples)
     for (int64_t j = 0; j < N; ++j)
@@ -61,9 +61,8 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
   }
 }
 
-extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                              int64_t stride_a, const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc,
-                              int64_t stride_c, int64_t count) {
+extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
+                              const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count) {
   auto each = [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
   };

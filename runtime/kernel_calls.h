@@ -8,12 +8,12 @@
 
 extern "C" {
 // Column-major C[M,N] = op(A)[M,K] op(B)[K,N] + beta C; ta/tb nonzero mean transposed operands.
-void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
-              int64_t ldb, float *C, int64_t ldc, float beta);
+void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+              int64_t ldc, float beta);
 // The same product for `count` samples: operand k of each starts `stride` floats after the last
 // (a stride of 0 shares one operand across the samples).
-void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
-                   const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count);
+void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a, const float *B,
+                   int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count);
 // The inverses of `count` n x n matrices, one after another (LU with partial pivoting, in double).
 // A singular matrix gives non-finite entries, which training reports.
 void aec_inverse(int64_t n, int64_t count, const float *in, float *out);

@@ -27,7 +27,8 @@ void LineReporter::on_epoch(const EpochReport &e) {
   bar_shown_ = false;
   last_draw_ = -1;
   char line[200];
-  std::snprintf(line, sizeof line, "epoch %3lld/%lld  loss %.6g", static_cast<long long>(e.epoch), static_cast<long long>(e.epochs), e.loss);
+  std::snprintf(line, sizeof line, "epoch %3lld/%lld  loss %.6g", static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
+                e.loss);
   std::string text = line;
   if (!std::isnan(e.val_loss)) {
     std::snprintf(line, sizeof line, "  val %.6g%s", e.val_loss, e.best ? " *" : "  ");

@@ -40,10 +40,14 @@ int64_t parse_memory_size(const std::string &text, const std::string &flag) {
   double scale = 1;
   if (used + 1 == text.size()) {
     switch (text[used]) {
-    case 'K': case 'k': scale = 1024.0; break;
-    case 'M': case 'm': scale = 1024.0 * 1024; break;
-    case 'G': case 'g': scale = 1024.0 * 1024 * 1024; break;
-    case 'T': case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
+    case 'K':
+    case 'k': scale = 1024.0; break;
+    case 'M':
+    case 'm': scale = 1024.0 * 1024; break;
+    case 'G':
+    case 'g': scale = 1024.0 * 1024 * 1024; break;
+    case 'T':
+    case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
     default: scale = 0;
     }
     ++used;
@@ -56,7 +60,8 @@ int64_t parse_memory_size(const std::string &text, const std::string &flag) {
 
 void MemoryPlan::add_param(const ParamInfo &p, int64_t samples, int copies, const std::string &copies_are) {
   const double floats = double(p.shape.numel()) * double(p.per_sample ? samples : 1);
-  std::string what = "param " + p.name + " " + m_.graph.shape_text(p.shape) + (p.per_sample ? " for each of " + std::to_string(samples) + " samples" : "");
+  std::string what =
+      "param " + p.name + " " + m_.graph.shape_text(p.shape) + (p.per_sample ? " for each of " + std::to_string(samples) + " samples" : "");
   if (copies > 0) what += " with " + copies_are;
   parts_.push_back({what, floats * 4 * (1 + copies), p.span, ""});
 }
@@ -75,7 +80,9 @@ void MemoryPlan::add_kernel(const codegen::Kernel &k, int64_t max_batch, const s
 
 void MemoryPlan::add_output(const std::string &name, const ir::Shape &shape, int64_t samples) {
   parts_.push_back({"output " + name + " " + m_.graph.shape_text(shape) + " for " + std::to_string(samples) + " samples",
-                    double(shape.numel()) * double(samples) * 4, {}, ""});
+                    double(shape.numel()) * double(samples) * 4,
+                    {},
+                    ""});
 }
 
 double MemoryPlan::bytes() const {

@@ -1,7 +1,7 @@
 #include "runtime/optimizer.h"
-#include "support/train_options.h"
 #include "runtime/cpu_dispatch.h"
 #include "source/diagnostics.h"
+#include "support/train_options.h"
 
 #include <cmath>
 
@@ -45,7 +45,8 @@ void check_same_layout(const OptimizerState &saved, const std::string &name, std
     for (const std::vector<float> &a : *group) same = same && k < saved.arrays.size() && saved.arrays[k++].size() == a.size();
   same = same && k == saved.arrays.size();
   for (size_t i = 0; same && i < row_steps.size(); ++i) same = saved.row_steps[i].size() == row_steps[i].size();
-  if (!same) throw InputError("the checkpoint's " + saved.name + " state does not match the program's params (other shapes or sample count)");
+  if (!same)
+    throw InputError("the checkpoint's " + saved.name + " state does not match the program's params (other shapes or sample count)");
 }
 
 class Sgd : public Optimizer {

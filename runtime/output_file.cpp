@@ -17,9 +17,7 @@ bool ends_with(const std::string &s, const std::string &suffix) {
 }
 
 // Element (i, j) of sample s, reading each per-sample matrix column-major.
-float at(const OutputValues &v, int64_t s, int64_t i, int64_t j) {
-  return v.values[size_t(s * v.shape.numel() + i + j * v.shape.rows())];
-}
+float at(const OutputValues &v, int64_t s, int64_t i, int64_t j) { return v.values[size_t(s * v.shape.numel() + i + j * v.shape.rows())]; }
 
 std::string npy_bytes(const OutputValues &v) {
   std::vector<int64_t> dims;

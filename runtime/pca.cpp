@@ -45,8 +45,7 @@ PcaCheck check_pca(const Spectrum &s, const float *b, int64_t width, int64_t k) 
   Eigen::JacobiSVD<Eigen::MatrixXd> svd(q.transpose() * top);
   PcaCheck r;
   r.angles_deg.resize(k);
-  for (int64_t i = 0; i < k; ++i)
-    r.angles_deg[i] = std::acos(std::clamp(svd.singularValues()[i], -1.0, 1.0)) * 180.0 / M_PI;
+  for (int64_t i = 0; i < k; ++i) r.angles_deg[i] = std::acos(std::clamp(svd.singularValues()[i], -1.0, 1.0)) * 180.0 / M_PI;
   r.max_angle_deg = r.angles_deg.maxCoeff();
   // A rank-deficient B spans fewer than k directions: that shows as 90 degrees.
   Eigen::JacobiSVD<Eigen::MatrixXd> bs(basis);

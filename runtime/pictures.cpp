@@ -19,7 +19,8 @@ struct Canvas {
   Surface surface;
   Context cr;
   Canvas(int w, int h)
-      : surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy), cr(cairo_create(surface.get()), cairo_destroy) {
+      : surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy),
+        cr(cairo_create(surface.get()), cairo_destroy) {
     cairo_set_source_rgb(cr.get(), 1, 1, 1);
     cairo_paint(cr.get());
     cairo_select_font_face(cr.get(), "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);

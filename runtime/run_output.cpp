@@ -1,4 +1,5 @@
 #include "runtime/run_output.h"
+#include "ir/algorithms.h"
 #include "runtime/batch_io.h"
 #include "runtime/executor.h"
 #include "runtime/init.h"
@@ -6,7 +7,6 @@
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
 #include "runtime/trainer.h"
-#include "ir/algorithms.h"
 #include "source/diagnostics.h"
 
 #include <algorithm>
@@ -65,8 +65,8 @@ std::vector<const ParamInfo *> per_sample_params_read(const Model &m, ir::NodeId
 
 } // namespace
 
-OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, const std::string &output,
-                        const RunConfig &config, std::ostream &log) {
+OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, const std::string &output, const RunConfig &config,
+                        std::ostream &log) {
   if (std::find(m.outputs.begin(), m.outputs.end(), output) == m.outputs.end()) {
     std::string names;
     for (const std::string &o : m.outputs) names += (names.empty() ? "" : ", ") + o;
@@ -103,15 +103,14 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   ParamStore params;
   std::mt19937_64 rng(config.seed);
   for (const ParamInfo &p : m.params)
-    params[p.name] = !p.per_sample || training_data ? ckpt.params.at(p.name).values
-                                                    : initialize_storage(p, data.n, rng); // fitted below, batch by batch
+    params[p.name] =
+        !p.per_sample || training_data ? ckpt.params.at(p.name).values : initialize_storage(p, data.n, rng); // fitted below, batch by batch
   std::vector<int64_t> order(static_cast<size_t>(data.n));
   std::iota(order.begin(), order.end(), 0);
 
   std::unique_ptr<Executor> fit_ex;
   const double lr = config.fit_lr > 0 ? config.fit_lr : kDefaultFitLr;
-  if (training_data && !read.empty())
-    log << "using the trained per-sample rows: the data is the one the model was trained on" << std::endl;
+  if (training_data && !read.empty()) log << "using the trained per-sample rows: the data is the one the model was trained on" << std::endl;
   if (fit) {
     fit_ex = std::make_unique<Executor>(*fit, batch);
     bind_shared_params(*fit_ex, m, params);

@@ -23,11 +23,11 @@ struct RunConfig {
   bool noise = false;      // draw noise instead of using its expected value
   uint64_t seed = 0;
   int64_t batch = 256;
-  int64_t max_memory = 0;  // bytes the run may allocate; 0: what the machine has available
+  int64_t max_memory = 0; // bytes the run may allocate; 0: what the machine has available
 };
 
 // Throws InputError for an unknown output name or a checkpoint of another program.
-OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, const std::string &output,
-                        const RunConfig &config, std::ostream &log);
+OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, const std::string &output, const RunConfig &config,
+                        std::ostream &log);
 
 } // namespace aec::runtime

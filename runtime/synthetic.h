@@ -14,7 +14,7 @@ struct LowRankSpec {
   uint64_t seed = 1, sample = 0;
 };
 
-LowRankSpec parse_lowrank(const std::string &spec); // throws InputError
+LowRankSpec parse_lowrank(const std::string &spec);  // throws InputError
 Eigen::MatrixXd lowrank_basis(const LowRankSpec &s); // the true U
 Dataset synthetic_dataset(const std::string &spec);
 

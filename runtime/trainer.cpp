@@ -51,7 +51,6 @@ std::vector<int64_t> training_samples(int64_t n, const std::vector<int64_t> &hel
   return out;
 }
 
-
 // Sum of squares of n floats, in double (a large gradient must not overflow to a false alarm).
 double sum_of_squares(const float *g, int64_t n) {
   double lanes[8] = {};
@@ -178,7 +177,8 @@ private:
     if (c_.val > 0)
       for (const ParamInfo &p : m_.params)
         if (p.per_sample)
-          throw InputError("--val: param " + p.name + " is `per sample`, and held-out samples have no trained rows of it; validate with "
+          throw InputError("--val: param " + p.name +
+                           " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
   }
@@ -188,7 +188,8 @@ private:
     MemoryPlan plan(m_, "training", "A smaller --batch");
     const int arrays = optimizer_arrays(c_.optimizer) + (o_.save_path.empty() ? 0 : 1);
     const std::string arrays_are = std::to_string(optimizer_arrays(c_.optimizer)) + " " + c_.optimizer + " state array" +
-                                   (optimizer_arrays(c_.optimizer) == 1 ? "" : "s") + (o_.save_path.empty() ? "" : " and a checkpoint copy");
+                                   (optimizer_arrays(c_.optimizer) == 1 ? "" : "s") +
+                                   (o_.save_path.empty() ? "" : " and a checkpoint copy");
     for (const ParamInfo &p : m_.params) plan.add_param(p, data_.n, arrays, arrays_are);
     plan.add_kernel(*kernel_, std::min(c_.batch, data_.n), "the training step's buffers");
     if (objective_) plan.add_kernel(objective_->kernel(), ObjectiveEvaluator::kBatch, "the objective's buffers");
@@ -218,7 +219,8 @@ private:
                        std::to_string(ck.width) + " with other values); resume on the data the run started on");
     p_.config.epochs = c_.epochs;
     if (p_.epoch > c_.epochs)
-      throw InputError("the checkpoint has already trained " + std::to_string(p_.epoch) + " epochs, more than --epochs " + std::to_string(c_.epochs));
+      throw InputError("the checkpoint has already trained " + std::to_string(p_.epoch) + " epochs, more than --epochs " +
+                       std::to_string(c_.epochs));
     for (auto &[name, stored] : ck.params) params_[name] = stored.values;
     std::istringstream rng_text(p_.rng);
     rng_text >> rng_;
@@ -266,8 +268,8 @@ private:
     p_.position += count;
     ++p_.step;
     if (o_.observer)
-      o_.observer->on_step({p_.epoch + 1, c_.epochs, p_.position, train_samples_, p_.epoch_loss_sum / double(p_.position), lr,
-                            seconds_since(epoch_start_)});
+      o_.observer->on_step(
+          {p_.epoch + 1, c_.epochs, p_.position, train_samples_, p_.epoch_loss_sum / double(p_.position), lr, seconds_since(epoch_start_)});
   }
 
   void end_epoch() {
@@ -317,9 +319,12 @@ private:
   }
 
   [[noreturn]] void fail_non_finite(int64_t count, double loss) {
-    std::string what = std::isnan(loss) ? "the loss became NaN" : std::isinf(loss) ? "the loss became infinite" : "a gradient became NaN or infinite";
+    std::string what = std::isnan(loss)   ? "the loss became NaN"
+                       : std::isinf(loss) ? "the loss became infinite"
+                                          : "a gradient became NaN or infinite";
     std::string when = "training stopped in " + epoch_and_step(p_) + ": " + what;
-    std::string kept = saved_step_ >= 0 ? "; the last good checkpoint, " + o_.save_path + " (after step " + std::to_string(saved_step_) + "), is kept"
+    std::string kept = saved_step_ >= 0
+                           ? "; the last good checkpoint, " + o_.save_path + " (after step " + std::to_string(saved_step_) + "), is kept"
                        : o_.save_path.empty() ? ""
                                               : "; no checkpoint had been written yet";
     if (auto d = locate_non_finite(m_, batch_bindings(m_, *ex_, params_, count))) {

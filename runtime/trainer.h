@@ -22,18 +22,18 @@ namespace aec::runtime {
 TrainConfig config_from_model(const Model &m);
 
 struct StepReport {
-  int64_t epoch, epochs;          // 1-based epoch
-  int64_t done, epoch_size;       // training samples of this epoch done, of
-  double loss;                    // running mean over the epoch so far
-  double lr;                      // the step's learning rate
-  double seconds;                 // since this epoch (or the resumed part of it) started
+  int64_t epoch, epochs;    // 1-based epoch
+  int64_t done, epoch_size; // training samples of this epoch done, of
+  double loss;              // running mean over the epoch so far
+  double lr;                // the step's learning rate
+  double seconds;           // since this epoch (or the resumed part of it) started
 };
 
 struct EpochReport {
   int64_t epoch, epochs;
-  double loss;            // mean objective of the epoch's training batches
-  double val_loss;        // on the held-out samples (NaN without --val)
-  bool best;              // the best validation loss so far
+  double loss;     // mean objective of the epoch's training batches
+  double val_loss; // on the held-out samples (NaN without --val)
+  bool best;       // the best validation loss so far
   double samples_per_second, seconds, lr;
 };
 
@@ -62,9 +62,9 @@ private:
 };
 
 struct TrainOptions {
-  TrainObserver *observer = nullptr; // none: silent
-  std::string save_path;             // checkpoints after every epoch, every save_every steps and at the end
-  int64_t save_every = 0;            // steps; 0: epoch ends only
+  TrainObserver *observer = nullptr;  // none: silent
+  std::string save_path;              // checkpoints after every epoch, every save_every steps and at the end
+  int64_t save_every = 0;             // steps; 0: epoch ends only
   const Checkpoint *resume = nullptr; // continue this run (params and progress), bit for bit
   int64_t max_memory = 0;             // bytes the run may allocate; 0: what the machine has available
 };
@@ -78,16 +78,16 @@ struct PcaResult {
 };
 
 struct TrainResult {
-  double initial_loss = 0;        // the first batch's loss, before any update
-  double final_loss = 0;          // mean objective over the last epoch
-  double samples_per_second = 0;  // training throughput of this process's part of the run
-  int64_t epochs = 0;             // epochs completed
-  double seconds = 0;             // training time, compile and checkpoint writing excluded
-  double checkpoint_seconds = 0;  // writing checkpoints (--save)
-  double compile_ms = 0;          // graph building, optimization and JIT compilation
+  double initial_loss = 0;       // the first batch's loss, before any update
+  double final_loss = 0;         // mean objective over the last epoch
+  double samples_per_second = 0; // training throughput of this process's part of the run
+  int64_t epochs = 0;            // epochs completed
+  double seconds = 0;            // training time, compile and checkpoint writing excluded
+  double checkpoint_seconds = 0; // writing checkpoints (--save)
+  double compile_ms = 0;         // graph building, optimization and JIT compilation
   std::vector<double> epoch_losses, val_losses;
   StopReason stop = StopReason::Completed;
-  int64_t best_epoch = 0;         // with early stopping: the epoch whose params are returned
+  int64_t best_epoch = 0; // with early stopping: the epoch whose params are returned
   std::vector<PcaResult> pca;
   std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
   std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty

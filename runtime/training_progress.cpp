@@ -24,7 +24,8 @@ template <train_options::Type T> void get_setting(Reader &r, train_options::Valu
   else if constexpr (std::is_same_v<V, std::string>) out = r.get_string();
   else if constexpr (std::is_same_v<V, Schedule>) {
     std::string text = r.get_string();
-    if (std::string why = train_options::parse<T>(text, out); !why.empty()) r.fail(std::string("the training setting ") + name + " " + text + ": " + why);
+    if (std::string why = train_options::parse<T>(text, out); !why.empty())
+      r.fail(std::string("the training setting ") + name + " " + text + ": " + why);
   } else out = r.get<V>();
 }
 
@@ -34,7 +35,7 @@ void write_progress(Writer &file, const TrainingProgress &p) {
   Writer config;
   const TrainConfig &c = p.config;
   // The saved options, in the schema's order.
-#define TRAIN_OPTION(name, type, default_value, help, places) \
+#define TRAIN_OPTION(name, type, default_value, help, places)                                                                              \
   if (train_options::find(#name)->where & train_options::Saved) put_setting(config, c.name);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -73,14 +74,12 @@ void write_progress(Writer &file, const TrainingProgress &p) {
   }
 }
 
-bool is_progress_section(const std::string &tag) {
-  return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best";
-}
+bool is_progress_section(const std::string &tag) { return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best"; }
 
 void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &p) {
   if (tag == "config") {
     TrainConfig &c = p.config;
-#define TRAIN_OPTION(name, type, default_value, help, places) \
+#define TRAIN_OPTION(name, type, default_value, help, places)                                                                              \
   if (train_options::find(#name)->where & train_options::Saved) get_setting<train_options::Type::type>(s, c.name, #name);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -123,7 +122,8 @@ std::string progress_inconsistency(const TrainingProgress &p, int64_t samples, c
     if (p.held_out[i] < 0 || p.held_out[i] >= samples || (i > 0 && p.held_out[i] <= p.held_out[i - 1]))
       return "the held-out samples are not increasing indices below " + std::to_string(samples);
   if (p.order.size() + p.held_out.size() != uint64_t(samples))
-    return "the epoch's order has " + std::to_string(p.order.size()) + " samples, not " + std::to_string(uint64_t(samples) - p.held_out.size());
+    return "the epoch's order has " + std::to_string(p.order.size()) + " samples, not " +
+           std::to_string(uint64_t(samples) - p.held_out.size());
   for (int64_t i : p.order)
     if (i < 0 || i >= samples) return "the epoch's order names sample " + std::to_string(i) + " of " + std::to_string(samples);
   if (p.position < 0 || uint64_t(p.position) > p.order.size()) return "the position in the epoch is out of range";

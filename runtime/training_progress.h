@@ -18,15 +18,15 @@ class Writer;
 
 struct TrainingProgress {
   TrainConfig config;
-  int64_t epoch = 0;            // epochs completed
-  int64_t position = 0;         // training samples of the current epoch already stepped over
-  int64_t step = 0;             // optimizer steps taken
-  std::string rng;              // the std::mt19937_64 state as the standard library writes it
-  std::vector<int64_t> order;   // the current epoch's order of the training samples
+  int64_t epoch = 0;             // epochs completed
+  int64_t position = 0;          // training samples of the current epoch already stepped over
+  int64_t step = 0;              // optimizer steps taken
+  std::string rng;               // the std::mt19937_64 state as the standard library writes it
+  std::vector<int64_t> order;    // the current epoch's order of the training samples
   std::vector<int64_t> held_out; // the validation samples
   uint64_t data_fingerprint = 0; // of the samples the run started on, so a resume on other data is refused
-  double epoch_loss_sum = 0;    // of the current epoch so far (per-sample losses x batch sizes)
-  double initial_loss = 0;      // the first batch's loss
+  double epoch_loss_sum = 0;     // of the current epoch so far (per-sample losses x batch sizes)
+  double initial_loss = 0;       // the first batch's loss
   std::vector<double> epoch_losses, val_losses;
   double best_val = std::numeric_limits<double>::infinity();
   int64_t best_epoch = 0;

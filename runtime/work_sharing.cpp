@@ -77,7 +77,7 @@ private:
   std::mutex job_mutex_, m_;
   std::condition_variable wake_, finished_;
   size_t threads_ = 0;
-  std::shared_ptr<Job> job_;          // the current job, under m_
+  std::shared_ptr<Job> job_;           // the current job, under m_
   std::atomic<uint64_t> published_{0}; // jobs published so far
 
   void start_helper(int index) {

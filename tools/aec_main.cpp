@@ -38,17 +38,18 @@ Data: fashion-mnist, fashion-mnist:test, synthetic:lowrank?n=..&d=..&rank=..&noi
 bool is_help(const std::string &arg) { return arg == "--help" || arg == "-h"; }
 
 using Command = int (*)(const std::vector<std::string> &);
-const std::map<std::string, Command> kCommands = {
-    {"check", aec::cli::cmd_check}, {"compile", aec::cli::cmd_compile},     {"train", aec::cli::cmd_train},
-    {"run", aec::cli::cmd_run},     {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca},
-    {"params", aec::cli::cmd_params}, {"opt", aec::cli::cmd_opt}};
+const std::map<std::string, Command> kCommands = {{"check", aec::cli::cmd_check},         {"compile", aec::cli::cmd_compile},
+                                                  {"train", aec::cli::cmd_train},         {"run", aec::cli::cmd_run},
+                                                  {"gradcheck", aec::cli::cmd_gradcheck}, {"pca", aec::cli::cmd_pca},
+                                                  {"params", aec::cli::cmd_params},       {"opt", aec::cli::cmd_opt}};
 
 // "aec: error: unknown command 'trian'; did you mean train?" and the usage, on stderr.
 int unknown_command(const std::string &cmd) {
   std::set<std::string> names = {"help"};
   for (const auto &[name, command] : kCommands) names.insert(name);
   std::string closest = aec::cli::closest_word(cmd, names);
-  std::cerr << "aec: error: unknown command '" << cmd << "'" << (closest.empty() ? "" : "; did you mean " + closest + "?") << "\n" << kUsage;
+  std::cerr << "aec: error: unknown command '" << cmd << "'" << (closest.empty() ? "" : "; did you mean " + closest + "?") << "\n"
+            << kUsage;
   return 1;
 }
 

@@ -30,7 +30,8 @@ std::string unknown_flag(const std::string &name, const std::set<std::string> &v
   std::set<std::string> flags = valued;
   flags.insert(booleans.begin(), booleans.end());
   flags.insert("set");
-  if (std::string closest = closest_word(name, flags); !closest.empty()) return "unknown flag --" + name + "; did you mean --" + closest + "?";
+  if (std::string closest = closest_word(name, flags); !closest.empty())
+    return "unknown flag --" + name + "; did you mean --" + closest + "?";
   std::string list;
   for (const std::string &f : flags) list += (list.empty() ? "--" : ", --") + f;
   return "unknown flag --" + name + " (this command takes " + list + ")";

@@ -40,8 +40,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
   options.trace = &std::cout;
   if (!options.print_after.empty()) {
     std::vector<std::string> stages = driver::stage_names();
-    if (std::find(stages.begin(), stages.end(), options.print_after) == stages.end())
-    {
+    if (std::find(stages.begin(), stages.end(), options.print_after) == stages.end()) {
       std::string list;
       for (const std::string &st : stages) list += (list.empty() ? "" : ", ") + st;
       throw InputError("--print-after=" + options.print_after + ": no such stage (" + list + ")");

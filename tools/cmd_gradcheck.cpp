@@ -18,9 +18,9 @@ int cmd_gradcheck(const std::vector<std::string> &argv) {
   for (const auto &e : gradcheck(prog, data, samples, entries)) {
     worst = std::max(worst, e.relative_error);
     if (e.unused)
-      std::printf("%-12s unused by the objective: its gradient is %s\n", e.param.c_str(), e.relative_error == 0 ? "exactly zero" : "NOT zero");
-    else
-      std::printf("%-12s %8zu entries checked  relative error %.3g\n", e.param.c_str(), e.entries_checked, e.relative_error);
+      std::printf("%-12s unused by the objective: its gradient is %s\n", e.param.c_str(),
+                  e.relative_error == 0 ? "exactly zero" : "NOT zero");
+    else std::printf("%-12s %8zu entries checked  relative error %.3g\n", e.param.c_str(), e.entries_checked, e.relative_error);
   }
   std::printf("worst relative error %.3g (tolerance %.3g): %s\n", worst, tol, worst <= tol ? "ok" : "FAILED");
   return worst <= tol ? 0 : 2;

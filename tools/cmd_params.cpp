@@ -16,13 +16,15 @@ int cmd_params(const std::vector<std::string> &argv) {
   if (dir) {
     std::error_code ec;
     std::filesystem::create_directories(*dir, ec);
-    if (!std::filesystem::is_directory(*dir)) throw InputError("--out " + *dir + ": cannot make the folder" + (ec ? " (" + ec.message() + ")" : ""));
+    if (!std::filesystem::is_directory(*dir))
+      throw InputError("--out " + *dir + ": cannot make the folder" + (ec ? " (" + ec.message() + ")" : ""));
   }
   std::cout << path << ": " << c.params.size() << " params of " << c.program_name << ", trained on " << c.samples << " samples of width "
             << c.width << "\n";
   for (const auto &[name, p] : c.params) {
     const ir::Shape shape = p.shape.value_or(ir::Shape::vector(p.numel));
-    std::cout << "  " << name << " : " << ir::shape_text(shape) << (p.per_sample ? " per sample (" + std::to_string(p.rows) + " rows)" : "");
+    std::cout << "  " << name << " : " << ir::shape_text(shape)
+              << (p.per_sample ? " per sample (" + std::to_string(p.rows) + " rows)" : "");
     if (dir) {
       const std::string file = (std::filesystem::path(*dir) / (name + ".npy")).string();
       runtime::write_output(file, {p.rows, shape, p.values, p.per_sample});

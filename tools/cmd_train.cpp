@@ -2,12 +2,12 @@
 //   [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
 // where each OPTION is a training option that may be a flag (support/train_options.def).
 #include "commands.h"
-#include "source/diagnostics.h"
-#include "runtime/work_sharing.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
-#include "support/train_options.h"
 #include "runtime/pictures.h"
+#include "runtime/work_sharing.h"
+#include "source/diagnostics.h"
+#include "support/train_options.h"
 #include "train_report.h"
 
 #include <unistd.h>
@@ -106,8 +106,8 @@ int cmd_train(const std::vector<std::string> &argv) {
   }
   print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
   if (resume && !a.has("save"))
-    std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path << "; --save CKPT keeps that one and writes elsewhere)"
-              << std::endl;
+    std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path
+              << "; --save CKPT keeps that one and writes elsewhere)" << std::endl;
 
   CliObserver observer;
   options.observer = &observer;

@@ -11,7 +11,8 @@ namespace aec::cli {
 
 SourcePtr read_program(const Args &a, const char *command) {
   if (a.positional().size() != 1)
-    throw InputError(std::string("aec ") + command + " takes one .ae file" + (a.positional().empty() ? "" : ", got " + std::to_string(a.positional().size()) + " arguments"));
+    throw InputError(std::string("aec ") + command + " takes one .ae file" +
+                     (a.positional().empty() ? "" : ", got " + std::to_string(a.positional().size()) + " arguments"));
   return driver::read_source(a.positional()[0]);
 }
 
@@ -52,9 +53,12 @@ void check_output_path(const std::optional<std::string> &path, const std::string
 void warn_about_unused_params(const LoadedProgram &p, std::ostream &err) {
   for (const ParamInfo &param : p.model().params)
     if (!param.affects_objective)
-      err << render(p.source(), {param.span, "param " + param.name + " does not affect the objective: its gradient is zero, so training "
-                                                                      "leaves it at its initial value",
-                                 {}},
+      err << render(p.source(),
+                    {param.span,
+                     "param " + param.name +
+                         " does not affect the objective: its gradient is zero, so training "
+                         "leaves it at its initial value",
+                     {}},
                     "warning");
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every dependency of aec from Debian's archive. Quick (no apt at all) when everything
-# is already present. Usage: tools/setup.sh [--bench|--fuzz]   (--bench adds PyTorch + OpenBLAS for
-# bench/, --fuzz clang and libFuzzer for tools/fuzz.sh)
+# is already present. Usage: tools/setup.sh [--bench|--test]   (--bench adds PyTorch + OpenBLAS for
+# bench/; --test what the whole test suite of tools/test.sh needs besides: clang and libFuzzer for
+# the sanitizer build and tools/fuzz.sh, clang-format for tools/check_format.sh; --fuzz is the same)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config zlib1g-dev
@@ -10,12 +11,13 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           libboost-graph-dev doctest-dev libopenblas-dev
           libcairo2-dev fonts-dejavu-core
           dataset-fashion-mnist
+          python3      # the layering check and the golden tests of the passes
           qemu-user)   # the portability test runs aec on emulated older CPUs
 if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)
 fi
-if [[ ${1:-} == --fuzz ]]; then
-  packages+=(clang-14 libclang-rt-14-dev)
+if [[ ${1:-} == --test || ${1:-} == --fuzz ]]; then
+  packages+=(clang-14 libclang-rt-14-dev clang-format-14)
 fi
 
 missing=()

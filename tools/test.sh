@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up on a fresh machine, builds aec (warnings as errors) and runs the whole test
-# suite with CTest; compiles it once more for an AVX-512 target (x86-64-v4); then builds it again
+# Sets everything up on a fresh machine, checks the format, builds aec (warnings as errors) and
+# runs the whole test suite with CTest; compiles it once more for an AVX-512 target (x86-64-v4); then builds it again
 # with clang's AddressSanitizer and UndefinedBehaviorSanitizer, runs the suite there too (all but
 # the installed-package test, whose application is built without the sanitizers' runtime, and the
 # portability test, which runs aec under qemu) and fuzzes the parser, the data readers, the
@@ -17,7 +17,9 @@ for a in "$@"; do
   *) echo "tools/test.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
-tools/setup.sh --fuzz
+tools/setup.sh --test
+echo "== the format (.clang-format)"
+tools/check_format.sh
 # Warnings are errors here (and only here: a user's build warns).
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEC_WERROR=ON >/dev/null
 cmake --build build -j2

@@ -83,26 +83,31 @@ int report_result(std::ostream &out, std::ostream &err, const LoadedProgram &pro
     if (save_path.empty()) out << "; nothing saved (train with --save CKPT to be able to resume)\n";
     else out << "; saved " << save_path << ": continue with --resume " << save_path << "\n";
   } else if (r.stop == runtime::StopReason::EarlyStopped) {
-    std::snprintf(line, sizeof line, "stopped early after epoch %lld: no better validation loss for %lld epochs; keeping the params of epoch %lld (val %.6g)",
-                  static_cast<long long>(r.epochs), static_cast<long long>(c.patience), static_cast<long long>(r.best_epoch), r.progress.best_val);
+    std::snprintf(line, sizeof line,
+                  "stopped early after epoch %lld: no better validation loss for %lld epochs; keeping the params of epoch %lld (val %.6g)",
+                  static_cast<long long>(r.epochs), static_cast<long long>(c.patience), static_cast<long long>(r.best_epoch),
+                  r.progress.best_val);
     out << line << "\n";
   }
   if (!save_path.empty() && r.stop != runtime::StopReason::Interrupted) out << "saved " << save_path << "\n";
   if (r.stop == runtime::StopReason::Interrupted && r.progress.position > 0)
-    std::snprintf(line, sizeof line, "loss so far %.6g (epoch %lld, %lld samples in; first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile",
+    std::snprintf(line, sizeof line,
+                  "loss so far %.6g (epoch %lld, %lld samples in; first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile",
                   r.progress.epoch_loss_sum / double(r.progress.position), static_cast<long long>(r.progress.epoch + 1),
                   static_cast<long long>(r.progress.position), r.initial_loss, r.samples_per_second, r.seconds, r.compile_ms);
   else
     std::snprintf(line, sizeof line, "final loss %.6g (first batch %.6g), %.0f samples/s, %.2f s training, %.0f ms compile", r.final_loss,
                   r.initial_loss, r.samples_per_second, r.seconds, r.compile_ms);
   out << line;
-  if (r.checkpoint_seconds > 0) out << std::fixed << std::setprecision(2) << ", " << r.checkpoint_seconds << " s writing checkpoints" << std::defaultfloat;
+  if (r.checkpoint_seconds > 0)
+    out << std::fixed << std::setprecision(2) << ", " << r.checkpoint_seconds << " s writing checkpoints" << std::defaultfloat;
   out << "\n";
   std::string failures;
   for (const auto &p : r.pca) {
-    std::snprintf(line, sizeof line,
-                  "check pca(%s): largest principal angle %.4f deg (tolerance %.3g); reconstruction error %.6g vs Eckart-Young optimum %.6g",
-                  p.param.c_str(), p.max_angle_deg, pca_tol, p.recon_error, p.optimal_error);
+    std::snprintf(
+        line, sizeof line,
+        "check pca(%s): largest principal angle %.4f deg (tolerance %.3g); reconstruction error %.6g vs Eckart-Young optimum %.6g",
+        p.param.c_str(), p.max_angle_deg, pca_tol, p.recon_error, p.optimal_error);
     out << line;
     if (p.optimal_error > 0) {
       std::snprintf(line, sizeof line, " (ratio %.4f)", p.recon_error / p.optimal_error);

@@ -23,7 +23,7 @@ public:
   Tangents(Graph &g, NodeId wrt) : g_(g), wrt_(wrt), vector_point_(g.shape(wrt).rank == 1), n_(g.shape(wrt).rows()) {
     if (g.shape(wrt).rank == 2)
       throw CompileError(g.node(wrt).span, "a derivative with respect to a matrix value is not supported yet; "
-                                             "differentiate with respect to a vector or a scalar");
+                                           "differentiate with respect to a vector or a scalar");
   }
 
   NodeId run(NodeId of) {
@@ -111,7 +111,8 @@ private:
     for (NodeId i : node.in) any |= tangent(i) >= 0;
     if (!any) return -1; // leaves and everything that does not depend on the point
     if (vector_point_ && node.shape.rank == 2)
-      unsupported(n, "passes through the matrix value " + g_.shape_text(node.shape) + " (only vector and scalar values may lie between a Jacobian's point and its function)");
+      unsupported(n, "passes through the matrix value " + g_.shape_text(node.shape) +
+                         " (only vector and scalar values may lie between a Jacobian's point and its function)");
     const Span s = node.span;
     switch (ir::info(node.op).kind) {
     case ir::OpKind::Unary:
@@ -150,7 +151,8 @@ private:
   // C = op(A) op(B), or inv(A).
   NodeId product(NodeId n, const ir::Node &node) {
     if (node.op == Op::Inverse) // d inv(A) = -inv(A) dA inv(A); a vector point never gets here (a matrix value)
-      return g_.unary(Op::Neg, g_.matmul(n, g_.matmul(tangent(node.in[0]), n, false, false, node.span), false, false, node.span), node.span);
+      return g_.unary(Op::Neg, g_.matmul(n, g_.matmul(tangent(node.in[0]), n, false, false, node.span), false, false, node.span),
+                      node.span);
     NodeId a = node.in[0], b = node.in[1];
     NodeId ta = tangent(a), tb = tangent(b);
     bool tra = node.attr.trans_a, trb = node.attr.trans_b;
@@ -162,7 +164,7 @@ private:
       return sum(left, right, n);
     }
     // A vector point: the operands with tangents are vectors (matrices were rejected above).
-    const Shape sa = g_.shape(a), sb = g_.shape(b); // copies: adding nodes may move the arena
+    const Shape sa = g_.shape(a), sb = g_.shape(b);    // copies: adding nodes may move the arena
     if (sa.rank == 1 && sb.rank == 1 && tra && !trb) { // a' b: b' Ta + a' Tb
       auto part = [&](NodeId other, NodeId t) {
         return t < 0 ? -1 : g_.unary(Op::ColSum, g_.binary(Op::Mul, g_.broadcast(Op::ColBroadcast, other, g_.shape(t), s), t, s), s);

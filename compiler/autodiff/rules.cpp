@@ -88,8 +88,8 @@ template <> NodeId rule<Op::ColSum>(const At &d) { return d.g.broadcast(Op::RowB
 
 NodeId elementwise_rule(const At &d) {
   ir::Term none(d.g, -1, d.s);
-  ir::Adjoint adj{none.with(d.node.in[0]), d.node.in.size() > 1 ? none.with(d.node.in[1]) : none, none.with(d.n),
-                  none.with(d.ybar), d.i, d.node.attr.value};
+  ir::Adjoint adj{none.with(d.node.in[0]), d.node.in.size() > 1 ? none.with(d.node.in[1]) : none, none.with(d.n), none.with(d.ybar), d.i,
+                  d.node.attr.value};
   return ir::elementwise_derivative(adj, d.node.op).id();
 }
 
@@ -106,8 +106,9 @@ NodeId adjoint_rule(Graph &g, NodeId n, size_t i, NodeId ybar) {
   const ir::Node node = g.node(n); // a copy: adding nodes may move the arena
   const At at{g, n, node, i, ybar, node.span};
   switch (node.op) {
-#define OP(name, spelling, arity, kind_) \
-  case Op::name: return rule_of<Op::name>(at);
+#define OP(name, spelling, arity, kind_)                                                                                                   \
+  case Op::name:                                                                                                                           \
+    return rule_of<Op::name>(at);
 #include "ir/ops.def"
 #undef OP
   }

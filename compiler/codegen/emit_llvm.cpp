@@ -307,9 +307,7 @@ private:
   void emit_pointwise(NodeId id) {
     const ir::Node &n = node(id);
     sample_loop(n, [&](llvm::Value *b) {
-      loop(i64c(n.shape.numel()), "i", [&](llvm::Value *i) {
-        b_.CreateStore(compute(id, b, i), address(id, b, i));
-      });
+      loop(i64c(n.shape.numel()), "i", [&](llvm::Value *i) { b_.CreateStore(compute(id, b, i), address(id, b, i)); });
     });
   }
 
@@ -320,9 +318,8 @@ private:
     llvm::Value *acc = b_.CreateAlloca(f32_); // promoted to a register by SROA
     sample_loop(xn, [&](llvm::Value *b) {
       b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), acc);
-      loop(i64c(xn.shape.numel()), "i", [&](llvm::Value *i) {
-        b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc), read(x, b, i)), acc);
-      });
+      loop(i64c(xn.shape.numel()), "i",
+           [&](llvm::Value *i) { b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc), read(x, b, i)), acc); });
       b_.CreateStore(b_.CreateLoad(f32_, acc), address(id, b, i64c(0)));
     });
   }
@@ -366,7 +363,7 @@ private:
     });
   }
 
-  llvm::FunctionCallee runtime_fn(const char *name, std::vector<llvm::Type *> args) {
+  llvm::FunctionCallee runtime_fn(const char *name, const std::vector<llvm::Type *> &args) {
     return mod_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getVoidTy(), args, false));
   }
 
@@ -419,25 +416,25 @@ private:
     bool ta = n.attr.trans_a, tb = n.attr.trans_b;
     int64_t M = ta ? sa.cols() : sa.rows(), K = ta ? sa.rows() : sa.cols(), N = tb ? sb.rows() : sb.cols();
     auto stride = [&](NodeId x) { return i64c(node(x).batched ? node(x).shape.numel() : 0); };
-    auto fn = runtime_fn("aec_gemm_each", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_,
-                                            i64_, ptr_, i64_, i64_, i64_});
-    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), i64c(M), i64c(N), i64c(K), arg_of_slot_.at(slot(a)), i64c(sa.rows()),
-                       stride(a), arg_of_slot_.at(slot(bnode)), i64c(sb.rows()), stride(bnode), arg_of_slot_.at(slot(id)),
-                       i64c(M), i64c(n.shape.numel()), samples(n)});
+    auto fn = runtime_fn("aec_gemm_each",
+                         {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_, i64_, i64_});
+    b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), i64c(M), i64c(N), i64c(K), arg_of_slot_.at(slot(a)), i64c(sa.rows()), stride(a),
+                       arg_of_slot_.at(slot(bnode)), i64c(sb.rows()), stride(bnode), arg_of_slot_.at(slot(id)), i64c(M),
+                       i64c(n.shape.numel()), samples(n)});
   }
 
   void emit_transpose(NodeId id) {
     const ir::Node &n = node(id), &in = node(n.in[0]);
     auto fn = runtime_fn("aec_transpose", {i64_, i64_, i64_, ptr_, ptr_});
-    b_.CreateCall(fn, {i64c(in.shape.rows()), i64c(in.shape.cols()), samples(n), arg_of_slot_.at(slot(n.in[0])),
-                       arg_of_slot_.at(slot(id))});
+    b_.CreateCall(fn,
+                  {i64c(in.shape.rows()), i64c(in.shape.cols()), samples(n), arg_of_slot_.at(slot(n.in[0])), arg_of_slot_.at(slot(id))});
   }
 };
 
 } // namespace
 
-std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s,
-                                          const std::string &module_name, const CodegenOptions &options) {
+std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s, const std::string &module_name,
+                                          const CodegenOptions &options) {
   auto m = std::make_unique<llvm::Module>(module_name, ctx);
   Emitter(ctx, *m, g, s, options).run();
   return m;

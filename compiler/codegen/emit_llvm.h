@@ -11,7 +11,7 @@ namespace aec::codegen {
 
 inline constexpr const char *kEntryName = "aec_entry";
 
-std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s,
-                                          const std::string &module_name, const CodegenOptions &options);
+std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s, const std::string &module_name,
+                                          const CodegenOptions &options);
 
 } // namespace aec::codegen

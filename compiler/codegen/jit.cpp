@@ -44,7 +44,8 @@ std::unique_ptr<Jit> Jit::create(const std::vector<ExternalSymbol> &external) {
 
   llvm::orc::SymbolMap symbols;
   for (const ExternalSymbol &c : external)
-    symbols[j->jit_->mangleAndIntern(c.name)] = {llvm::orc::ExecutorAddr::fromPtr(c.address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+    symbols[j->jit_->mangleAndIntern(c.name)] = {llvm::orc::ExecutorAddr::fromPtr(c.address),
+                                                 llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
   check(j->jit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols))), "registering runtime calls");
   return j;
 }
@@ -78,9 +79,7 @@ void Jit::add_module(std::unique_ptr<llvm::Module> m, std::unique_ptr<llvm::LLVM
   check(jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx))), "adding a module to the JIT");
 }
 
-void *Jit::lookup(const std::string &name) {
-  return unwrap(jit_->lookup(name), "looking up a kernel").toPtr<void *>();
-}
+void *Jit::lookup(const std::string &name) { return unwrap(jit_->lookup(name), "looking up a kernel").toPtr<void *>(); }
 
 std::string Jit::assembly(llvm::Module &m) {
   llvm::SmallString<0> out;

@@ -46,8 +46,8 @@ public:
   // Runs once over a batch. slots[k] points at buffer k, sized for at least `batch` samples.
   void run(float *const *slots, int64_t batch) const { entry_(slots, batch); }
 
-  const std::string &llvm_ir() const { return llvm_ir_; }     // optimized IR (Text::LlvmIr)
-  const std::string &assembly() const { return assembly_; }   // machine code (Text::Assembly)
+  const std::string &llvm_ir() const { return llvm_ir_; }   // optimized IR (Text::LlvmIr)
+  const std::string &assembly() const { return assembly_; } // machine code (Text::Assembly)
 
 private:
   Kernel() = default;

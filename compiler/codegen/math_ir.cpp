@@ -40,8 +40,9 @@ llvm::Value *emit_log(llvm::IRBuilder<> &b, llvm::Value *x0) {
   e = b.CreateSelect(small, b.CreateFSub(e, cf(b, 1.0)), e);
   m = b.CreateSelect(small, b.CreateFSub(b.CreateFAdd(m, m), cf(b, 1.0)), b.CreateFSub(m, cf(b, 1.0)));
   llvm::Value *z = b.CreateFMul(m, m);
-  llvm::Value *p = poly(b, m, {7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
-                               -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1});
+  llvm::Value *p = poly(b, m,
+                        {7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
+                         2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1});
   llvm::Value *y = b.CreateFMul(b.CreateFMul(p, m), z);
   y = b.CreateFAdd(y, b.CreateFMul(e, cf(b, -2.12194440e-4)));
   y = b.CreateFSub(y, b.CreateFMul(z, cf(b, 0.5)));

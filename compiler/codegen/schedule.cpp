@@ -11,8 +11,8 @@ using ir::NodeId;
 using ir::Op;
 
 bool is_pointwise(Op op) {
-  return ir::is_elementwise(op) || op == Op::BroadcastTo || op == Op::BatchBroadcast || op == Op::BatchSpread ||
-         op == Op::ColBroadcast || op == Op::RowBroadcast;
+  return ir::is_elementwise(op) || op == Op::BroadcastTo || op == Op::BatchBroadcast || op == Op::BatchSpread || op == Op::ColBroadcast ||
+         op == Op::RowBroadcast;
 }
 
 static bool is_external(Op op) { return op == Op::Input || op == Op::Param || ir::is_noise(op); }
@@ -121,8 +121,8 @@ Schedule make_schedule(const ir::Graph &g) {
     if (n.op != Op::Add || n.in[0] == n.in[1]) continue;
     bool ok = true;
     for (NodeId in : n.in)
-      ok &= plain_gemm(g, in) && g.shape(in) == n.shape && !is_output[static_cast<size_t>(in)] && users[static_cast<size_t>(in)].size() == 1 &&
-            !accumulated[static_cast<size_t>(in)];
+      ok &= plain_gemm(g, in) && g.shape(in) == n.shape && !is_output[static_cast<size_t>(in)] &&
+            users[static_cast<size_t>(in)].size() == 1 && !accumulated[static_cast<size_t>(in)];
     if (!ok) continue;
     gemm_sum[static_cast<size_t>(id)] = 1;
     for (NodeId in : n.in) accumulated[static_cast<size_t>(in)] = 1;
@@ -182,17 +182,17 @@ Schedule make_schedule(const ir::Graph &g) {
     give_buffer(id, BufferRole::Computed);
     StepKind kind = gemm_sum[static_cast<size_t>(id)] ? StepKind::GemmSum : StepKind::Pointwise;
     if (kind != StepKind::GemmSum) switch (n.op) {
-    case Op::SumAll: kind = StepKind::SampleSum; break;
-    case Op::BatchSum:
-    case Op::BatchMean: kind = StepKind::BatchReduce; break;
-    case Op::RowSum:
-    case Op::ColSum: kind = StepKind::AxisSum; break;
-    case Op::MatMul:
-    case Op::OuterSum: kind = StepKind::Gemm; break;
-    case Op::Inverse: kind = StepKind::Inverse; break;
-    case Op::Transpose: kind = StepKind::Transpose; break;
-    default: break;
-    }
+      case Op::SumAll: kind = StepKind::SampleSum; break;
+      case Op::BatchSum:
+      case Op::BatchMean: kind = StepKind::BatchReduce; break;
+      case Op::RowSum:
+      case Op::ColSum: kind = StepKind::AxisSum; break;
+      case Op::MatMul:
+      case Op::OuterSum: kind = StepKind::Gemm; break;
+      case Op::Inverse: kind = StepKind::Inverse; break;
+      case Op::Transpose: kind = StepKind::Transpose; break;
+      default: break;
+      }
     s.steps.push_back({kind, id});
   }
   for (const ir::Output &o : g.outputs) s.outputs.push_back({o.name, s.slot[static_cast<size_t>(o.node)]});

@@ -45,10 +45,10 @@ struct Step {
 
 struct Schedule {
   std::vector<Buffer> buffers;
-  std::vector<int> slot;             // by node id: its buffer's index, or -1 when fused/inlined
+  std::vector<int> slot; // by node id: its buffer's index, or -1 when fused/inlined
   std::vector<Step> steps;
   std::vector<std::pair<std::string, int>> outputs; // output name -> slot
-  std::vector<Block> blocks;         // the planned workspace
+  std::vector<Block> blocks;                        // the planned workspace
 
   // Floats of workspace at a batch size: the planned blocks, and what one buffer per computed
   // node would take.

@@ -12,7 +12,7 @@ SourcePtr source_from_string(const std::string &name, const std::string &text) {
   return std::make_shared<const SourceFile>(SourceFile{name, text});
 }
 
-ast::Program parse(SourcePtr source) {
+ast::Program parse(const SourcePtr &source) {
   try {
     return parse_program(source);
   } catch (CompileError &e) {
@@ -21,7 +21,7 @@ ast::Program parse(SourcePtr source) {
   }
 }
 
-Model load_model(SourcePtr source, const ElaborateOptions &opts) {
+Model load_model(const SourcePtr &source, const ElaborateOptions &opts) {
   ast::Program program = parse(source);
   try {
     return elaborate(program, opts);

@@ -11,9 +11,9 @@ SourcePtr read_source(const std::string &path); // throws InputError when unread
 SourcePtr source_from_string(const std::string &name, const std::string &text);
 
 // Each throws a CompileError that carries `source`, so it renders with carets.
-ast::Program parse(SourcePtr source);
+ast::Program parse(const SourcePtr &source);
 // parse + sema.
-Model load_model(SourcePtr source, const ElaborateOptions &opts);
+Model load_model(const SourcePtr &source, const ElaborateOptions &opts);
 
 // `g` (a forward graph of `m`) plus one output "grad.P" per param P: the gradient of "loss".
 ir::Graph add_gradients(const Model &m, const ir::Graph &g);

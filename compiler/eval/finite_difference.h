@@ -16,9 +16,7 @@ template <class F> double central_difference(double &x, F &&f) {
     x = v;
     return f();
   };
-  auto stencil = [&](double h) {
-    return (-at(saved + 2 * h) + 8 * at(saved + h) - 8 * at(saved - h) + at(saved - 2 * h)) / (12 * h);
-  };
+  auto stencil = [&](double h) { return (-at(saved + 2 * h) + 8 * at(saved + h) - 8 * at(saved - h) + at(saved - 2 * h)) / (12 * h); };
   const double f0 = std::abs(f());
   double prev = stencil(1e-3 * scale), result = prev;
   for (double h = 1e-4; h >= 1e-7; h /= 10) {

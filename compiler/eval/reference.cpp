@@ -12,9 +12,7 @@ using ir::Op;
 
 namespace {
 
-template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) {
-  return m(m.rows() == 1 ? 0 : i, m.cols() == 1 ? 0 : b);
-}
+template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) { return m(m.rows() == 1 ? 0 : i, m.cols() == 1 ? 0 : b); }
 
 // View of column `b` of a flattened value as its per-sample matrix.
 // (A column of a column-major matrix is contiguous, so this is a view, not a copy.)
@@ -32,8 +30,7 @@ double noise_mean(const ir::Node &n) {
   }
 }
 
-template <class T>
-std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &roots, const Bindings<T> &bind) {
+template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &roots, const Bindings<T> &bind) {
   const Eigen::Index B = bind.input.cols();
   // Bound values (input, params, noise draws) are read in place, never copied.
   std::vector<Mat<T>> val(g.size());

@@ -20,8 +20,7 @@ template <class T> struct Bindings {
   std::map<int64_t, Mat<T>> noise;      // by draw id: numel x batch; a missing draw is its mean
 };
 
-template <class T>
-std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<ir::NodeId> &roots, const Bindings<T> &b);
+template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<ir::NodeId> &roots, const Bindings<T> &b);
 
 extern template std::vector<Mat<double>> evaluate(const ir::Graph &, const std::vector<ir::NodeId> &, const Bindings<double> &);
 extern template std::vector<Mat<float>> evaluate(const ir::Graph &, const std::vector<ir::NodeId> &, const Bindings<float> &);

@@ -21,8 +21,9 @@ template <Op op> void list_if_elementwise(std::vector<ElementwiseOp> &list) {
 
 Term elementwise_derivative(const Adjoint &d, Op op) {
   switch (op) {
-#define OP(name, spelling, arity, kind_) \
-  case Op::name: return derivative_of<Op::name>(d);
+#define OP(name, spelling, arity, kind_)                                                                                                   \
+  case Op::name:                                                                                                                           \
+    return derivative_of<Op::name>(d);
 #include "ir/ops.def"
 #undef OP
   }

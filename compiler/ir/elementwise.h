@@ -201,9 +201,7 @@ template <> struct Elementwise<Op::Max> : ElementwiseEntry {
 template <> struct Elementwise<Op::Min> : ElementwiseEntry {
   static constexpr const char *language = "min";
   // min(a, b) = -max(-a, -b), exactly
-  template <class A> static typename A::V math(A &a, typename A::V x, typename A::V y, double) {
-    return a.neg(a.max(a.neg(x), a.neg(y)));
-  }
+  template <class A> static typename A::V math(A &a, typename A::V x, typename A::V y, double) { return a.neg(a.max(a.neg(x), a.neg(y))); }
   // d min(a, b) = step(b - a) da + (1 - step(b - a)) db: a tie goes to b
   static Term derivative(const Adjoint &d) {
     Term a_wins = step(d.b - d.a);
@@ -219,11 +217,11 @@ template <Op op, class A> typename A::V elementwise_math(A &a, typename A::V x, 
   else throw std::logic_error(std::string("not elementwise: ") + info(op).spelling);
 }
 
-template <class A>
-typename A::V eval_elementwise(Op op, A &a, typename A::V x, typename A::V y, double attr) {
+template <class A> typename A::V eval_elementwise(Op op, A &a, typename A::V x, typename A::V y, double attr) {
   switch (op) {
-#define OP(name, spelling, arity, kind_) \
-  case Op::name: return elementwise_math<Op::name>(a, x, y, attr);
+#define OP(name, spelling, arity, kind_)                                                                                                   \
+  case Op::name:                                                                                                                           \
+    return elementwise_math<Op::name>(a, x, y, attr);
 #include "ir/ops.def"
 #undef OP
   }
@@ -239,7 +237,7 @@ struct ElementwiseOp {
   int arity;
   const char *language; // nullptr: not callable by name
   Domain domain;
-  bool takes_constant;  // PowC: its exponent is an attribute
+  bool takes_constant; // PowC: its exponent is an attribute
 };
 const std::vector<ElementwiseOp> &elementwise_ops();
 // The op a program calls by `name`, or nullptr.

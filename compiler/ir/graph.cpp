@@ -38,8 +38,7 @@ NodeId Graph::leaf(Op op, Shape shape, bool batched, Attr attr, Span span) {
 }
 
 NodeId Graph::add(Op op, std::vector<NodeId> in, Attr attr, Span span) {
-  if (static_cast<int>(in.size()) != info(op).arity)
-    throw std::logic_error(std::string("wrong operand count for ") + info(op).spelling);
+  if (static_cast<int>(in.size()) != info(op).arity) throw std::logic_error(std::string("wrong operand count for ") + info(op).spelling);
   Shape s = infer_shape(*this, op, in, attr);
   bool b = infer_batched(*this, op, in);
   return intern(Node{op, std::move(in), std::move(attr), s, b, span});

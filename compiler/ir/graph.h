@@ -28,9 +28,7 @@ inline constexpr OpInfo kOpTable[] = {
 #undef OP
 };
 constexpr const OpInfo &info(Op op) { return kOpTable[static_cast<size_t>(op)]; }
-constexpr bool is_elementwise(Op op) {
-  return info(op).kind == OpKind::Unary || info(op).kind == OpKind::Binary;
-}
+constexpr bool is_elementwise(Op op) { return info(op).kind == OpKind::Unary || info(op).kind == OpKind::Binary; }
 constexpr bool is_noise(Op op) { return op == Op::RandN || op == Op::RandU || op == Op::Bernoulli; }
 
 // A size is a positive integer, or a negative id naming a dim not bound yet (`aec check`
@@ -48,9 +46,7 @@ struct Shape {
   Size cols() const { return rank == 2 ? d[1] : 1; }
   bool concrete() const { return rows() > 0 && cols() > 0; }
   int64_t numel() const { return rows() * cols(); }
-  bool operator==(const Shape &o) const {
-    return rank == o.rank && rows() == o.rows() && cols() == o.cols();
-  }
+  bool operator==(const Shape &o) const { return rank == o.rank && rows() == o.rows() && cols() == o.cols(); }
 };
 
 // "[]", "[n]" or "[m, n]" for a shape of concrete sizes (a symbolic one shows as "?": a graph's
@@ -61,11 +57,11 @@ using NodeId = int32_t;
 
 // Attributes of a node; which fields an op uses is stated in ops.def.
 struct Attr {
-  double value = 0;    // Const fill, Bernoulli p, PowC exponent
-  int64_t id = 0;      // noise: the draw it is (two randn(D) in the source are two draws)
+  double value = 0;                      // Const fill, Bernoulli p, PowC exponent
+  int64_t id = 0;                        // noise: the draw it is (two randn(D) in the source are two draws)
   bool trans_a = false, trans_b = false; // MatMul
-  std::string name;    // Input, Param
-  Shape shape;         // BroadcastTo: the target shape
+  std::string name;                      // Input, Param
+  Shape shape;                           // BroadcastTo: the target shape
 };
 
 struct Node {

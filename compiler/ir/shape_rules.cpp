@@ -99,8 +99,9 @@ template <> Shape rule<Op::MatMul>(const Graph &g, const std::vector<NodeId> &in
 
 Shape infer_shape(const Graph &g, Op op, const std::vector<NodeId> &in, const Attr &attr) {
   switch (op) {
-#define OP(name, spelling, arity, kind_) \
-  case Op::name: return rule<Op::name>(g, in, attr);
+#define OP(name, spelling, arity, kind_)                                                                                                   \
+  case Op::name:                                                                                                                           \
+    return rule<Op::name>(g, in, attr);
 #include "ir/ops.def"
 #undef OP
   }

@@ -11,7 +11,6 @@ using ir::Graph;
 using ir::Node;
 using ir::NodeId;
 using ir::Op;
-using ir::Shape;
 
 namespace {
 

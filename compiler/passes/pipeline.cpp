@@ -42,8 +42,7 @@ void verify(const ir::Graph &g) {
     }
   }
   for (const ir::Output &o : g.outputs)
-    if (o.node < 0 || static_cast<size_t>(o.node) >= g.size())
-      throw std::logic_error("verify: output " + o.name + " names no node");
+    if (o.node < 0 || static_cast<size_t>(o.node) >= g.size()) throw std::logic_error("verify: output " + o.name + " names no node");
 }
 
 } // namespace aec::passes

@@ -8,7 +8,6 @@ using ir::Graph;
 using ir::Node;
 using ir::NodeId;
 using ir::Op;
-using ir::Shape;
 
 namespace {
 
@@ -17,8 +16,7 @@ namespace {
 NodeId stable_log_sigmoid(Graph &g, const Node &n, const std::vector<NodeId> &in, const PassOptions &) {
   if (n.op != Op::Log) return -1;
   const Node arg = g.node(in[0]);
-  if (arg.op == Op::Sigmoid)
-    return g.unary(Op::Neg, g.unary(Op::Softplus, g.unary(Op::Neg, arg.in[0], n.span), n.span), n.span);
+  if (arg.op == Op::Sigmoid) return g.unary(Op::Neg, g.unary(Op::Softplus, g.unary(Op::Neg, arg.in[0], n.span), n.span), n.span);
   if (arg.op == Op::Sub && is_const(g, arg.in[0], 1) && g.shape(arg.in[0]).rank == 0 && g.node(arg.in[1]).op == Op::Sigmoid)
     return g.unary(Op::Neg, g.unary(Op::Softplus, g.node(arg.in[1]).in[0], n.span), n.span);
   return -1;

@@ -9,9 +9,7 @@ namespace aec::sema {
 using ir::NodeId;
 using ir::Op;
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 // An elementwise function of ir/elementwise.h's table (an op or a composite of ops): a scalar
 // argument broadcasts, other arguments must have one shape.
@@ -21,7 +19,8 @@ bool Elaborator::elementwise_function(const ast::Expr &e, NodeId &out) {
   if (!op && !composite) return false;
   size_t arity = static_cast<size_t>(op ? op->arity : composite->arity);
   if (e.args.size() != arity)
-    fail(e.span, e.name + " takes " + std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+    fail(e.span,
+         e.name + " takes " + std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
   std::vector<ir::Term> args;
   for (size_t i = 0; i < arity; ++i) {
     args.emplace_back(g(), expr(e.args[i]), e.span);
@@ -50,10 +49,8 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
       const ast::Expr &a = *e.args[i];
       if (a.kind == ast::ExprKind::Number && a.number >= 1 && a.number == std::floor(a.number))
         sizes.push_back(static_cast<ir::Size>(a.number));
-      else if (a.kind == ast::ExprKind::Name && model_.dims.count(a.name))
-        sizes.push_back(model_.dims.at(a.name));
-      else
-        fail(a.span, f + " expects sizes (positive integers or dims), got '" + a.text + "'");
+      else if (a.kind == ast::ExprKind::Name && model_.dims.count(a.name)) sizes.push_back(model_.dims.at(a.name));
+      else fail(a.span, f + " expects sizes (positive integers or dims), got '" + a.text + "'");
     }
     if (sizes.size() > 2) fail(e.span, f + " makes a scalar, a vector or a matrix: at most two sizes");
     if (sizes.empty()) return ir::Shape::scalar();
@@ -119,12 +116,14 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     if (pn.op == Op::Sigmoid) {
       // bce(x, sigmoid(a)) = sum(softplus(a) - x .* a): exact, and finite for any logit a
       NodeId a = pn.in[0];
-      out = g().unary(Op::SumAll, g().binary(Op::Sub, g().unary(Op::Softplus, a, e.span), g().binary(Op::Mul, x, a, e.span), e.span), e.span);
+      out =
+          g().unary(Op::SumAll, g().binary(Op::Sub, g().unary(Op::Softplus, a, e.span), g().binary(Op::Mul, x, a, e.span), e.span), e.span);
     } else {
       // -sum(x .* log(p) + (1 - x) .* log(1 - p))
       NodeId one = g().constant(1);
       NodeId t1 = g().binary(Op::Mul, x, g().unary(Op::Log, p, e.span), e.span);
-      NodeId t2 = g().binary(Op::Mul, g().binary(Op::Sub, one, x, e.span), g().unary(Op::Log, g().binary(Op::Sub, one, p, e.span), e.span), e.span);
+      NodeId t2 =
+          g().binary(Op::Mul, g().binary(Op::Sub, one, x, e.span), g().unary(Op::Log, g().binary(Op::Sub, one, p, e.span), e.span), e.span);
       out = g().unary(Op::Neg, g().unary(Op::SumAll, g().binary(Op::Add, t1, t2, e.span), e.span), e.span);
     }
     return true;
@@ -135,7 +134,11 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     if (shapes_conflict(g().shape(mu), g().shape(lv)))
       fail(e.span, "kl_normal needs mu and logvar of one shape, got " + describe(*e.args[0], mu) + " and " + describe(*e.args[1], lv));
     // 0.5 * sum(exp(logvar) + mu .* mu - 1 - logvar)
-    NodeId inner = g().binary(Op::Sub, g().binary(Op::Sub, g().binary(Op::Add, g().unary(Op::Exp, lv, e.span), g().unary(Op::Square, mu, e.span), e.span), g().constant(1), e.span), lv, e.span);
+    NodeId inner =
+        g().binary(Op::Sub,
+                   g().binary(Op::Sub, g().binary(Op::Add, g().unary(Op::Exp, lv, e.span), g().unary(Op::Square, mu, e.span), e.span),
+                              g().constant(1), e.span),
+                   lv, e.span);
     out = g().binary(Op::Mul, g().constant(0.5), g().unary(Op::SumAll, inner, e.span), e.span);
     return true;
   }
@@ -168,7 +171,8 @@ bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
     arity(1, 1);
     NodeId v = expr(e.args[0]);
     const ir::Shape sv = g().shape(v);
-    if (sv.rank != 1) fail(e.args[0]->span, "diag makes a diagonal matrix from a vector, but " + describe(*e.args[0], v) + " is not a vector");
+    if (sv.rank != 1)
+      fail(e.args[0]->span, "diag makes a diagonal matrix from a vector, but " + describe(*e.args[0], v) + " is not a vector");
     ir::Shape square = ir::Shape::matrix(sv.rows(), sv.rows());
     // diag(v) = v broadcast along the columns, times the identity
     out = g().binary(Op::Mul, g().broadcast(Op::ColBroadcast, v, square, e.span), g().leaf(Op::Eye, square, false, {}, e.span), e.span);

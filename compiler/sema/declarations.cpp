@@ -8,7 +8,6 @@
 
 namespace aec::sema {
 
-
 void fail(Span s, const std::string &message) { throw CompileError(s, message); }
 
 static const char *kind_word(ast::StmtKind k) {
@@ -28,7 +27,9 @@ void Elaborator::collect_declarations() {
   for (const ast::Stmt &s : prog_.stmts) {
     switch (s.kind) {
     case ast::StmtKind::Minimize:
-      if (minimize_) fail(s.span, "a second 'minimize': a program has exactly one objective (the first is on line " + std::to_string(minimize_->span.line) + ")");
+      if (minimize_)
+        fail(s.span, "a second 'minimize': a program has exactly one objective (the first is on line " +
+                         std::to_string(minimize_->span.line) + ")");
       minimize_ = &s;
       continue;
     case ast::StmtKind::Check:
@@ -41,15 +42,17 @@ void Elaborator::collect_declarations() {
     }
     default: break;
     }
-    if (s.name == "d")
-      fail(s.name_span, "'d' is reserved for derivatives (df/dx, d(e)/d(v)); choose another name");
+    if (s.name == "d") fail(s.name_span, "'d' is reserved for derivatives (df/dx, d(e)/d(v)); choose another name");
     if (s.kind == ast::StmtKind::Input) {
-      if (input_) fail(s.span, "a second 'input': a program has exactly one (the first, '" + input_->name + "', is on line " + std::to_string(input_->span.line) + ")");
+      if (input_)
+        fail(s.span, "a second 'input': a program has exactly one (the first, '" + input_->name + "', is on line " +
+                         std::to_string(input_->span.line) + ")");
       input_ = &s;
     }
     auto [it, fresh] = globals_.emplace(s.name, &s);
     if (!fresh)
-      fail(s.name_span, "'" + s.name + "' is already defined as a " + kind_word(it->second->kind) + " on line " + std::to_string(it->second->span.line));
+      fail(s.name_span,
+           "'" + s.name + "' is already defined as a " + kind_word(it->second->kind) + " on line " + std::to_string(it->second->span.line));
   }
   if (!input_) fail({}, "the program has no 'input' statement (write e.g. input x : [D])");
   if (!minimize_) fail({}, "the program has no 'minimize' statement: state the per-sample objective");
@@ -96,8 +99,7 @@ void Elaborator::resolve_dims() {
         } catch (...) {
           used = 0;
         }
-        if (used != o->second.size() || !std::isfinite(v))
-          throw InputError("--set " + s.name + "=" + o->second + ": expected a number");
+        if (used != o->second.size() || !std::isfinite(v)) throw InputError("--set " + s.name + "=" + o->second + ": expected a number");
       }
       model_.hypers[s.name] = v;
     }
@@ -108,7 +110,8 @@ void Elaborator::resolve_dims() {
         v = parse_positive_int(o->second, "--set " + s.name + "=" + o->second);
       if (v <= 0) fail(s.name_span, "dim " + s.name + " must be a positive integer");
       if (v > ir::kMaxSize)
-        fail(s.name_span, "dim " + s.name + " = " + std::to_string(v) + " exceeds the limit of " + std::to_string(ir::kMaxSize) + " for a size");
+        fail(s.name_span,
+             "dim " + s.name + " = " + std::to_string(v) + " exceeds the limit of " + std::to_string(ir::kMaxSize) + " for a size");
       model_.dims[s.name] = v;
     } else if (s.name == model_.input_dim) {
       if (opts_.data_width) {
@@ -118,23 +121,22 @@ void Elaborator::resolve_dims() {
         model_.dims[s.name] = -static_cast<ir::Size>(g().symbolic_dims.size());
       }
     } else {
-      fail(s.name_span, "dim " + s.name + " has no value: give it one (dim " + s.name +
-                            " = 32) or use it as the input's width");
+      fail(s.name_span, "dim " + s.name + " has no value: give it one (dim " + s.name + " = 32) or use it as the input's width");
     }
   }
 
   model_.input_name = input_->name;
   model_.input_width = size_of(*input_size);
   if (opts_.data_width && model_.input_width != *opts_.data_width)
-    fail(input_size->span, "the data's samples have " + std::to_string(*opts_.data_width) +
-                               " values, but input " + input_->name + " is declared [" +
-                               std::to_string(model_.input_width) + "]");
+    fail(input_size->span, "the data's samples have " + std::to_string(*opts_.data_width) + " values, but input " + input_->name +
+                               " is declared [" + std::to_string(model_.input_width) + "]");
 }
 
 ir::Size Elaborator::size_of(const ast::Size &s) {
   if (s.value) {
     if (*s.value <= 0) fail(s.span, "a size must be a positive integer");
-    if (*s.value > ir::kMaxSize) fail(s.span, "the size " + std::to_string(*s.value) + " exceeds the limit of " + std::to_string(ir::kMaxSize));
+    if (*s.value > ir::kMaxSize)
+      fail(s.span, "the size " + std::to_string(*s.value) + " exceeds the limit of " + std::to_string(ir::kMaxSize));
     return *s.value;
   }
   auto it = model_.dims.find(s.name);
@@ -150,7 +152,7 @@ struct InitRule {
   const char *name;
   int args;
 };
-const InitRule kInitializers[] = {{"zeros", 0},  {"ones", 0},   {"const", 1},      {"normal", 1},
+const InitRule kInitializers[] = {{"zeros", 0},   {"ones", 0},   {"const", 1},      {"normal", 1},
                                   {"uniform", 2}, {"glorot", 0}, {"orthogonal", 0}, {"identity", 0}};
 } // namespace
 
@@ -168,14 +170,15 @@ void Elaborator::declare_params() {
     for (const InitRule &r : kInitializers)
       if (s.init.name == r.name) rule = &r;
     if (!rule)
-      fail(s.init.span, "unknown initializer '" + s.init.name + "' (expected zeros, ones, const(v), normal(std), uniform(lo, hi), glorot, orthogonal or identity)");
+      fail(s.init.span, "unknown initializer '" + s.init.name +
+                            "' (expected zeros, ones, const(v), normal(std), uniform(lo, hi), glorot, orthogonal or identity)");
     if (static_cast<int>(s.init.args.size()) != rule->args)
-      fail(s.init.span, "initializer " + s.init.name + " takes " + std::to_string(rule->args) + " argument" + (rule->args == 1 ? "" : "s") + ", got " + std::to_string(s.init.args.size()));
+      fail(s.init.span, "initializer " + s.init.name + " takes " + std::to_string(rule->args) + " argument" + (rule->args == 1 ? "" : "s") +
+                            ", got " + std::to_string(s.init.args.size()));
     p.init = rule->name;
     for (auto &a : s.init.args) p.init_args.push_back(constant(a));
     if (p.init == "normal" && p.init_args[0] < 0) fail(s.init.args[0]->span, "normal(std) needs std >= 0");
-    if (p.init == "uniform" && !(p.init_args[0] < p.init_args[1]))
-      fail(s.init.span, "uniform(lo, hi) needs lo < hi");
+    if (p.init == "uniform" && !(p.init_args[0] < p.init_args[1])) fail(s.init.span, "uniform(lo, hi) needs lo < hi");
     if ((p.init == "orthogonal" || p.init == "identity") && p.shape.rank != 2)
       fail(s.init.span, "initializer " + p.init + " needs a matrix param, but " + p.name + " is " + g().shape_text(p.shape));
     if (p.shape.concrete() && p.shape.numel() > ir::kMaxValueElements)
@@ -205,8 +208,7 @@ void Elaborator::resolve_function_subscripts() {
     FunctionDef f{&s, s.name, s.subscripts};
     if (s.braced_subscript) {
       for (auto &sub : s.subscripts)
-        if (!param_nodes_.count(sub))
-          fail(s.name_span, "'" + sub + "' in the subscript of " + s.name + "_{...} is not a param");
+        if (!param_nodes_.count(sub)) fail(s.name_span, "'" + sub + "' in the subscript of " + s.name + "_{...} is not a param");
     } else if (auto us = s.name.rfind('_'); us != std::string::npos && us > 0 && us + 1 < s.name.size()) {
       std::string sub = s.name.substr(us + 1);
       if (param_nodes_.count(sub)) {
@@ -228,7 +230,8 @@ void Elaborator::resolve_function_subscripts() {
       auto [it, fresh] = functions_.emplace(f.base, f);
       if (!fresh) fail(s.name_span, "function '" + f.base + "' is already defined on line " + std::to_string(it->second.stmt->span.line));
       if (globals_.count(f.base) && globals_.at(f.base)->kind != ast::StmtKind::Func)
-        fail(s.name_span, "'" + f.base + "' is already defined as a " + kind_word(globals_.at(f.base)->kind) + " on line " + std::to_string(globals_.at(f.base)->span.line));
+        fail(s.name_span, "'" + f.base + "' is already defined as a " + kind_word(globals_.at(f.base)->kind) + " on line " +
+                              std::to_string(globals_.at(f.base)->span.line));
     }
     functions_.emplace(s.name, f);
   }
@@ -261,9 +264,9 @@ void Elaborator::validate_checks() {
       fail(arg.span, "check pca needs a param, but '" + arg.text + "' is not one");
     const ir::Shape sh = g().shape(it->second);
     if (sh.rank != 2 || sh.rows() != model_.input_width)
-      fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) + ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
-    if (g().batched(it->second))
-      fail(arg.span, "check pca needs a param shared by all samples, but " + arg.name + " is 'per sample'");
+      fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) +
+                         ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
+    if (g().batched(it->second)) fail(arg.span, "check pca needs a param shared by all samples, but " + arg.name + " is 'per sample'");
     if (sh.rows() > 0 && sh.cols() > 0 && sh.cols() > sh.rows())
       fail(arg.span, "check pca compares span(" + arg.name + ") with the top-k principal subspace, so " + arg.name + " : " +
                          g().shape_text(sh) + " needs no more columns than the input has features");

@@ -69,7 +69,8 @@ NodeId Elaborator::function_jacobian(const ast::Expr &e) {
 NodeId Elaborator::derivative(const ast::ExprPtr &of, const ast::Expr &v, bool gradient) {
   const char *form = gradient ? "grad(e, v)" : "d(e)/d(v)";
   if (v.kind != ast::ExprKind::Name)
-    fail(v.span, std::string(form) + " differentiates with respect to a name (a value, the input or an argument), but '" + v.text + "' is not one");
+    fail(v.span,
+         std::string(form) + " differentiates with respect to a name (a value, the input or an argument), but '" + v.text + "' is not one");
   NodeId point = name(v);
   check_point(g(), point, v);
   ir::Attr a;

@@ -38,8 +38,7 @@ Model Elaborator::run() {
     case ast::StmtKind::Minimize: {
       ir::NodeId obj = expr(s.body);
       if (g().shape(obj).rank != 0)
-        fail(s.body->span, "minimize needs a scalar objective, but " + describe(*s.body, obj) +
-                               " is not one; sum it or take a norm");
+        fail(s.body->span, "minimize needs a scalar objective, but " + describe(*s.body, obj) + " is not one; sum it or take a norm");
       if (!g().batched(obj)) obj = g().unary(ir::Op::BatchBroadcast, obj, s.body->extent);
       g().outputs.push_back({"loss", g().unary(ir::Op::BatchMean, obj, s.body->extent)});
       g().outputs.push_back({"objective", obj});
@@ -69,8 +68,6 @@ void Elaborator::mark_params_the_objective_ignores() {
 
 } // namespace sema
 
-Model elaborate(const ast::Program &program, const ElaborateOptions &opts) {
-  return sema::Elaborator(program, opts).run();
-}
+Model elaborate(const ast::Program &program, const ElaborateOptions &opts) { return sema::Elaborator(program, opts).run(); }
 
 } // namespace aec

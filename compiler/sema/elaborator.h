@@ -74,10 +74,10 @@ public:
 
   const ast::Stmt *input_ = nullptr;
   const ast::Stmt *minimize_ = nullptr;
-  std::unordered_map<std::string, const ast::Stmt *> globals_;  // every declared name
-  std::unordered_map<std::string, FunctionDef> functions_;      // by full and by base name
+  std::unordered_map<std::string, const ast::Stmt *> globals_; // every declared name
+  std::unordered_map<std::string, FunctionDef> functions_;     // by full and by base name
   std::unordered_map<std::string, ir::NodeId> param_nodes_;
-  std::unordered_map<std::string, ir::NodeId> value_cache_;     // named values, once each
+  std::unordered_map<std::string, ir::NodeId> value_cache_; // named values, once each
   std::set<std::string> values_in_progress_;
   std::vector<std::string> call_stack_;
   // What is being expanded (calls being inlined, unrolls being repeated), outermost first: a

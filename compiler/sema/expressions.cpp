@@ -41,7 +41,8 @@ void Elaborator::fail_expansion(const ast::Expr &here) {
   auto what = [](const Expansion &x) {
     return x.site->kind == ast::ExprKind::Unroll ? "unroll of " + std::to_string(x.steps) + " steps" : "call of " + x.site->name;
   };
-  if (expanding_.empty()) fail(here.span, "the program expands to more than " + std::to_string(ir::kMaxExpansion) + " operations, the limit");
+  if (expanding_.empty())
+    fail(here.span, "the program expands to more than " + std::to_string(ir::kMaxExpansion) + " operations, the limit");
   std::string chain;
   for (size_t i = 0; i < expanding_.size() && i < 6; ++i) chain += (i ? " > " : "") + what(expanding_[i]);
   if (expanding_.size() > 6) chain += " > ...";
@@ -101,8 +102,7 @@ NodeId Elaborator::name(const ast::Expr &e) {
   case ast::StmtKind::Func: fail(e.span, "function '" + e.name + "' is used as a value; call it, e.g. " + e.name + "(x)");
   case ast::StmtKind::Assign: {
     if (auto c = value_cache_.find(s.name); c != value_cache_.end()) return c->second;
-    if (!values_in_progress_.insert(s.name).second)
-      fail(e.span, "'" + s.name + "' is defined in terms of itself");
+    if (!values_in_progress_.insert(s.name).second) fail(e.span, "'" + s.name + "' is defined in terms of itself");
     // A named value sees only globals, never the locals of the function that mentions it.
     auto saved = std::move(locals_);
     locals_.clear();
@@ -155,8 +155,7 @@ NodeId Elaborator::apply_operator(const ast::Expr &e, NodeId a, NodeId b) {
   case ast::BinOp::EMul: return elementwise(Op::Mul, "multiply elementwise");
   case ast::BinOp::EDiv: return elementwise(Op::Div, "divide elementwise");
   case ast::BinOp::Div:
-    if (sb.rank != 0)
-      fail(e.span, "'/' divides by a scalar, but " + describe(re, b) + " is not one; write ./ to divide elementwise");
+    if (sb.rank != 0) fail(e.span, "'/' divides by a scalar, but " + describe(re, b) + " is not one; write ./ to divide elementwise");
     return g().binary(Op::Div, a, b, e.span);
   case ast::BinOp::MatMul: {
     if (sa.rank == 0 || sb.rank == 0) return g().binary(Op::Mul, a, b, e.span);
@@ -166,7 +165,8 @@ NodeId Elaborator::apply_operator(const ast::Expr &e, NodeId a, NodeId b) {
     if (sa.rank == 1)
       fail(e.span, "cannot multiply " + both + ": a vector times a matrix is not defined; transpose the matrix and write M' * v");
     if (sizes_conflict(sa.cols(), sb.rows()))
-      fail(e.span, "cannot multiply " + both + ": inner sizes " + g().size_text(sa.cols()) + " and " + g().size_text(sb.rows()) + " differ");
+      fail(e.span,
+           "cannot multiply " + both + ": inner sizes " + g().size_text(sa.cols()) + " and " + g().size_text(sb.rows()) + " differ");
     return g().matmul(a, b, false, false, e.span);
   }
   }
@@ -238,8 +238,8 @@ NodeId Elaborator::unroll(const ast::Expr &e) {
     draw_context_.pop_back();
     locals_.pop_back();
     if (shapes_conflict(g().shape(next), shape))
-      fail(e.args[1]->span, "the unrolled step gives " + describe(*e.args[1], next) + ", but " + e.name +
-                                " starts as " + g().shape_text(shape) + "; each step must keep the shape");
+      fail(e.args[1]->span, "the unrolled step gives " + describe(*e.args[1], next) + ", but " + e.name + " starts as " +
+                                g().shape_text(shape) + "; each step must keep the shape");
     y = next;
   }
   expanding_.pop_back();
@@ -249,8 +249,8 @@ NodeId Elaborator::unroll(const ast::Expr &e) {
 NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
   const ast::Stmt &s = *f.stmt;
   if (e.args.size() != s.formals.size())
-    fail(e.span, "function " + s.name + " takes " + std::to_string(s.formals.size()) + " argument" +
-                     (s.formals.size() == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+    fail(e.span, "function " + s.name + " takes " + std::to_string(s.formals.size()) + " argument" + (s.formals.size() == 1 ? "" : "s") +
+                     ", got " + std::to_string(e.args.size()));
   for (auto &active : call_stack_)
     if (active == s.name) fail(e.span, "function " + s.name + " calls itself; recursion is not allowed (use unroll)");
   std::unordered_map<std::string, NodeId> frame;
@@ -283,7 +283,7 @@ NodeId Elaborator::inline_body(const ast::Stmt &fn, std::unordered_map<std::stri
     // The body is checked per call: say which call made it fail (each enclosing call adds its own).
     if (site && !err.diagnostics().empty() && !err.diagnostics()[0].message.starts_with("the program expands"))
       err.add_note(site->span, "in this " + (site->kind == ast::ExprKind::Call ? "call of " + fn.name + "(" + arguments_text(*site) + ")"
-                                                                              : "Jacobian of " + fn.name));
+                                                                               : "Jacobian of " + fn.name));
     throw;
   }
   locals_ = std::move(saved);

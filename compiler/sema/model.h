@@ -15,7 +15,7 @@ struct ParamInfo {
   std::string name;
   ir::Shape shape;
   bool per_sample = false;
-  std::string init;              // zeros, ones, const, normal, uniform, glorot, orthogonal, identity
+  std::string init; // zeros, ones, const, normal, uniform, glorot, orthogonal, identity
   std::vector<double> init_args;
   Span span;
   bool affects_objective = true; // false: the objective never reads it (its gradient is zero)

@@ -12,7 +12,8 @@ namespace aec {
 
 std::string unreadable_file_reason(const std::string &path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? "no such file" : std::string("cannot open the file (") + std::strerror(errno) + ")";
+  if (::stat(path.c_str(), &st) != 0)
+    return errno == ENOENT ? "no such file" : std::string("cannot open the file (") + std::strerror(errno) + ")";
   if (S_ISDIR(st.st_mode)) return "is a directory, not a file";
   if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) return "is a device or a socket, not a file";
   return "";

@@ -141,9 +141,9 @@ template <Type T> std::string text(const ValueOf<T> &v) {
   else return std::to_string(v);
 }
 
-#define AEC_INSTANTIATE(T)                                                                                             \
-  template std::string parse<Type::T>(const std::string &, ValueOf<Type::T> &);                                        \
-  template std::string check<Type::T>(const ValueOf<Type::T> &);                                                       \
+#define AEC_INSTANTIATE(T)                                                                                                                 \
+  template std::string parse<Type::T>(const std::string &, ValueOf<Type::T> &);                                                            \
+  template std::string check<Type::T>(const ValueOf<Type::T> &);                                                                           \
   template std::string text<Type::T>(const ValueOf<Type::T> &);
 AEC_INSTANTIATE(Count)
 AEC_INSTANTIATE(Seed)

@@ -86,7 +86,7 @@ struct Values {
 // Sets option `name` from its text: "" when done, else what was expected ("unknown" for a name
 // that is not an option).
 template <class Config> std::string set(Config &c, const std::string &name, const std::string &value) {
-#define TRAIN_OPTION(name_, type, default_value, help, where) \
+#define TRAIN_OPTION(name_, type, default_value, help, where)                                                                              \
   if (name == #name_) return parse<Type::type>(value, c.name_);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -95,7 +95,7 @@ template <class Config> std::string set(Config &c, const std::string &name, cons
 
 // Option `name` as text ("" for a name that is not an option).
 template <class Config> std::string get(const Config &c, const std::string &name) {
-#define TRAIN_OPTION(name_, type, default_value, help, where) \
+#define TRAIN_OPTION(name_, type, default_value, help, where)                                                                              \
   if (name == #name_) return text<Type::type>(c.name_);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -106,9 +106,10 @@ template <class Config> std::string get(const Config &c, const std::string &name
 // "lr -1: expected a positive number"; "" when every one is in range.
 template <class Config> std::string first_problem(const Config &c, unsigned where) {
   std::string problem;
-#define TRAIN_OPTION(name_, type, default_value, help, where_)                                                         \
-  if (problem.empty() && (find(#name_)->where & where))                                                                \
-    if (std::string why = check<Type::type>(c.name_); !why.empty()) problem = std::string(#name_) + " " + text<Type::type>(c.name_) + ": " + why;
+#define TRAIN_OPTION(name_, type, default_value, help, where_)                                                                             \
+  if (problem.empty() && (find(#name_)->where & where))                                                                                    \
+    if (std::string why = check<Type::type>(c.name_); !why.empty())                                                                        \
+      problem = std::string(#name_) + " " + text<Type::type>(c.name_) + ": " + why;
 #include "support/train_options.def"
 #undef TRAIN_OPTION
   return problem;

@@ -39,8 +39,8 @@ struct Expr {
   Span extent;      // the whole expression, when it is on one line; else its first token
   std::string text; // the source text of the whole expression, for messages
   double number = 0;
-  std::string name;          // Name, Call (callee), Unroll (the loop variable)
-  BinOp op = BinOp::Add;     // Binary
+  std::string name;      // Name, Call (callee), Unroll (the loop variable)
+  BinOp op = BinOp::Add; // Binary
   NormKind norm = NormKind::L2;
   std::vector<ExprPtr> args; // operands, call arguments; Unroll: init, step; Power: base, exponent
   Size count;                // Unroll
@@ -70,20 +70,20 @@ struct TrainOption {
 
 struct Stmt {
   StmtKind kind;
-  Span span;      // the statement's keyword or first token
+  Span span; // the statement's keyword or first token
   std::string name;
   Span name_span;
-  std::optional<long> dim_value;           // Dim
-  std::vector<Size> shape;                 // Input, Param
-  bool per_sample = false;                 // Param
-  Initializer init;                        // Param
-  double hyper_value = 0;                  // Hyper
-  std::vector<std::string> subscripts;     // Func: f_{W,b} -> {W, b}; braced form only
+  std::optional<long> dim_value;       // Dim
+  std::vector<Size> shape;             // Input, Param
+  bool per_sample = false;             // Param
+  Initializer init;                    // Param
+  double hyper_value = 0;              // Hyper
+  std::vector<std::string> subscripts; // Func: f_{W,b} -> {W, b}; braced form only
   bool braced_subscript = false;
   std::vector<std::pair<std::string, Span>> formals; // Func
-  ExprPtr body;                            // Func, Assign, Minimize, Output
-  std::vector<ExprPtr> check_args;         // Check
-  std::vector<TrainOption> options;        // Train
+  ExprPtr body;                                      // Func, Assign, Minimize, Output
+  std::vector<ExprPtr> check_args;                   // Check
+  std::vector<TrainOption> options;                  // Train
 };
 
 struct Program {

@@ -32,9 +32,7 @@ void dump_node(std::ostringstream &os, const Expr &e, int depth) {
   case ExprKind::Binary: os << "Binary " << bin_name(e.op); break;
   case ExprKind::Power: os << "Power"; break;
   case ExprKind::Transpose: os << "Transpose"; break;
-  case ExprKind::Norm:
-    os << "Norm " << (e.norm == NormKind::L1 ? "_1" : e.norm == NormKind::Frobenius ? "_F" : "_2");
-    break;
+  case ExprKind::Norm: os << "Norm " << (e.norm == NormKind::L1 ? "_1" : e.norm == NormKind::Frobenius ? "_F" : "_2"); break;
   case ExprKind::Unroll: os << "Unroll " << size_text(e.count) << " from " << e.name; break;
   }
   os << "  @" << e.span.line << ":" << e.span.col << "\n";
@@ -80,9 +78,18 @@ std::string dump(const Program &p) {
       os << ")\n";
       dump_expr(os, *s.body, 1);
       break;
-    case StmtKind::Assign: os << "let " << s.name << "\n"; dump_expr(os, *s.body, 1); break;
-    case StmtKind::Minimize: os << "minimize\n"; dump_expr(os, *s.body, 1); break;
-    case StmtKind::Output: os << "output " << s.name << "\n"; dump_expr(os, *s.body, 1); break;
+    case StmtKind::Assign:
+      os << "let " << s.name << "\n";
+      dump_expr(os, *s.body, 1);
+      break;
+    case StmtKind::Minimize:
+      os << "minimize\n";
+      dump_expr(os, *s.body, 1);
+      break;
+    case StmtKind::Output:
+      os << "output " << s.name << "\n";
+      dump_expr(os, *s.body, 1);
+      break;
     case StmtKind::Check:
       os << "check " << s.name << "\n";
       for (auto &a : s.check_args) dump_expr(os, *a, 1);

@@ -7,8 +7,7 @@ namespace aec::ast {
 
 int nesting_of(ExprKind kind, const std::vector<ExprPtr> &args) {
   int n = 0;
-  for (size_t i = 0; i < args.size(); ++i)
-    n = std::max(n, args[i]->nesting + (kind == ExprKind::Binary && i == 0 ? 0 : 1));
+  for (size_t i = 0; i < args.size(); ++i) n = std::max(n, args[i]->nesting + (kind == ExprKind::Binary && i == 0 ? 0 : 1));
   return n;
 }
 

@@ -70,15 +70,11 @@ std::string render(const SourceFile &src, const Diagnostic &d, const char *sever
   return os.str();
 }
 
-static std::string first_message(const std::vector<Diagnostic> &ds) {
-  return ds.empty() ? std::string("error") : ds.front().message;
-}
+static std::string first_message(const std::vector<Diagnostic> &ds) { return ds.empty() ? std::string("error") : ds.front().message; }
 
-LocatedError::LocatedError(std::vector<Diagnostic> ds)
-    : std::runtime_error(first_message(ds)), diags_(std::move(ds)) {}
+LocatedError::LocatedError(std::vector<Diagnostic> ds) : std::runtime_error(first_message(ds)), diags_(std::move(ds)) {}
 
-LocatedError::LocatedError(Span s, std::string message)
-    : LocatedError(std::vector<Diagnostic>{Diagnostic{s, std::move(message), {}}}) {}
+LocatedError::LocatedError(Span s, std::string message) : LocatedError(std::vector<Diagnostic>{Diagnostic{s, std::move(message), {}}}) {}
 
 std::string LocatedError::render() const {
   SourceFile unknown{"<source>", {}};

@@ -32,7 +32,7 @@ struct Span {
 struct Diagnostic {
   Span span;
   std::string message;
-  std::string note; // optional second line, e.g. "declared here"
+  std::string note;     // optional second line, e.g. "declared here"
   bool is_note = false; // a located note that follows an error (rendered "note:", with its caret)
 };
 

@@ -14,8 +14,8 @@ namespace aec {
 struct Program::Impl {
   LoadedProgram program;
   std::map<std::string, std::vector<float>> params; // empty until trained or loaded
-  std::vector<float> mean;                           // the training mean when center=true
-  int64_t samples = 0;                               // rows of per-sample params
+  std::vector<float> mean;                          // the training mean when center=true
+  int64_t samples = 0;                              // rows of per-sample params
   std::optional<runtime::TrainingProgress> progress;
 };
 
@@ -43,7 +43,7 @@ template <class F> auto translated(F &&f) -> decltype(f()) {
   } catch (const std::bad_alloc &) {
     throw Error("out of memory (the model or the data is larger than this machine can hold)", {}, false);
   } catch (const Error &) {
-    throw; // already translated
+    throw;                            // already translated
   } catch (const std::exception &e) { // LLVM failing to compile a kernel, or a bug in aec
     std::string what = std::string("internal error: ") + e.what();
     throw Error(what, {Message{"", 0, 0, 0, what, ""}}, false);
@@ -92,7 +92,7 @@ void assign(std::string &to, const Schedule &from) { to = to_string(from); }
 
 TrainConfig to_config(const TrainSettings &s) {
   TrainConfig c;
-#define TRAIN_OPTION(name, type, default_value, help, places) \
+#define TRAIN_OPTION(name, type, default_value, help, places)                                                                              \
   if (train_options::find(#name)->where & train_options::Api) assign(c.name, s.name);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -103,7 +103,7 @@ TrainConfig to_config(const TrainSettings &s) {
 
 TrainSettings to_settings(const TrainConfig &c) {
   TrainSettings s;
-#define TRAIN_OPTION(name, type, default_value, help, places) \
+#define TRAIN_OPTION(name, type, default_value, help, places)                                                                              \
   if (train_options::find(#name)->where & train_options::Api) assign(s.name, c.name);
 #include "support/train_options.def"
 #undef TRAIN_OPTION
@@ -121,10 +121,12 @@ Data Data::load(const std::string &spec) {
 
 Data Data::from_rows(const float *values, int64_t samples, int64_t width) {
   if (samples < 1 || width < 1) throw Error("Data::from_rows: samples and width must be positive", {}, false);
-  Data d{samples, width, std::vector<float>(values, values + samples * width), std::to_string(samples) + " samples of width " + std::to_string(width) + " from memory"};
+  Data d{samples, width, std::vector<float>(values, values + samples * width),
+         std::to_string(samples) + " samples of width " + std::to_string(width) + " from memory"};
   for (size_t i = 0; i < d.values.size(); ++i)
     if (!std::isfinite(d.values[i]))
-      throw Error("Data::from_rows: sample " + std::to_string(i / size_t(width)) + ", column " + std::to_string(i % size_t(width) + 1) + " is not finite",
+      throw Error("Data::from_rows: sample " + std::to_string(i / size_t(width)) + ", column " + std::to_string(i % size_t(width) + 1) +
+                      " is not finite",
                   {}, false);
   return d;
 }
@@ -135,12 +137,12 @@ Program Program::from_file(const std::string &path, std::optional<int64_t> width
 
 Program Program::from_string(const std::string &name, const std::string &text, std::optional<int64_t> width,
                              const std::map<std::string, std::string> &set) {
-  return translated([&] { return Program(std::make_shared<Impl>(Impl{LoadedProgram::from_string(name, text, width, set), {}, {}, 0, {}})); });
+  return translated([&] {
+    return Program(std::make_shared<Impl>(Impl{LoadedProgram::from_string(name, text, width, set), {}, {}, 0, {}}));
+  });
 }
 
-TrainSettings Program::defaults() const {
-  return to_settings(impl_->program.train_defaults());
-}
+TrainSettings Program::defaults() const { return to_settings(impl_->program.train_defaults()); }
 
 std::vector<std::string> Program::outputs() const { return impl_->program.model().outputs; }
 
@@ -189,7 +191,8 @@ TrainReport Program::train(const Data &data, const TrainSettings &settings, cons
 
 Output Program::evaluate(const std::string &output, const Data &data) const {
   return translated([&] {
-    if (impl_->params.empty()) throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
+    if (impl_->params.empty())
+      throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
     Checkpoint ck = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
     runtime::Dataset d = to_dataset(data);
     check_data_width(impl_->program, d, "evaluate(" + output + "): ");
@@ -203,7 +206,8 @@ std::vector<float> Program::param(const std::string &name) const {
   return translated([&] {
     auto it = impl_->params.find(name);
     if (it == impl_->params.end())
-      throw InputError("param(" + name + "): " + (impl_->params.empty() ? "the program has no params yet: train it or load a checkpoint first" : "no such param"));
+      throw InputError("param(" + name + "): " +
+                       (impl_->params.empty() ? "the program has no params yet: train it or load a checkpoint first" : "no such param"));
     return it->second;
   });
 }

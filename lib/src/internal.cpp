@@ -4,7 +4,7 @@
 namespace aec {
 
 namespace {
-std::shared_ptr<const Model> load(SourcePtr src, std::optional<int64_t> width, const Overrides &set) {
+std::shared_ptr<const Model> load(const SourcePtr &src, std::optional<int64_t> width, const Overrides &set) {
   ElaborateOptions o;
   o.data_width = width;
   o.overrides = set;
@@ -19,7 +19,7 @@ LoadedProgram LoadedProgram::from_file(const std::string &path, std::optional<in
 }
 
 LoadedProgram LoadedProgram::from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
-                             const Overrides &set) {
+                                         const Overrides &set) {
   LoadedProgram p;
   p.model_ = load(driver::source_from_string(name, text), data_width, set);
   return p;

@@ -62,7 +62,9 @@ TEST_CASE("a diagnostic renders itself against the source it came from") {
     aec::LoadedProgram::from_string("syntax.ae", "dim D\ninput x : [D\n", 16);
     FAIL("accepted");
   } catch (const aec::CompileError &e) {
-    CHECK(e.render() == "syntax.ae:2:13: error: syntax error: unexpected end of file; expected ']' or end of line\n    input x : [D\n                ^\n");
+    CHECK(
+        e.render() ==
+        "syntax.ae:2:13: error: syntax error: unexpected end of file; expected ']' or end of line\n    input x : [D\n                ^\n");
   }
 }
 

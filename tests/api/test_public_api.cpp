@@ -111,8 +111,8 @@ TEST_CASE("an exception the progress callback throws reaches the application unc
 
 TEST_CASE("a loss that becomes NaN is an aec::Error located in the program") {
   aec::Data data = aec::Data::load(kLowRank);
-  aec::Program prog = aec::Program::from_string("nan.ae", "dim D\ninput x : [D]\nparam w : [D] = ones\nminimize sum(log(x - 100 * w))\n",
-                                                data.width);
+  aec::Program prog =
+      aec::Program::from_string("nan.ae", "dim D\ninput x : [D]\nparam w : [D] = ones\nminimize sum(log(x - 100 * w))\n", data.width);
   try {
     prog.train(data, prog.defaults());
     FAIL("trained");
@@ -161,7 +161,8 @@ TEST_CASE("save and load: a fresh program evaluates to the same outputs") {
     FAIL("a checkpoint whose param has another shape loaded");
   } catch (const aec::Error &e) {
     CHECK(!e.in_program());
-    CHECK(std::string(e.what()).find(": param B is [16, 3] in the program, but [16, 4] in the checkpoint; dim k is 3 now, 4 in the checkpoint") !=
+    CHECK(std::string(e.what()).find(
+              ": param B is [16, 3] in the program, but [16, 4] in the checkpoint; dim k is 3 now, 4 in the checkpoint") !=
           std::string::npos);
   }
   std::remove(path.c_str());

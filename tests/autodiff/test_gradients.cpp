@@ -29,10 +29,24 @@ void check_model(const std::string &name, ir::Size width) {
 // Every example in examples/, at a width that keeps finite differences quick (deep_ae's layer
 // sizes are literals, so its input is narrow). A new example without a row fails the test.
 const std::map<std::string, ir::Size> kWidths = {
-    {"pca_tied", 9},      {"pca_untied", 9}, {"relu_ae", 10},      {"denoising", 8},     {"deep_ae", 6},
-    {"contractive", 7},   {"denoising_contractive", 6},            {"param2_inverse", 7}, {"param3_shared", 7},
-    {"factorization", 7}, {"psd", 6},        {"deep_decoder", 6},  {"sparse_coding", 6}, {"sparse_ae", 7},
-    {"masking", 7},       {"robust_ae", 7},  {"unrolled_ls", 6},   {"vae", 6},
+    {"pca_tied", 9},
+    {"pca_untied", 9},
+    {"relu_ae", 10},
+    {"denoising", 8},
+    {"deep_ae", 6},
+    {"contractive", 7},
+    {"denoising_contractive", 6},
+    {"param2_inverse", 7},
+    {"param3_shared", 7},
+    {"factorization", 7},
+    {"psd", 6},
+    {"deep_decoder", 6},
+    {"sparse_coding", 6},
+    {"sparse_ae", 7},
+    {"masking", 7},
+    {"robust_ae", 7},
+    {"unrolled_ls", 6},
+    {"vae", 6},
 };
 
 TEST_CASE("gradients match central differences on every example, the second-order ones included") {

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <cstdio>
 #include <regex>
 #include <sys/wait.h>
 
@@ -46,7 +46,7 @@ TEST_CASE("every linear model recovers the principal subspace with --strict") {
 TEST_CASE("--strict fails with exit 2 when the check fails") {
   // One epoch of plain SGD with a tiny step cannot find the subspace.
   Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --data " + kLowRank +
-              " --set k=8 --epochs 1 --optimizer sgd --lr 1e-6 --strict");
+                  " --set k=8 --epochs 1 --optimizer sgd --lr 1e-6 --strict");
   INFO(r.output);
   CHECK(r.status == 2);
   // located at the check statement, with its line and a caret
@@ -143,8 +143,8 @@ TEST_CASE("aec opt runs passes on graph text: the pipeline on the training graph
   Run bad = run_aec("opt " + dir + "/bad.txt");
   CHECK(bad.status == 1);
   CHECK(bad.output == dir + "/bad.txt:2:15: error: the shape rule of exp gives [4], the text says [5]\n"
-                                 "    %1 = exp %0 : [5] batched\n"
-                                 "                  ^\n");
+                            "    %1 = exp %0 : [5] batched\n"
+                            "                  ^\n");
   Run unknown = run_aec("opt " + dir + "/grad.txt --passes=canonicalise");
   CHECK(unknown.status == 1);
   CHECK(unknown.output.find("no pass named 'canonicalise'; did you mean canonicalize?") != std::string::npos);
@@ -195,7 +195,8 @@ TEST_CASE("aec gradcheck passes on every example, second-order ones included") {
   std::vector<std::string> names = all_examples();
   CHECK(names.size() >= 18);
   for (const std::string &name : names) {
-    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=12&rank=3' --entries 8" + small_sets(name));
+    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=12&rank=3' --entries 8" +
+                    small_sets(name));
     INFO(name << "\n" << r.output);
     CHECK(r.status == 0);
     CHECK(r.output.find("(tolerance 1e-06): ok") != std::string::npos);
@@ -222,7 +223,8 @@ TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
   Run t = run_aec("train " + program + " --data 'synthetic:lowrank?n=1000&d=20&rank=3' --epochs 2 --save " + ckpt);
   INFO(t.output);
   REQUIRE(t.status == 0);
-  Run r = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=300&d=20&rank=3&sample=1' --output score --out " + csv);
+  Run r =
+      run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=300&d=20&rank=3&sample=1' --output score --out " + csv);
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK(r.output.find("wrote " + csv + ": 300 samples of []") != std::string::npos);
@@ -237,7 +239,8 @@ TEST_CASE("aec run writes robust_ae's anomaly score for every sample") {
   CHECK(no_output.output.find("the program has no output 'codes' (it has: score)") != std::string::npos);
   Run other = run_aec("run " + program + " --load " + ckpt + " --data 'synthetic:lowrank?n=10&d=20' --output score --set k=3");
   CHECK(other.status == 1);
-  CHECK(other.output.find("param W is [3, 20] in the program, but [32, 20] in the checkpoint; dim k is 3 now, 32 in the checkpoint") != std::string::npos);
+  CHECK(other.output.find("param W is [3, 20] in the program, but [32, 20] in the checkpoint; dim k is 3 now, 32 in the checkpoint") !=
+        std::string::npos);
   Run missing = run_aec("run " + program + " --load /nonexistent.ckpt --data /nonexistent.csv --output score"); // before the data is read
   CHECK(missing.status == 1);
   CHECK(missing.output == "aec: error: /nonexistent.ckpt: cannot open the checkpoint\n");

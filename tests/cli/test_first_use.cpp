@@ -77,15 +77,17 @@ TEST_CASE("an error inside a function body has a note at the call that caused it
   INFO(r.output);
   CHECK(r.status == 1);
   CHECK(r.output.find(program + ":5:10: error: cannot multiply W : [3, 5] by h : [3]: inner sizes 5 and 3 differ\n") != std::string::npos);
-  CHECK(r.output.find(program + ":6:26: note: in this call of f(W * x)\n    minimize sum(f(x)) + sum(f(W * x))\n" + std::string(4 + 25, ' ') + "^\n") !=
-        std::string::npos);
+  CHECK(r.output.find(program + ":6:26: note: in this call of f(W * x)\n    minimize sum(f(x)) + sum(f(W * x))\n" +
+                      std::string(4 + 25, ' ') + "^\n") != std::string::npos);
 }
 
 TEST_CASE("training throughput leaves out the time spent writing checkpoints") {
   aec::test::TempDir t;
   auto start = std::chrono::steady_clock::now();
-  Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --data 'synthetic:lowrank?n=4096&d=64&rank=4' --set k=4 --epochs 2 --batch 32"
-                  " --save " + t.path("c.ckpt") + " --save-every 1 --json");
+  Run r = run_aec("train " + aec::test::example_path("pca_tied") +
+                  " --data 'synthetic:lowrank?n=4096&d=64&rank=4' --set k=4 --epochs 2 --batch 32"
+                  " --save " +
+                  t.path("c.ckpt") + " --save-every 1 --json");
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   INFO(r.output);
   REQUIRE(r.status == 0);
@@ -110,8 +112,8 @@ TEST_CASE("--version, a help footer that offers --limit only where it is taken, 
   REQUIRE(run_aec("train " + program + data + " --epochs 1 --save " + ckpt).status == 0);
   Run resumed = run_aec("train " + program + data + " --epochs 2 --resume " + ckpt);
   CHECK(resumed.status == 0);
-  CHECK(resumed.output.find("(the run goes on in the checkpoint it resumed from, " + ckpt + "; --save CKPT keeps that one and writes elsewhere)") !=
-        std::string::npos);
+  CHECK(resumed.output.find("(the run goes on in the checkpoint it resumed from, " + ckpt +
+                            "; --save CKPT keeps that one and writes elsewhere)") != std::string::npos);
 }
 
 TEST_CASE("aec params lists a checkpoint's params and writes each as NPY, per-sample rows included") {
@@ -133,12 +135,15 @@ TEST_CASE("aec params lists a checkpoint's params and writes each as NPY, per-sa
   REQUIRE(b.n == 6);
   REQUIRE(b.width == 3);
   for (int i = 0; i < 6; ++i)
-    for (int j = 0; j < 3; ++j) CHECK(b.values[size_t(i * 3 + j)] == c.params.at("B").values[size_t(i + j * 6)]); // C order of a column-major B
+    for (int j = 0; j < 3; ++j)
+      CHECK(b.values[size_t(i * 3 + j)] == c.params.at("B").values[size_t(i + j * 6)]); // C order of a column-major B
 }
 
-TEST_CASE("aec run uses the trained rows on the training data, and on new data fits only what the output reads, to near the training objective") {
+TEST_CASE(
+    "aec run uses the trained rows on the training data, and on new data fits only what the output reads, to near the training objective") {
   aec::test::TempDir t;
-  const std::string program = aec::test::example_path("factorization"), train_data = " --data 'synthetic:lowrank?n=512&d=16&rank=4' --set k=4";
+  const std::string program = aec::test::example_path("factorization"),
+                    train_data = " --data 'synthetic:lowrank?n=512&d=16&rank=4' --set k=4";
   std::string ckpt = t.path("f.ckpt");
   Run tr = run_aec("train " + program + train_data + " --epochs 30 --save " + ckpt);
   REQUIRE(tr.status == 0);
@@ -151,8 +156,8 @@ TEST_CASE("aec run uses the trained rows on the training data, and on new data f
   CHECK(same.output.find("fitting") == std::string::npos);
   CHECK(aec::runtime::load_npy(t.path("codes.npy")).values == aec::runtime::load_checkpoint(ckpt).params.at("z").values);
 
-  Run fresh = run_aec("run " + program + " --data 'synthetic:lowrank?n=512&d=16&rank=4&sample=1' --set k=4 --load " + ckpt + " --output code --out " +
-                      t.path("new.npy"));
+  Run fresh = run_aec("run " + program + " --data 'synthetic:lowrank?n=512&d=16&rank=4&sample=1' --set k=4 --load " + ckpt +
+                      " --output code --out " + t.path("new.npy"));
   INFO(fresh.output);
   REQUIRE(fresh.status == 0);
   CHECK(fresh.output.find("fitting z to each of 512 samples") != std::string::npos);

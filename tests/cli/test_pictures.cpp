@@ -66,7 +66,7 @@ TEST_CASE("aec run --grid draws inputs above their reconstructions") {
   INFO(r.output);
   REQUIRE(r.status == 0);
   Png p = decode(png);
-  CHECK(p.width == 8 * (24 + 4) + 4); // 8 pairs a row, 8 x 8 pixels drawn 3x
+  CHECK(p.width == 8 * (24 + 4) + 4);        // 8 pairs a row, 8 x 8 pixels drawn 3x
   CHECK(p.height == 4 * (2 * 24 + 12) + 24); // 32 samples: 4 rows of pairs under a caption
   // The first input (x 4..27, y 24..47) is an image, not a flat square.
   uint32_t first = p.pixels[size_t(30 * p.width + 6)];
@@ -79,17 +79,20 @@ TEST_CASE("aec run --grid draws inputs above their reconstructions") {
 TEST_CASE("aec run --grid on a two-dimensional code draws a scatter plot, other widths are refused") {
   aec::test::TempDir t;
   std::string ckpt = t.path("p.ckpt"), png = t.path("codes.png");
-  REQUIRE(run_aec("train " + aec::test::example_path("pca_tied") + " --set k=2 --data " + kImages + " --epochs 2 --save " + ckpt).status == 0);
-  Run r = run_aec("run " + aec::test::example_path("pca_tied") + " --set k=2 --data " + kImages + " --load " + ckpt + " --output code --grid " + png);
+  REQUIRE(run_aec("train " + aec::test::example_path("pca_tied") + " --set k=2 --data " + kImages + " --epochs 2 --save " + ckpt).status ==
+          0);
+  Run r = run_aec("run " + aec::test::example_path("pca_tied") + " --set k=2 --data " + kImages + " --load " + ckpt +
+                  " --output code --grid " + png);
   INFO(r.output);
   REQUIRE(r.status == 0);
   Png p = decode(png);
   CHECK(p.width == 600);
   CHECK(count_near(p, 31, 120, 181) + count_near(p, 120, 170, 210) > 300); // the points, blended on white
   std::string ckpt4 = t.path("p4.ckpt");
-  REQUIRE(run_aec("train " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kImages + " --epochs 1 --save " + ckpt4).status == 0);
-  Run bad = run_aec("run " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kImages + " --load " + ckpt4 + " --output code --grid " +
-                    t.path("no.png"));
+  REQUIRE(run_aec("train " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kImages + " --epochs 1 --save " + ckpt4).status ==
+          0);
+  Run bad = run_aec("run " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kImages + " --load " + ckpt4 +
+                    " --output code --grid " + t.path("no.png"));
   CHECK(bad.status == 1);
   CHECK(bad.output.find("output code is [4] per sample; a grid needs square images of the input's width") != std::string::npos);
 }

@@ -58,7 +58,8 @@ TEST_CASE("the Jacobian of a 100000-wide input is refused at the value whose der
 TEST_CASE("training over --max-memory is refused before it allocates: the largest part located, the parts listed, no checkpoint") {
   aec::test::TempDir t;
   std::string ckpt = t.path("model.ckpt");
-  Run r = run_aec("train " + aec::test::example_path("deep_ae") + " --data 'synthetic:lowrank?n=600&d=784' --epochs 1 --max-memory 20M --save " + ckpt);
+  Run r = run_aec("train " + aec::test::example_path("deep_ae") +
+                  " --data 'synthetic:lowrank?n=600&d=784' --epochs 1 --max-memory 20M --save " + ckpt);
   INFO(r.output);
   CHECK(r.status == 1);
   CHECK(r.output.find("error: training needs ") != std::string::npos);

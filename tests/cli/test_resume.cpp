@@ -73,8 +73,8 @@ const std::string kData = "'synthetic:lowrank?n=20000&d=256&rank=8'";
 
 // A denoising model (fresh noise every step) with a held-out split, a schedule and clipping.
 // About two seconds of training, long enough to be stopped in the middle.
-const std::string kRun = aec::test::example_path("denoising") + " --set k=256 --data " + kData +
-                         " --epochs 4 --batch 32 --val 0.1 --schedule cosine --clip 1";
+const std::string kRun =
+    aec::test::example_path("denoising") + " --set k=256 --data " + kData + " --epochs 4 --batch 32 --val 0.1 --schedule cosine --clip 1";
 
 // Stops `run` with SIGTERM at random steps (after its first checkpoint), resumes it, and compares
 // the end with an uninterrupted run.
@@ -103,12 +103,11 @@ void check_stop_and_resume(const std::string &run, int attempts) {
 
 } // namespace
 
-TEST_CASE("a run stopped at a random step and resumed is bit for bit the uninterrupted run") {
-  check_stop_and_resume(kRun, 3);
-}
+TEST_CASE("a run stopped at a random step and resumed is bit for bit the uninterrupted run") { check_stop_and_resume(kRun, 3); }
 
 TEST_CASE("per-sample params and their optimizer rows resume bit for bit") {
-  check_stop_and_resume(aec::test::example_path("sparse_coding") + " --set k=64 --data 'synthetic:lowrank?n=8000&d=256&rank=8' --epochs 6 --batch 8", 2);
+  check_stop_and_resume(
+      aec::test::example_path("sparse_coding") + " --set k=64 --data 'synthetic:lowrank?n=8000&d=256&rank=8' --epochs 6 --batch 8", 2);
 }
 
 TEST_CASE("a run extended with more --epochs, on another number of threads, continues bit for bit") {
@@ -152,8 +151,10 @@ TEST_CASE("a resume with other settings, other data or a damaged file is refused
   Run lr = run_aec("train " + kRun + " --lr 0.01 --resume " + ckpt);
   CHECK(lr.status == 1);
   CHECK(lr.output.find("aec: error: --lr 0.01: the run in " + ckpt + " uses 0.001; a resumed run keeps its settings") != std::string::npos);
-  Run data = run_aec("train " + aec::test::example_path("denoising") + " --set k=256 --data 'synthetic:lowrank?n=20000&d=256&rank=8&seed=9'"
-                     " --epochs 4 --batch 32 --val 0.1 --schedule cosine --clip 1 --resume " + ckpt);
+  Run data = run_aec("train " + aec::test::example_path("denoising") +
+                     " --set k=256 --data 'synthetic:lowrank?n=20000&d=256&rank=8&seed=9'"
+                     " --epochs 4 --batch 32 --val 0.1 --schedule cosine --clip 1 --resume " +
+                     ckpt);
   CHECK(data.status == 1);
   CHECK(data.output.find("the checkpoint was trained on other data") != std::string::npos);
   std::string bytes = file_bytes(ckpt);
@@ -161,5 +162,6 @@ TEST_CASE("a resume with other settings, other data or a damaged file is refused
   std::string broken = t.write("broken.ckpt", bytes);
   Run damaged = run_aec("train " + kRun + " --resume " + broken);
   CHECK(damaged.status == 1);
-  CHECK(damaged.output.find(broken + ": not a valid aec checkpoint: the checksum does not match (the file is corrupt)") != std::string::npos);
+  CHECK(damaged.output.find(broken + ": not a valid aec checkpoint: the checksum does not match (the file is corrupt)") !=
+        std::string::npos);
 }

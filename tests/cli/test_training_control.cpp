@@ -58,7 +58,8 @@ TEST_CASE("a squared norm that overflows is reported as the whole ||...||^2, und
 
 TEST_CASE("a gradient that becomes infinite is traced to the expression it flows through") {
   aec::test::TempDir t;
-  std::string model = t.write("sqrt.ae", "dim D\ninput x : [D]\nparam W : [4, D] = glorot\n\nminimize ||x - W' * (W * x)||^2 + sum(sqrt(relu(W * x)))\n");
+  std::string model =
+      t.write("sqrt.ae", "dim D\ninput x : [D]\nparam W : [4, D] = glorot\n\nminimize ||x - W' * (W * x)||^2 + sum(sqrt(relu(W * x)))\n");
   Run r = run_aec("train " + model + " --data " + kSmall);
   INFO(r.output);
   CHECK(r.status == 1);
@@ -69,12 +70,13 @@ TEST_CASE("a gradient that becomes infinite is traced to the expression it flows
 TEST_CASE("divergence keeps the last good checkpoint, which still loads") {
   aec::test::TempDir t;
   std::string ckpt = t.path("last.ckpt");
-  Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kSmall + " --optimizer sgd --lr 3 --save " + ckpt +
-                  " --save-every 1");
+  Run r = run_aec("train " + aec::test::example_path("pca_tied") + " --set k=4 --data " + kSmall + " --optimizer sgd --lr 3 --save " +
+                  ckpt + " --save-every 1");
   INFO(r.output);
   CHECK(r.status == 1);
   std::smatch m;
-  REQUIRE(std::regex_search(r.output, m, std::regex("step ([0-9]+): the loss became infinite; the last good checkpoint, .* \\(after step ([0-9]+)\\), is kept")));
+  REQUIRE(std::regex_search(
+      r.output, m, std::regex("step ([0-9]+): the loss became infinite; the last good checkpoint, .* \\(after step ([0-9]+)\\), is kept")));
   CHECK(std::stoi(m[2]) == std::stoi(m[1]) - 1);
   aec::runtime::Checkpoint c = aec::runtime::load_checkpoint(ckpt);
   REQUIRE(c.training);
@@ -83,7 +85,8 @@ TEST_CASE("divergence keeps the last good checkpoint, which still loads") {
 }
 
 TEST_CASE("--val reports a held-out loss every epoch, --patience stops early and keeps the best params") {
-  Run r = run_aec("train " + aec::test::example_path("relu_ae") + " --data 'synthetic:lowrank?n=3000&d=64' --set h=32 --set k=8 --epochs 40 --lr 0.02 "
+  Run r = run_aec("train " + aec::test::example_path("relu_ae") +
+                  " --data 'synthetic:lowrank?n=3000&d=64' --set h=32 --set k=8 --epochs 40 --lr 0.02 "
                   "--val 0.2 --patience 2 --json");
   INFO(r.output);
   REQUIRE(r.status == 0);
@@ -95,8 +98,9 @@ TEST_CASE("--val reports a held-out loss every epoch, --patience stops early and
   CHECK(val[size_t(best - 1)] == *std::min_element(val.begin(), val.end()));
   CHECK(int(val.size()) == best + 2); // two epochs without improvement
   CHECK(r.output.find("\"stop\": \"early_stopped\"") != std::string::npos);
-  CHECK(r.output.find("stopped early after epoch " + std::to_string(val.size()) + ": no better validation loss for 2 epochs; keeping the params of epoch " +
-                      std::to_string(best)) != std::string::npos);
+  CHECK(r.output.find("stopped early after epoch " + std::to_string(val.size()) +
+                      ": no better validation loss for 2 epochs; keeping the params of epoch " + std::to_string(best)) !=
+        std::string::npos);
   CHECK(std::regex_search(r.output, std::regex("epoch +1/40  loss [0-9.e+-]+  val [0-9.e+-]+ \\*")));
 }
 
@@ -137,7 +141,8 @@ TEST_CASE("schedules: step decays by its factor, cosine reaches zero at the end"
   CHECK(scheduled_lr(cosine, 2.0, 99, 100, 0, 1) < 0.002);
   CHECK_THROWS_WITH(parse_schedule("linear"), "expected constant, step[:EVERY[:FACTOR]] or cosine");
   CHECK_THROWS_WITH(parse_schedule("step:3:2"), "FACTOR must be in (0, 1] (expected constant, step[:EVERY[:FACTOR]] or cosine)");
-  CHECK_THROWS_WITH(parse_schedule("step:0"), "EVERY must be a positive number of epochs (expected constant, step[:EVERY[:FACTOR]] or cosine)");
+  CHECK_THROWS_WITH(parse_schedule("step:0"),
+                    "EVERY must be a positive number of epochs (expected constant, step[:EVERY[:FACTOR]] or cosine)");
 }
 
 TEST_CASE("clipping and schedules change training and are stated in the header, train options set them too") {
@@ -156,7 +161,8 @@ TEST_CASE("clipping and schedules change training and are stated in the header, 
   INFO(options.output);
   CHECK(options.status == 0);
   CHECK(options.output.find("(step:1:0.5), clip 2, 25% held out, patience 3") != std::string::npos);
-  std::string bad = t.write("bad.ae", "dim D\ninput x : [D]\nparam B : [D, 4] = normal(0.01)\nminimize ||x - B * B' * x||^2\ntrain val=2\n");
+  std::string bad =
+      t.write("bad.ae", "dim D\ninput x : [D]\nparam B : [D, 4] = normal(0.01)\nminimize ||x - B * B' * x||^2\ntrain val=2\n");
   Run refused = run_aec("check " + bad);
   CHECK(refused.status == 1);
   CHECK(refused.output.find("bad.ae:5:7: error: train val=2: expected a fraction between 0 and 1") != std::string::npos);

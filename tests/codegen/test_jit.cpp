@@ -2,9 +2,9 @@
 // input and noise draws, in float32; every output (loss and every gradient) must agree.
 #include "autodiff/autodiff.h"
 #include "codegen/kernel.h"
-#include "runtime/work_sharing.h"
 #include "passes/passes.h"
 #include "runtime/executor.h"
+#include "runtime/work_sharing.h"
 #include "support/jit_check.h"
 #include "support/random_graph.h"
 #include "support/test_support.h"
@@ -35,11 +35,24 @@ void check_jit(const std::string &name, ir::Size width, int batch, int threads =
 
 // Every example in examples/: {width, batch}. A new example without a row fails the test.
 const std::map<std::string, std::pair<ir::Size, int>> kSizes = {
-    {"pca_tied", {20, 16}},      {"pca_untied", {20, 16}},     {"relu_ae", {30, 17}},        {"deep_ae", {40, 8}},
-    {"denoising", {25, 9}},      {"contractive", {20, 7}},     {"denoising_contractive", {18, 6}},
-    {"param2_inverse", {12, 9}}, {"param3_shared", {12, 9}},   {"factorization", {14, 6}},   {"psd", {12, 5}},
-    {"deep_decoder", {10, 5}},   {"sparse_coding", {10, 5}},   {"sparse_ae", {16, 7}},       {"masking", {16, 7}},
-    {"robust_ae", {16, 7}},      {"unrolled_ls", {12, 6}},     {"vae", {12, 6}},
+    {"pca_tied", {20, 16}},
+    {"pca_untied", {20, 16}},
+    {"relu_ae", {30, 17}},
+    {"deep_ae", {40, 8}},
+    {"denoising", {25, 9}},
+    {"contractive", {20, 7}},
+    {"denoising_contractive", {18, 6}},
+    {"param2_inverse", {12, 9}},
+    {"param3_shared", {12, 9}},
+    {"factorization", {14, 6}},
+    {"psd", {12, 5}},
+    {"deep_decoder", {10, 5}},
+    {"sparse_coding", {10, 5}},
+    {"sparse_ae", {16, 7}},
+    {"masking", {16, 7}},
+    {"robust_ae", {16, 7}},
+    {"unrolled_ls", {12, 6}},
+    {"vae", {12, 6}},
 };
 
 TEST_CASE("JIT matches the reference on every example (Jacobian penalties, inverses, per-sample codes, noise)") {
@@ -79,8 +92,8 @@ TEST_CASE("the JIT's kernels are vectorized for the host") {
   options.codegen.text = codegen::Kernel::Text::LlvmIr;
   auto kernel = driver::compile(m, driver::Request::training_step(), options);
   // The fused elementwise loops use 8-wide float vectors on AVX2 hosts (4-wide on SSE-only).
-  bool vectorized = kernel->llvm_ir().find("<8 x float>") != std::string::npos ||
-                    kernel->llvm_ir().find("<4 x float>") != std::string::npos;
+  bool vectorized =
+      kernel->llvm_ir().find("<8 x float>") != std::string::npos || kernel->llvm_ir().find("<4 x float>") != std::string::npos;
   CHECK(vectorized);
 }
 

@@ -80,7 +80,7 @@ void check_program(uint64_t seed, Tally &tally) {
     if (e.output == "loss") loss = e.reference_norm;
   for (const test::JitError &e : jit) {
     INFO("JIT, output " << e.output << ": error " << e.absolute << ", relative " << e.relative << "; float32 costs the reference "
-                         << e.float_error);
+                        << e.float_error);
     CHECK(e.absolute <= 1e-4 * e.reference_norm + 1e-6 * (1 + loss) + 10 * e.float_error);
   }
   ++tally.kernels_checked;

@@ -45,7 +45,8 @@ ir::Graph unrolled_training_graph(int steps) {
 
 // The signatures of the loop steps of a one-output program `minimize <objective>` over x : [D].
 std::vector<std::string> loop_keys(const std::string &objective, int D = 6) {
-  Model m = test::load_text("dim D = " + std::to_string(D) + "\ninput x : [D]\nparam W : [D, D] = orthogonal\nminimize " + objective + "\n");
+  Model m =
+      test::load_text("dim D = " + std::to_string(D) + "\ninput x : [D]\nparam W : [D, D] = orthogonal\nminimize " + objective + "\n");
   ir::Graph g = passes::optimize(driver::training_graph(m));
   codegen::Schedule s = codegen::make_schedule(g);
   std::vector<std::string> keys;
@@ -75,10 +76,10 @@ TEST_CASE("step signatures tell apart loops that compute different things") {
     INFO(a << " vs " << b);
     CHECK(ka != kb);
   };
-  differ("||tanh(W * x)||^2", "||sigmoid(W * x)||^2");           // another op
-  differ("||tanh(0.5 * (W * x))||^2", "||tanh(0.25 * (W * x))||^2"); // another constant
-  differ("||x - W * x||^2", "||W * x - x||^2");                     // operands swapped
-  differ("sum((W * x) .* (W * x))", "sum((W * x) .* x)");           // one buffer twice, or two
+  differ("||tanh(W * x)||^2", "||sigmoid(W * x)||^2");                           // another op
+  differ("||tanh(0.5 * (W * x))||^2", "||tanh(0.25 * (W * x))||^2");             // another constant
+  differ("||x - W * x||^2", "||W * x - x||^2");                                  // operands swapped
+  differ("sum((W * x) .* (W * x))", "sum((W * x) .* x)");                        // one buffer twice, or two
   CHECK(loop_keys("||tanh(W * x)||^2", 6) != loop_keys("||tanh(W * x)||^2", 7)); // other shapes
   // The same program gives the same signatures.
   CHECK(loop_keys("||tanh(W * x)||^2") == loop_keys("||tanh(W * x)||^2"));
@@ -103,7 +104,8 @@ TEST_CASE("step signatures say which buffer each leaf of a loop reads") {
   ir::Graph h;
   ir::NodeId hx = h.leaf(ir::Op::Input, ir::Shape::vector(4), true, {0, 0, false, false, "x"});
   ir::NodeId hy = h.leaf(ir::Op::Input, ir::Shape::vector(4), true, {0, 0, false, false, "y"});
-  h.outputs = {{"out.a", h.binary(ir::Op::Mul, hx, h.unary(ir::Op::Exp, hy))}, {"out.b", h.binary(ir::Op::Mul, hy, h.unary(ir::Op::Exp, hx))}};
+  h.outputs = {{"out.a", h.binary(ir::Op::Mul, hx, h.unary(ir::Op::Exp, hy))},
+               {"out.b", h.binary(ir::Op::Mul, hy, h.unary(ir::Op::Exp, hx))}};
   codegen::Schedule t = codegen::make_schedule(h);
   REQUIRE(t.steps.size() == 2);
   CHECK(codegen::step_signature(h, t, t.steps[0]).key == codegen::step_signature(h, t, t.steps[1]).key);

@@ -30,7 +30,8 @@ std::string first_rendered(const SourcePtr &src) {
 TEST_CASE("columns and underlines count characters, not bytes") {
   // 'é' is two bytes: one column, one caret; the 'z' after "é + " stands at column 15.
   auto stray = driver::source_from_string("u.ae", "dim D\ninput x : [D]\nminimize é\n");
-  CHECK(first_rendered(stray) == "u.ae:3:10: error: syntax error: unexpected 'é'; expected an expression\n    minimize é\n             ^\n");
+  CHECK(first_rendered(stray) ==
+        "u.ae:3:10: error: syntax error: unexpected 'é'; expected an expression\n    minimize é\n             ^\n");
   auto after = driver::source_from_string("u.ae", "dim D\ninput x : [D]\n# é\nhyper éé = 1\n");
   CHECK(first_rendered(after).find("\n    hyper éé = 1\n          ^\n") != std::string::npos);
 }

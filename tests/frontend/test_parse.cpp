@@ -75,12 +75,12 @@ TEST_CASE("every example passes sema, with and without a data width") {
   CHECK(count >= 13);
 }
 
-
 TEST_CASE("A^T is a transpose even where a dim is named T, x^2 is a power") {
   Model m = test::load_text("dim D\ndim T = 3\ninput x : [D]\nparam A : [T, D] = glorot\nminimize ||A^T * (A * x)||^2 + sum(x^2)\n", 5);
   CHECK(m.graph.shape(m.graph.output("loss")).rank == 0);
 }
 
 TEST_CASE("a statement may continue after a binary operator, a comma or an open bracket") {
-  CHECK_NOTHROW(test::load_text("dim D\ninput x : [D]\nparam W : [3,\n D] = glorot\nminimize ||x - W' *\n  (W * x)||^2 +\n  sum(relu(\n x))\n", 4));
+  CHECK_NOTHROW(
+      test::load_text("dim D\ninput x : [D]\nparam W : [3,\n D] = glorot\nminimize ||x - W' *\n  (W * x)||^2 +\n  sum(relu(\n x))\n", 4));
 }

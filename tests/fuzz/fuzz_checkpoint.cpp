@@ -32,8 +32,7 @@ template <class F> void refusal_passes(F &&f) {
   try {
     f();
   } catch (const aec::InputError &) {
-  } catch (const aec::CompileError &) {
-  }
+  } catch (const aec::CompileError &) {}
 }
 
 void use(aec::Checkpoint c) {

@@ -62,7 +62,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (aec::codegen::make_schedule(g).steps.size() <= kJitSteps) train_one_step(text);
   } catch (const aec::CompileError &e) {
     (void)e.render();
-  } catch (const aec::InputError &) {
-  }
+  } catch (const aec::InputError &) {}
   return 0;
 }

@@ -20,8 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     try {
       aec::runtime::Dataset d = load(path);
       aec::runtime::check_finite(d, path);
-    } catch (const aec::InputError &) {
-    }
+    } catch (const aec::InputError &) {}
   }
   return 0;
 }

@@ -8,7 +8,6 @@
 
 using namespace aec;
 
-
 TEST_CASE("building the same node twice returns the same id") {
   ir::Graph g;
   ir::Attr a;

@@ -21,7 +21,7 @@ constexpr ir::Size kWidth = 6;
 
 struct OpGraph {
   ir::Graph g;
-  std::vector<NodeId> params; // a, b
+  std::vector<NodeId> params;   // a, b
   std::vector<NodeId> operands; // a and b, each made to lie in the op's domain
 };
 

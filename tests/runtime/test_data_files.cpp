@@ -78,20 +78,25 @@ TEST_CASE("IDX: broken files name the file and what is wrong") {
   TempDir t;
   std::string full = idx_bytes(3);
   CHECK(error_of(t.write("cut-ubyte", full.substr(0, full.size() - 4))) ==
-        t.write("cut-ubyte", full.substr(0, full.size() - 4)) +
-            ": truncated: the header promises 3 samples of 6 unsigned bytes (18 bytes) but only 14 follow (sample 2 is cut at byte offset 30)");
-  CHECK(error_of(t.write("magic-ubyte", "\x01\x02" + full.substr(2))).find("magic-ubyte: not an IDX file (its magic number must start with two zero bytes, found 1 2)") != std::string::npos);
-  CHECK(error_of(t.write("type-ubyte", std::string("\0\0\x0b\x01", 4) + u32_be(1) + "ab")).find("IDX element type 0x0B is not supported") != std::string::npos);
+        t.write("cut-ubyte", full.substr(0, full.size() - 4)) + ": truncated: the header promises 3 samples of 6 unsigned bytes (18 bytes) "
+                                                                "but only 14 follow (sample 2 is cut at byte offset 30)");
+  CHECK(error_of(t.write("magic-ubyte", "\x01\x02" + full.substr(2)))
+            .find("magic-ubyte: not an IDX file (its magic number must start with two zero bytes, found 1 2)") != std::string::npos);
+  CHECK(error_of(t.write("type-ubyte", std::string("\0\0\x0b\x01", 4) + u32_be(1) + "ab")).find("IDX element type 0x0B is not supported") !=
+        std::string::npos);
   CHECK(error_of(t.write("empty-ubyte", "")).find("empty-ubyte: the file is empty") != std::string::npos);
-  CHECK(error_of(t.write("header-ubyte", std::string("\0\0\x08\x03", 4) + u32_be(1))).find("truncated IDX header (3 dimensions need 16 bytes, the file has 8)") != std::string::npos);
-  CHECK(error_of(t.write("long-ubyte", full + "xy")).find("2 bytes follow the 3 samples the header promises (at byte offset 34)") != std::string::npos);
+  CHECK(error_of(t.write("header-ubyte", std::string("\0\0\x08\x03", 4) + u32_be(1)))
+            .find("truncated IDX header (3 dimensions need 16 bytes, the file has 8)") != std::string::npos);
+  CHECK(error_of(t.write("long-ubyte", full + "xy")).find("2 bytes follow the 3 samples the header promises (at byte offset 34)") !=
+        std::string::npos);
   std::string gz = t.write_gz("cut-ubyte.gz", full);
   std::string bytes;
   {
     std::ifstream in(gz, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
   }
-  CHECK(error_of(t.write("cut2-ubyte.gz", bytes.substr(0, bytes.size() - 6))).find("truncated: the gzip stream ends early") != std::string::npos);
+  CHECK(error_of(t.write("cut2-ubyte.gz", bytes.substr(0, bytes.size() - 6))).find("truncated: the gzip stream ends early") !=
+        std::string::npos);
   CHECK(error_of(t.dir.string() + "/missing-ubyte").find("missing-ubyte: no such file") != std::string::npos);
 }
 
@@ -117,10 +122,15 @@ TEST_CASE("NPY: float32, float64 and uint8, C and Fortran order, gzipped") {
 
 TEST_CASE("NPY: broken files name the file and what is wrong") {
   TempDir t;
-  CHECK(error_of(t.write("cut.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 2, 3, 4})))).find("truncated: the header promises 2 samples of width 3 (24 bytes) but only 16 follow (sample 1 is cut") != std::string::npos);
-  CHECK(error_of(t.write("i8.npy", npy_bytes("<i8", "(1, 1)", raw<int64_t>({1})))).find("NPY element type '<i8' is not supported") != std::string::npos);
-  CHECK(error_of(t.write("nan.npy", npy_bytes("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})))).find("nan.npy: sample 1, column 2 is NaN") != std::string::npos);
-  CHECK(error_of(t.write("big.npy", npy_bytes("<f8", "(1, 1)", raw<double>({1e300})))).find("sample 0, column 1 is infinite or beyond float range") != std::string::npos);
+  CHECK(error_of(t.write("cut.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 2, 3, 4}))))
+            .find("truncated: the header promises 2 samples of width 3 (24 bytes) but only 16 follow (sample 1 is cut") !=
+        std::string::npos);
+  CHECK(error_of(t.write("i8.npy", npy_bytes("<i8", "(1, 1)", raw<int64_t>({1})))).find("NPY element type '<i8' is not supported") !=
+        std::string::npos);
+  CHECK(error_of(t.write("nan.npy", npy_bytes("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})))).find("nan.npy: sample 1, column 2 is NaN") !=
+        std::string::npos);
+  CHECK(error_of(t.write("big.npy", npy_bytes("<f8", "(1, 1)", raw<double>({1e300}))))
+            .find("sample 0, column 1 is infinite or beyond float range") != std::string::npos);
   CHECK(error_of(t.write("magic.npy", "PK\x03\x04 not numpy at all")).find("magic.npy: not an NPY file") != std::string::npos);
   CHECK(error_of(t.write("noshape.npy", npy_bytes("<f4", "(0, 3)", ""))).find("the file holds no samples") != std::string::npos);
   CHECK(error_of(t.write("empty.npy", "")).find("empty.npy: the file is empty") != std::string::npos);
@@ -162,10 +172,13 @@ TEST_CASE("IDX sizes whose product overflows are a truncated file, not undefined
   const unsigned char crash[] = {0x00, 0x00, 0x0d, 0x06, 0x00, 0x00, 0x00, 0x02, 0x3f, 0x00, 0x1d, 0x00, 0x02, 0x3f, 0x00,
                                  0x00, 0x00, 0x3f, 0x80, 0x00, 0x00, 0x3f, 0xc0, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00};
   std::string p = t.write("crash.idx", std::string(reinterpret_cast<const char *>(crash), sizeof crash));
-  const std::string expected = p + ": truncated: the header promises 2 x 1056972032 x 37683200 x 4161536 x 4177920 x 4194304 values, more than the file's 29 bytes hold";
+  const std::string expected =
+      p +
+      ": truncated: the header promises 2 x 1056972032 x 37683200 x 4161536 x 4177920 x 4194304 values, more than the file's 29 bytes hold";
   CHECK_THROWS_WITH_AS(aec::runtime::load_idx(p), doctest::Contains(expected.c_str()), InputError);
   // Each size fits, their product does not: 65536 samples of 65536 x 65536 bytes in a 20-byte file.
   std::string big = t.write("big-ubyte", std::string("\0\0\x08\x03", 4) + u32_be(65536) + u32_be(65536) + u32_be(65536));
-  CHECK_THROWS_WITH_AS(load_dataset(big), (big + ": truncated: the header promises 65536 x 65536 x 65536 values, more than the file's 16 bytes hold").c_str(),
+  CHECK_THROWS_WITH_AS(load_dataset(big),
+                       (big + ": truncated: the header promises 65536 x 65536 x 65536 values, more than the file's 16 bytes hold").c_str(),
                        InputError);
 }

@@ -68,7 +68,8 @@ TEST_CASE("orthogonal gives orthonormal columns when tall and orthonormal rows w
   for (ir::Shape s : {ir::Shape::matrix(7, 3), ir::Shape::matrix(3, 7)}) {
     std::vector<float> v = initialize(param("orthogonal", s), rng);
     Eigen::Map<const Eigen::MatrixXf> m(v.data(), s.rows(), s.cols());
-    Eigen::MatrixXd gram = s.rows() > s.cols() ? Eigen::MatrixXd((m.transpose() * m).cast<double>()) : Eigen::MatrixXd((m * m.transpose()).cast<double>());
+    Eigen::MatrixXd gram =
+        s.rows() > s.cols() ? Eigen::MatrixXd((m.transpose() * m).cast<double>()) : Eigen::MatrixXd((m * m.transpose()).cast<double>());
     CHECK((gram - Eigen::MatrixXd::Identity(3, 3)).norm() < 1e-5);
   }
 }

@@ -54,7 +54,9 @@ TEST_CASE("a plan over its bound throws a located diagnostic and one under it do
   aec::runtime::MemoryPlan plan(m, "training", "A smaller --batch");
   for (const aec::ParamInfo &p : m.params) plan.add_param(p, 100, 2, "2 adam state arrays");
   const double bytes = plan.bytes();
-  CHECK(bytes == doctest::Approx(3 * 4.0 * (784 * 1000 * 2 + 1000 * 500 * 2 + 500 * 250 * 2 + 250 * 30 * 2 + 1000 + 500 + 250 + 30 + 784 + 1000 + 500 + 250)));
+  CHECK(bytes ==
+        doctest::Approx(3 * 4.0 *
+                        (784 * 1000 * 2 + 1000 * 500 * 2 + 500 * 250 * 2 + 250 * 30 * 2 + 1000 + 500 + 250 + 30 + 784 + 1000 + 500 + 250)));
   CHECK_NOTHROW(plan.check(int64_t(bytes) + 1));
   try {
     plan.check(int64_t(bytes) - 1);
@@ -63,7 +65,8 @@ TEST_CASE("a plan over its bound throws a located diagnostic and one under it do
     REQUIRE(e.diagnostics().size() == 1);
     const aec::Diagnostic &d = e.diagnostics()[0];
     CHECK(d.span.line > 0);
-    CHECK(d.message.find("that --max-memory allows; the largest part is param W1 [1000, 784] with 2 adam state arrays: 9.0 MB") != std::string::npos);
+    CHECK(d.message.find("that --max-memory allows; the largest part is param W1 [1000, 784] with 2 adam state arrays: 9.0 MB") !=
+          std::string::npos);
     CHECK(e.render().find("deep_ae.ae:") != std::string::npos);
   }
 }

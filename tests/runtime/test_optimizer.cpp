@@ -69,7 +69,7 @@ TEST_CASE("restore takes back a saved state and refuses another optimizer's or a
 
     auto other_shape = make_optimizer(name, 0.1);
     other_shape->add(5);
-    other_shape->add_rows(4, 2); // another sample count
+    other_shape->add_rows(4, 2);                                            // another sample count
     if (std::string(name) == "sgd") CHECK_NOTHROW(other_shape->restore(s)); // sgd keeps no state
     else CHECK_THROWS_WITH_AS(other_shape->restore(s), doctest::Contains("does not match the program's params"), aec::InputError);
 

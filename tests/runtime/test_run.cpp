@@ -157,7 +157,8 @@ TEST_CASE("a checkpoint loads into its program after edits that keep the params:
 TEST_CASE("noise takes its expected value outside training, in aec run and in the reference evaluator alike") {
   aec::Dataset data = aec::load_data("synthetic:lowrank?n=4&d=3&rank=1");
   aec::LoadedProgram prog = aec::LoadedProgram::from_string(
-      "noise.ae", "dim D\ninput x : [D]\nparam W : [2, D] = zeros\nminimize ||W * x||^2\noutput o = rand(2) + bernoulli(0.3, 2) + randn(2)\n",
+      "noise.ae",
+      "dim D\ninput x : [D]\nparam W : [2, D] = zeros\nminimize ||W * x||^2\noutput o = rand(2) + bernoulli(0.3, 2) + randn(2)\n",
       data.width);
   aec::TrainConfig c = prog.train_defaults();
   c.epochs = 1;

@@ -25,11 +25,11 @@ TEST_CASE("aec::TrainSettings has a field for every option the API takes, with t
   const TrainSettings api;
   const runtime::TrainConfig schema;
   int fields = 0;
-#define TRAIN_OPTION(name, type, default_value, help, places)                                                          \
-  if (opts::find(#name)->where & opts::Api) {                                                                          \
-    INFO(#name);                                                                                                       \
-    CHECK(text_of(api.name) == text_of(schema.name));                                                                  \
-    ++fields;                                                                                                          \
+#define TRAIN_OPTION(name, type, default_value, help, places)                                                                              \
+  if (opts::find(#name)->where & opts::Api) {                                                                                              \
+    INFO(#name);                                                                                                                           \
+    CHECK(text_of(api.name) == text_of(schema.name));                                                                                      \
+    ++fields;                                                                                                                              \
   }
 #include "support/train_options.def"
 #undef TRAIN_OPTION

@@ -1,6 +1,6 @@
 #include "support/jit_check.h"
-#include "runtime/work_sharing.h"
 #include "runtime/executor.h"
+#include "runtime/work_sharing.h"
 #include "support/test_support.h"
 
 namespace aec::test {

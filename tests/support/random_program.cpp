@@ -28,8 +28,8 @@ struct Name {
 
 // Where an expression is generated.
 struct Scope {
-  bool top = false;    // outside functions: the input, named values, noise and derivatives are visible
-  bool smooth = false; // differentiated by a Jacobian: no matrix may depend on the point, no noise
+  bool top = false;         // outside functions: the input, named values, noise and derivatives are visible
+  bool smooth = false;      // differentiated by a Jacobian: no matrix may depend on the point, no noise
   std::vector<Name> locals; // a function's argument, unroll variables
 };
 
@@ -201,8 +201,12 @@ private:
     }
     case 7: {
       std::string a = v(depth - 1);
-      const std::string forms[] = {"exp(tanh(" + a + "))", "log(1 + " + a + " .* " + a + ")", "sqrt(1 + " + a + " .* " + a + ")",
-                                   "log(sigmoid(" + a + "))", "(" + a + ")^2", "tanh(" + a + ")^3"};
+      const std::string forms[] = {"exp(tanh(" + a + "))",
+                                   "log(1 + " + a + " .* " + a + ")",
+                                   "sqrt(1 + " + a + " .* " + a + ")",
+                                   "log(sigmoid(" + a + "))",
+                                   "(" + a + ")^2",
+                                   "tanh(" + a + ")^3"};
       return forms[pick(6)];
     }
     case 8: return "(" + matrix_expr(n, m, depth - 1, s) + " * " + vector_expr(m, depth - 1, s) + ")";
@@ -226,7 +230,8 @@ private:
     // Not in smooth scopes: matrices that depend on the value, noise, derivatives.
     case 14: return "(diag(" + v(depth - 1) + ") * " + v(depth - 1) + ")";
     case 15: {
-      std::string spd = "eye(" + size(n) + ") + 0.1 * (" + matrix_expr(n, m, depth - 1, s) + " * (" + matrix_expr(n, m, depth - 1, s) + ")')";
+      std::string spd =
+          "eye(" + size(n) + ") + 0.1 * (" + matrix_expr(n, m, depth - 1, s) + " * (" + matrix_expr(n, m, depth - 1, s) + ")')";
       return chance(0.5) ? "solve(" + spd + ", " + v(depth - 1) + ")" : "(inv(" + spd + ") * " + v(depth - 1) + ")";
     }
     case 16:

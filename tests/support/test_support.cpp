@@ -1,6 +1,6 @@
 #include "support/test_support.h"
-#include "passes/passes.h"
 #include "eval/finite_difference.h"
+#include "passes/passes.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -32,7 +32,8 @@ std::vector<std::string> example_names() {
 
 std::map<std::string, std::string> small_overrides(const std::string &model) {
   if (model == "relu_ae") return {{"h", "7"}, {"k", "4"}};
-  if (model == "pca_tied" || model == "pca_untied" || model == "denoising" || model == "contractive" || model == "param2_inverse") return {{"k", "5"}};
+  if (model == "pca_tied" || model == "pca_untied" || model == "denoising" || model == "contractive" || model == "param2_inverse")
+    return {{"k", "5"}};
   if (model == "denoising_contractive") return {{"h", "7"}, {"k", "4"}};
   if (model == "factorization" || model == "psd" || model == "sparse_coding") return {{"k", "4"}};
   if (model == "deep_decoder") return {{"h", "6"}, {"k", "3"}};
@@ -42,8 +43,7 @@ std::map<std::string, std::string> small_overrides(const std::string &model) {
   return {};
 }
 
-template <class T>
-eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed) {
+template <class T> eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> normal(0.0, 1.0);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -98,9 +98,7 @@ std::vector<std::pair<std::string, double>> gradient_errors(const Model &m, cons
   return errors;
 }
 
-double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b) {
-  return (a - b).norm() / std::max(b.norm(), 1e-300);
-}
+double relative_error(const eval::Mat<double> &a, const eval::Mat<double> &b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
 
 ir::Graph optimize_verifying_every_pass(const ir::Graph &g) {
   auto verified = [](const passes::Pass &p, ir::Graph out) {

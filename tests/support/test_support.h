@@ -14,11 +14,10 @@ Model load_example(const std::string &name, ir::Size width, std::map<std::string
 Model load_text(const std::string &text, std::optional<ir::Size> width = std::nullopt);
 
 // A program whose matrices depend on the sample: per-sample inv, solve, diag and products.
-inline constexpr const char *kPerSampleLinalg =
-    "dim D\ninput x : [D]\nparam W : [3, D] = glorot\nparam s : [D] = ones\n"
-    "A = W * diag(x .* s) * W' + eye(3)\n"
-    "z = solve(A, W * x)\n"
-    "minimize ||x - W' * z||^2 + sum(inv(A) * z) + dot(z, A * z)\n";
+inline constexpr const char *kPerSampleLinalg = "dim D\ninput x : [D]\nparam W : [3, D] = glorot\nparam s : [D] = ones\n"
+                                                "A = W * diag(x .* s) * W' + eye(3)\n"
+                                                "z = solve(A, W * x)\n"
+                                                "minimize ||x - W' * z||^2 + sum(inv(A) * z) + dot(z, A * z)\n";
 
 // passes::optimize, with the verifier run after each algebraic pass on its own and after each
 // pass of the pipeline; a violation throws std::logic_error naming the pass.
@@ -31,8 +30,7 @@ std::map<std::string, std::string> small_overrides(const std::string &model);
 
 // Random params (scaled like their initializers), a random input batch in [0, 1) and fixed
 // noise draws for every noise node of `g`.
-template <class T>
-eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed);
+template <class T> eval::Bindings<T> random_bindings(const Model &m, const ir::Graph &g, int batch, uint64_t seed);
 
 // Every param's symbolic gradient (output "grad.P" of `g`) against central finite differences of
 // its "loss" in double precision, noise held fixed: up to `entries` random entries of each param;

@@ -61,26 +61,26 @@ struct Data {
 struct TrainSettings {
   int64_t epochs = 10, batch = 256;
   double lr = 1e-3;
-  std::string optimizer = "adam";  // sgd, momentum, adam
+  std::string optimizer = "adam"; // sgd, momentum, adam
   uint64_t seed = 0;
   std::string schedule = "constant"; // constant, step[:EVERY[:FACTOR]], cosine
-  double clip = 0;                 // > 0: clip gradients to this global norm
-  bool center = false;             // subtract the training mean first (the program's `train center=true`)
-  double val = 0;                  // fraction held out for validation
-  int64_t patience = 0;            // > 0: early stopping on the validation loss
-  int threads = 0;                 // cores for GEMMs; 0: every core this process may use
-  std::string save_path;           // checkpoints after every epoch (and every save_every steps)
+  double clip = 0;                   // > 0: clip gradients to this global norm
+  bool center = false;               // subtract the training mean first (the program's `train center=true`)
+  double val = 0;                    // fraction held out for validation
+  int64_t patience = 0;              // > 0: early stopping on the validation loss
+  int threads = 0;                   // cores for GEMMs; 0: every core this process may use
+  std::string save_path;             // checkpoints after every epoch (and every save_every steps)
   int64_t save_every = 0;
-  std::string resume_path;         // continue the run saved there, bit for bit
+  std::string resume_path; // continue the run saved there, bit for bit
 };
 
 struct Progress {
-  int64_t epoch = 0, epochs = 0;             // 1-based
+  int64_t epoch = 0, epochs = 0; // 1-based
   int64_t samples_done = 0, epoch_samples = 0;
-  double loss = 0;                           // running mean of the epoch
+  double loss = 0; // running mean of the epoch
   double lr = 0;
-  bool epoch_end = false;                    // the last call of an epoch: val_loss is set
-  double val_loss = 0;                       // NaN without a validation split
+  bool epoch_end = false; // the last call of an epoch: val_loss is set
+  double val_loss = 0;    // NaN without a validation split
 };
 // Called after every training step; returning false stops training after that step (with a
 // checkpoint when save_path is set).
@@ -117,7 +117,7 @@ public:
   static Program from_string(const std::string &name, const std::string &text, std::optional<int64_t> width = std::nullopt,
                              const std::map<std::string, std::string> &set = {});
 
-  TrainSettings defaults() const; // the program's `train` statement
+  TrainSettings defaults() const;           // the program's `train` statement
   std::vector<std::string> outputs() const; // the names of its `output` statements
   std::vector<std::string> params() const;
 

@@ -16,8 +16,6 @@ template <class Derived> Data from_eigen(const Eigen::MatrixBase<Derived> &sampl
 }
 
 // Samples as rows, each sample's rows x cols values flattened column-major.
-inline RowMatrix to_eigen(const Output &o) {
-  return Eigen::Map<const RowMatrix>(o.values.data(), o.samples, o.rows * o.cols);
-}
+inline RowMatrix to_eigen(const Output &o) { return Eigen::Map<const RowMatrix>(o.values.data(), o.samples, o.rows * o.cols); }
 
 } // namespace aec

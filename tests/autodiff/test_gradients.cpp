@@ -50,18 +50,7 @@ const std::map<std::string, ir::Size> kWidths = {
 };
 
 TEST_CASE("gradients match central differences on every example, the second-order ones included") {
-  int checked = 0;
-  for (const std::string &name : test::example_names()) {
-    INFO(name);
-    auto width = kWidths.find(name);
-    if (width == kWidths.end()) {
-      FAIL_CHECK("examples/" << name << ".ae has no row in kWidths");
-      continue;
-    }
-    check_model(name, width->second);
-    ++checked;
-  }
-  CHECK(checked == static_cast<int>(kWidths.size()));
+  test::for_every_example(kWidths, check_model);
 }
 
 TEST_CASE("gradients match central differences: per-sample inverses, solves and diag") {

@@ -56,18 +56,7 @@ const std::map<std::string, std::pair<ir::Size, int>> kSizes = {
 };
 
 TEST_CASE("JIT matches the reference on every example (Jacobian penalties, inverses, per-sample codes, noise)") {
-  int checked = 0;
-  for (const std::string &name : test::example_names()) {
-    INFO(name);
-    auto size = kSizes.find(name);
-    if (size == kSizes.end()) {
-      FAIL_CHECK("examples/" << name << ".ae has no row in kSizes");
-      continue;
-    }
-    check_jit(name, size->second.first, size->second.second);
-    ++checked;
-  }
-  CHECK(checked == static_cast<int>(kSizes.size()));
+  test::for_every_example(kSizes, [](const std::string &name, std::pair<ir::Size, int> size) { check_jit(name, size.first, size.second); });
 }
 
 TEST_CASE("JIT matches the reference: per-sample inverses, solves and products") {

@@ -3,6 +3,7 @@
 #include "driver/driver.h"
 #include "eval/reference.h"
 
+#include <doctest/doctest.h>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +26,17 @@ ir::Graph optimize_verifying_every_pass(const ir::Graph &g);
 
 // The names of the programs in examples/ (NAME for examples/NAME.ae), sorted.
 std::vector<std::string> example_names();
+// Calls check(name, row) for every example in examples/ with its row in `rows` (a map from the
+// example's name); an example without a row fails, so a new example is not left unchecked.
+template <class Rows, class Check> void for_every_example(const Rows &rows, Check check) {
+  for (const std::string &name : example_names()) {
+    INFO(name);
+    auto row = rows.find(name);
+    if (row == rows.end()) FAIL_CHECK("examples/" << name << ".ae has no row in the test's table");
+    else check(name, row->second);
+  }
+}
+
 // Small sizes for an example's dims, so that tests run quickly.
 std::map<std::string, std::string> small_overrides(const std::string &model);
 

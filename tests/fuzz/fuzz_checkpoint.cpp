@@ -3,7 +3,7 @@
 // accepts through what `aec run --load` and `aec train --resume` do with one: its program
 // compiled, matched against it, its output evaluated on data of its width, and its run resumed
 // for one more epoch on data of its size (the data's fingerprint set to match, so that the
-// resume goes past that check). A refusal (InputError, CompileError) is a pass; anything else
+// resume goes past that check). A refusal (InputError, a LocatedError: CompileError or NonFiniteError) is a pass; anything else
 // escaping, a sanitizer report, a crash, a hang or an allocation past the RSS limit is a bug.
 // Inputs are checkpoints without their end section: seal_checkpoint adds it.
 #include "internal.h"
@@ -32,7 +32,7 @@ template <class F> void refusal_passes(F &&f) {
   try {
     f();
   } catch (const aec::InputError &) {
-  } catch (const aec::CompileError &) {}
+  } catch (const aec::LocatedError &) {} // a refused program, or training that diverged (NonFiniteError)
 }
 
 void use(aec::Checkpoint c) {

@@ -2,7 +2,7 @@
 // parse -> check -> lower -> differentiate -> optimize -> verify -> schedule -> LLVM IR (verified
 // by LLVM). Programs whose training step is small enough to compile in well under the 2 s hang
 // bound (kJitSteps kernels) are also JIT-compiled and trained for one step on a few samples.
-// A diagnosed rejection (CompileError, InputError) is a pass; anything else escaping, a
+// A diagnosed rejection (InputError, a LocatedError: CompileError or NonFiniteError) is a pass; anything else escaping, a
 // sanitizer report, a crash or a hang is a bug.
 #include "codegen/emit_llvm.h"
 #include "codegen/schedule.h"
@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aec::passes::verify(g);
     emit_and_verify(g);
     if (aec::codegen::make_schedule(g).steps.size() <= kJitSteps) train_one_step(text);
-  } catch (const aec::CompileError &e) {
+  } catch (const aec::LocatedError &e) { // a refused program, or a training step that diverged
     (void)e.render();
   } catch (const aec::InputError &) {}
   return 0;

@@ -114,7 +114,6 @@ const Rule kRules[] = {
 
 } // namespace
 
-std::span<const Rule> canonicalize_rules() { return kRules; }
 ir::Graph canonicalize(const ir::Graph &g, const PassOptions &o) { return apply_rules(g, kRules, o, "canonicalize"); }
 
 } // namespace aec::passes

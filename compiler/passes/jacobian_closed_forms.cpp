@@ -50,7 +50,6 @@ const Rule kRules[] = {
 
 } // namespace
 
-std::span<const Rule> jacobian_closed_form_rules() { return kRules; }
 ir::Graph jacobian_closed_forms(const ir::Graph &g, const PassOptions &o) { return apply_rules(g, kRules, o, "jacobian-closed-forms"); }
 
 } // namespace aec::passes

@@ -91,7 +91,6 @@ const Rule kRules[] = {
 
 } // namespace
 
-std::span<const Rule> reassociate_rules() { return kRules; }
 ir::Graph reassociate(const ir::Graph &g, const PassOptions &o) { return apply_rules(g, kRules, o, "reassociate"); }
 
 } // namespace aec::passes

@@ -28,7 +28,6 @@ const Rule kRules[] = {
 
 } // namespace
 
-std::span<const Rule> stabilize_rules() { return kRules; }
 ir::Graph stabilize(const ir::Graph &g, const PassOptions &o) { return apply_rules(g, kRules, o, "stabilize"); }
 
 } // namespace aec::passes

@@ -106,7 +106,7 @@ public:
     check_settings();
     uint64_t fingerprint = data_fingerprint(data_);
     if (c_.center) r_.center_mean = center_in_place(data_);
-    if (c_.threads < 1) c_.threads = available_cores();
+    c_.threads = team_for(c_.threads);
     set_team_size(c_.threads); // this thread's team runs the kernels' shared loops and GEMMs
     auto compile_start = Clock::now();
     kernel_ = driver::compile(m_, driver::Request::training_step(), kernel_options(c_.batch, c_.threads));

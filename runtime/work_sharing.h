@@ -28,5 +28,7 @@ void set_minimum_shared_work(int64_t multiply_adds);
 
 // The number of cores this process may run on (its CPU affinity).
 int available_cores();
+// The team a `threads` option asks for: itself, or every available core for 0.
+inline int team_for(int threads) { return threads < 1 ? available_cores() : threads; }
 
 } // namespace aec::runtime

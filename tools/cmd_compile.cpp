@@ -33,8 +33,8 @@ int cmd_compile(const std::vector<std::string> &argv) {
     return 0;
   }
   // The kernels `aec train` would run: compiled for the same team.
-  int threads = int(a.get_int("threads", 1).value_or(prog.train_defaults().threads));
-  driver::Options options = runtime::kernel_options(prog.train_defaults().batch, threads < 1 ? runtime::available_cores() : threads);
+  const TrainConfig c = apply_flags(prog.train_defaults(), a); // --threads, as aec train reads it
+  driver::Options options = runtime::kernel_options(c.batch, runtime::team_for(c.threads));
   options.codegen.text = emit == "asm" ? codegen::Kernel::Text::Assembly : codegen::Kernel::Text::LlvmIr;
   options.print_after = a.get("print-after").value_or("");
   options.trace = &std::cout;
@@ -55,7 +55,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
     }
     std::cout << ir::to_text(opt);
     const codegen::Schedule s = codegen::make_schedule(opt);
-    const int64_t batch = prog.train_defaults().batch;
+    const int64_t batch = c.batch;
     auto mb = [](int64_t floats) { return std::to_string((floats * 4 + (1 << 19)) >> 20) + " MB"; };
     std::cout << "; " << s.steps.size() << " kernels; workspace at batch " << batch << ": " << mb(s.workspace_floats(batch)) << " in "
               << s.blocks.size() << " blocks (one buffer per value would take " << mb(s.unplanned_floats(batch)) << ")\n";

@@ -39,14 +39,6 @@ public:
   bool stop_requested() override { return g_stop_signal != 0; }
 };
 
-// The settings a flag can change (support/train_options.def), and what the flags say.
-TrainConfig apply_flags(TrainConfig c, const Args &a) {
-  for (const std::string &name : train_options::names(train_options::Flag))
-    if (auto value = a.get(name))
-      if (std::string why = train_options::set(c, name, *value); !why.empty()) throw InputError("--" + name + " " + *value + ": " + why);
-  return c;
-}
-
 // A resumed run keeps the settings it started with: only the resumable ones may differ.
 TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::string &path, const TrainConfig &requested) {
   namespace opts = train_options;
@@ -91,7 +83,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
   TrainConfig c = apply_flags(prog.train_defaults(), a);
-  if (c.threads < 1) c.threads = runtime::available_cores();
+  c.threads = runtime::team_for(c.threads);
   TrainOptions options;
   options.save_path = a.get("save").value_or("");
   options.save_every = save_every.value_or(0);

@@ -28,6 +28,9 @@ std::string data_spec(const Args &a, std::ostream &log);
 Dataset load_data_for(const Args &a, std::ostream &log);
 // Parses and checks the program with the data's width and --set overrides.
 LoadedProgram load_program(const SourcePtr &program, std::optional<int64_t> width, const Args &a);
+// `c` with the training options given as flags (support/train_options.def) on top; a flag the
+// command does not take is never among them (Args refused it).
+TrainConfig apply_flags(TrainConfig c, const Args &a);
 // Throws InputError unless a file can be written at `path` (given by `flag`: --save, --out...):
 // its folder exists and is writable and it is not a folder itself. Checked before any work, so
 // that an hour of training is not lost to a typo in --plot.

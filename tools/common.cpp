@@ -2,12 +2,20 @@
 #include "driver/driver.h"
 #include "runtime/dataset.h"
 #include "source/diagnostics.h"
+#include "support/train_options.h"
 
 #include <unistd.h>
 
 #include <filesystem>
 
 namespace aec::cli {
+
+TrainConfig apply_flags(TrainConfig c, const Args &a) {
+  for (const std::string &name : train_options::names(train_options::Flag))
+    if (auto value = a.get(name))
+      if (std::string why = train_options::set(c, name, *value); !why.empty()) throw InputError("--" + name + " " + *value + ": " + why);
+  return c;
+}
 
 SourcePtr read_program(const Args &a, const char *command) {
   if (a.positional().size() != 1)

@@ -1,6 +1,7 @@
 // The graph as text and back (see text.h).
 #include "ir/text.h"
 #include "ir/algorithms.h"
+#include "support/number_text.h"
 
 #include <cctype>
 #include <charconv>
@@ -11,13 +12,6 @@
 
 namespace aec::ir {
 namespace {
-
-// The shortest text that reads back as the same double.
-std::string number_text(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 bool has_id(Op op) { return is_noise(op) || op == Op::Var; }
 bool has_value(Op op) { return op == Op::Const || op == Op::PowC || op == Op::Bernoulli; }
@@ -30,7 +24,7 @@ bool has_target_shape(Op op) { return op == Op::BroadcastTo || op == Op::ColBroa
 std::string attr_text(const Node &n) {
   std::string s;
   if (has_name(n.op)) s += " " + n.attr.name;
-  if (has_value(n.op)) s += " " + number_text(n.attr.value);
+  if (has_value(n.op)) s += " " + shortest_text(n.attr.value);
   if (n.op == Op::MatMul && (n.attr.trans_a || n.attr.trans_b))
     s += std::string(" {") + (n.attr.trans_a ? "T" : "N") + (n.attr.trans_b ? "T" : "N") + "}";
   if (has_id(n.op)) s += " #" + std::to_string(n.attr.id);

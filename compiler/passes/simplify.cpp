@@ -1,7 +1,6 @@
 // The algebraic passes feed each other (a closed form exposes a product to reassociate, a
 // reassociated product an identity to drop): simplify runs them in order, again and again, until
 // a whole round changes nothing.
-#include "ir/algorithms.h"
 #include "passes/rules.h"
 
 #include <stdexcept>

@@ -1,5 +1,6 @@
 // How each type of training option is spelled, checked and shown; the schema's rows as data.
 #include "support/train_options.h"
+#include "support/number_text.h"
 
 #include <charconv>
 #include <cmath>
@@ -44,12 +45,6 @@ template <class Int> bool read_integer(const std::string &t, Int &out) {
   if (!read_number(t, d) || d != std::floor(d) || std::abs(d) > 9e15) return false;
   out = static_cast<Int>(d);
   return true;
-}
-
-std::string number_text(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
 }
 
 const char *kScheduleChoices = "expected constant, step[:EVERY[:FACTOR]] or cosine";
@@ -134,7 +129,7 @@ template <Type T> std::string parse(const std::string &t, ValueOf<T> &out) {
 }
 
 template <Type T> std::string text(const ValueOf<T> &v) {
-  if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) return number_text(v);
+  if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) return shortest_text(v);
   else if constexpr (T == Type::OptimizerName) return v;
   else if constexpr (T == Type::Bool) return v ? "true" : "false";
   else if constexpr (T == Type::LrSchedule) return to_string(v);

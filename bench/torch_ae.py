@@ -45,6 +45,18 @@ class Params(torch.nn.Module):
                 t.normal_(0, init)
             setattr(self, name, torch.nn.Parameter(t))
 
+def conv_ae():
+    nn = torch.nn
+    enc = nn.Sequential(nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU())
+    dec = nn.Sequential(nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1), nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, stride=2, padding=1))
+    m = nn.Sequential(enc, dec)  # logits; BCE on logits is the stable form
+    bce = nn.BCEWithLogitsLoss(reduction="none")
+
+    def loss(b):
+        img = b.view(-1, 1, 28, 28)
+        return bce(m(img), img).sum((1, 2, 3)).mean()
+    return m, loss
+
 def pca_tied():
     p = Params(B=((784, 16), 0.01))
     return p, lambda b: ((b - (b @ p.B) @ p.B.T) ** 2).sum(1).mean()
@@ -85,6 +97,7 @@ MODELS = {
     "relu_ae": (relu_ae, 256, 1e-3, False, None),
     "deep_ae": (deep_ae, 256, 1e-3, False, None),
     "pca_tied": (pca_tied, 256, 3e-3, True, None),
+    "conv_ae": (conv_ae, 128, 1e-3, False, None),
     "contractive_closed": (lambda: contractive(True), 256, 1e-3, False, None),
     "contractive_double": (lambda: contractive(False), 256, 1e-3, False, 8),
     "denoising_contractive_double": (denoising_contractive_double, 128, 1e-3, False, 8),

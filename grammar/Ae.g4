@@ -24,10 +24,11 @@ size         : INT | name ;
 initializer  : name ('(' NL* args? NL* ')')? ;
 signedNumber : '-'? number ;
 trainOption  : name '=' trainValue ;
-trainValue   : signedNumber | name (':' number)* ;  // step:EVERY:FACTOR
+trainValue   : signedNumber | name (':' number)* (',' name)* ;  // step:EVERY:FACTOR, or names W1,b1
 subscriptList: '{' name (',' name)* '}' ;
 formals      : name (',' NL* name)* ;
-args         : expr (',' NL* expr)* ;
+args         : arg (',' NL* arg)* ;
+arg          : (name '=' NL*)? expr ;   // a keyword argument (stride=2) where a built-in lists it
 
 expr
   : UNROLL size FROM name '=' expr ':' NL* expr                    # unrollExpr

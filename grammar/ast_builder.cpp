@@ -95,10 +95,23 @@ private:
     return c->getStart()->getText() == "-" ? -v : v;
   }
 
-  std::vector<ExprPtr> args(AeParser::ArgsContext *c) {
+  // Positional arguments; keyword arguments only where `keywords` takes them (calls).
+  std::vector<ExprPtr> args(AeParser::ArgsContext *c, std::vector<Keyword> *keywords = nullptr) {
     std::vector<ExprPtr> out;
-    if (c)
-      for (auto *e : c->expr()) out.push_back(expr(e));
+    if (!c) return out;
+    for (auto *a : c->arg()) {
+      if (!a->name()) {
+        if (keywords && !keywords->empty())
+          throw CompileError(span_of(a), "a positional argument cannot follow keyword arguments (" + keywords->back().name + "=...)");
+        out.push_back(expr(a->expr()));
+        continue;
+      }
+      if (!keywords) throw CompileError(span_of(a->name()), "keyword arguments (" + name(a->name()) + "=...) are only for built-in calls");
+      std::string key = name(a->name());
+      for (const Keyword &k : *keywords)
+        if (k.name == key) throw CompileError(span_of(a->name()), "the keyword argument " + key + " is given twice");
+      keywords->push_back({key, span_of(a->name()), expr(a->expr())});
+    }
     return out;
   }
 
@@ -263,8 +276,12 @@ private:
       return e;
     }
     if (auto *k = dynamic_cast<AeParser::CallAtomContext *>(c)) {
-      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Call, span_of(k), k, args(k->args())));
+      std::vector<Keyword> keywords;
+      auto e = std::const_pointer_cast<Expr>(make(ExprKind::Call, span_of(k), k, args(k->args(), &keywords)));
       e->name = name(k->name());
+      for (const Keyword &kw : keywords) e->nesting = std::max(e->nesting, kw.value->nesting + 1);
+      if (e->nesting > kMaxNesting) throw CompileError(e->span, ast::too_deep_message());
+      e->keywords = std::move(keywords);
       return e;
     }
     if (auto *p = dynamic_cast<AeParser::ParenAtomContext *>(c)) return expr(p->expr());

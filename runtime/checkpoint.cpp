@@ -25,14 +25,20 @@ void read_shapes(Reader &s, Checkpoint &c) {
   uint64_t count = s.get<uint64_t>();
   for (uint64_t i = 0; i < count; ++i) {
     std::string name = s.get_string();
+    // rank, then its sizes: two for ranks 0 to 2 (rows and columns, 1 where absent), else one each
     ir::Shape shape;
-    int64_t rank = s.get<int64_t>(), rows = s.get<int64_t>(), cols = s.get<int64_t>();
-    if (rank < 0 || rank > 2 || rows < 1 || rows > ir::kMaxSize || cols < 1 || cols > ir::kMaxSize || (rank < 2 && cols != 1) ||
-        (rank == 0 && rows != 1))
-      s.fail("param " + name + " has the shape rank " + std::to_string(rank) + ", " + std::to_string(rows) + " x " + std::to_string(cols));
+    int64_t rank = s.get<int64_t>();
+    if (rank < 0 || rank > ir::Shape::kMaxRank) s.fail("param " + name + " has the shape rank " + std::to_string(rank));
     shape.rank = int(rank);
-    shape.d[0] = rows;
-    shape.d[1] = cols;
+    std::string sizes;
+    for (int64_t i = 0; i < std::max<int64_t>(rank, 2); ++i) {
+      shape.d[i] = s.get<int64_t>();
+      sizes += (i ? " x " : "") + std::to_string(shape.d[i]);
+    }
+    bool valid = true;
+    for (int64_t i = 0; i < std::max<int64_t>(rank, 2); ++i)
+      valid &= shape.d[i] >= 1 && shape.d[i] <= ir::kMaxSize && (i < rank || shape.d[i] == 1);
+    if (!valid) s.fail("param " + name + " has the shape rank " + std::to_string(rank) + ", " + sizes);
     auto it = c.params.find(name);
     if (it == c.params.end()) s.fail("the shapes section names param " + name + ", which the checkpoint does not hold");
     it->second.shape = shape;
@@ -113,8 +119,7 @@ std::string serialize_checkpoint(const Checkpoint &c) {
     const ir::Shape shape = p.shape.value_or(ir::Shape::vector(p.numel));
     shapes.put_string(name);
     shapes.put<int64_t>(shape.rank);
-    shapes.put<int64_t>(shape.rows());
-    shapes.put<int64_t>(shape.cols());
+    for (int i = 0; i < std::max(shape.rank, 2); ++i) shapes.put<int64_t>(shape.d[i]);
   }
   shapes.put<uint64_t>(c.dims.size());
   for (auto &[name, size] : c.dims) {

@@ -7,7 +7,7 @@ namespace aec::runtime {
 
 std::vector<float> initialize(const ParamInfo &p, std::mt19937_64 &rng) {
   const int64_t rows = p.shape.rows(), cols = p.shape.cols();
-  std::vector<float> v(static_cast<size_t>(rows * cols), 0.0f);
+  std::vector<float> v(static_cast<size_t>(p.shape.numel()), 0.0f);
   std::normal_distribution<double> normal;
   std::uniform_real_distribution<double> unit;
   auto fill = [&](auto draw) {
@@ -18,8 +18,13 @@ std::vector<float> initialize(const ParamInfo &p, std::mt19937_64 &rng) {
   else if (p.init == "normal") fill([&] { return p.init_args[0] * normal(rng); });
   else if (p.init == "uniform") fill([&] { return p.init_args[0] + (p.init_args[1] - p.init_args[0]) * unit(rng); });
   else if (p.init == "glorot") {
-    // uniform on +-sqrt(6 / (fan_in + fan_out)); a vector counts as one column
-    double limit = std::sqrt(6.0 / double(rows + cols));
+    // uniform on +-sqrt(6 / (fan_in + fan_out)); a vector counts as one column; a filter bank
+    // [o, c, kh, kw] has fan-in c kh kw and fan-out o kh kw (an image [c, h, w] is the bank [c, 1, h, w])
+    const ir::Shape &s = p.shape;
+    double fans = s.rank == 4   ? double((s.d[0] + s.d[1]) * s.d[2] * s.d[3])
+                  : s.rank == 3 ? double((s.d[0] + 1) * s.d[1] * s.d[2])
+                                : double(rows + cols);
+    double limit = std::sqrt(6.0 / fans);
     fill([&] { return limit * (2 * unit(rng) - 1); });
   } else if (p.init == "identity") {
     for (int64_t i = 0; i < std::min(rows, cols); ++i) v[size_t(i + i * rows)] = 1.0f;

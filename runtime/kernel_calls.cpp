@@ -1,11 +1,11 @@
 #include "runtime/kernel_calls.h"
+#include "runtime/conv_calls.h"
 #include "runtime/work_sharing.h"
 
 #include "support/eigen.h"
 #include <cblas.h>
 
 #include <algorithm>
-#include <functional>
 
 // Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
 // BLAS without it; the library linked is always OpenBLAS.
@@ -29,14 +29,6 @@ int64_t grain(int64_t count) {
   int64_t g = (count + 7) / 8;
   g = (g + 15) / 16 * 16;
   return std::max<int64_t>(g, 64);
-}
-
-// `count` independent items (per-sample products, inverses) of `work` multiply-adds each, on the
-// team when there is enough work; each item is computed alone, so any split gives the same bits.
-void for_each_item(int64_t count, int64_t work, const std::function<void(int64_t, int64_t)> &each) {
-  const int64_t team = aec::runtime::team_size();
-  if (team == 1 || work * count < aec::runtime::minimum_shared_work()) return each(0, count);
-  aec::runtime::share_work(count, std::max<int64_t>(1, count / (4 * team)), each);
 }
 
 } // namespace
@@ -66,7 +58,7 @@ extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int6
   auto each = [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
   };
-  for_each_item(count, M * N * K, each);
+  aec::runtime::share_items(count, M * N * K, each);
 }
 
 extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *out) {
@@ -78,7 +70,7 @@ extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *ou
       Eigen::Map<MatF>(out + k * n * n, n, n) = a.partialPivLu().inverse().cast<float>();
     }
   };
-  for_each_item(count, n * n * n, each);
+  aec::runtime::share_items(count, n * n * n, each);
 }
 
 extern "C" void aec_for_samples(void (*step)(void **, int64_t, int64_t, int64_t), void **slots, int64_t batch, int64_t work) {
@@ -110,6 +102,9 @@ const std::vector<codegen::ExternalSymbol> &kernel_calls() {
       {"aec_gemm_each", reinterpret_cast<void *>(&aec_gemm_each)},
       {"aec_inverse", reinterpret_cast<void *>(&aec_inverse)},
       {"aec_for_samples", reinterpret_cast<void *>(&aec_for_samples)},
+      {"aec_conv", reinterpret_cast<void *>(&aec_conv)},
+      {"aec_conv_t", reinterpret_cast<void *>(&aec_conv_t)},
+      {"aec_conv_filter", reinterpret_cast<void *>(&aec_conv_filter)},
   };
   return calls;
 }

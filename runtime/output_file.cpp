@@ -16,14 +16,18 @@ bool ends_with(const std::string &s, const std::string &suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Element (i, j) of sample s, reading each per-sample matrix column-major.
-float at(const OutputValues &v, int64_t s, int64_t i, int64_t j) { return v.values[size_t(s * v.shape.numel() + i + j * v.shape.rows())]; }
+// Entry k of sample s in C order (row by row): a per-sample matrix is stored column-major, an
+// image [c, h, w] row-major already.
+float at(const OutputValues &v, int64_t s, int64_t k) {
+  int64_t stored = k;
+  if (v.shape.rank == 2) stored = k / v.shape.cols() + k % v.shape.cols() * v.shape.rows();
+  return v.values[size_t(s * v.shape.numel() + stored)];
+}
 
 std::string npy_bytes(const OutputValues &v) {
   std::vector<int64_t> dims;
   if (v.per_sample) dims.push_back(v.n);
-  if (v.shape.rank >= 1) dims.push_back(v.shape.rows());
-  if (v.shape.rank == 2) dims.push_back(v.shape.cols());
+  for (int i = 0; i < v.shape.rank; ++i) dims.push_back(v.shape.d[i]);
   std::string shape = "(";
   for (size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
   shape += dims.size() == 1 ? ",)" : ")";
@@ -39,12 +43,11 @@ std::string npy_bytes(const OutputValues &v) {
   out.append(reinterpret_cast<const char *>(&len), 2);
   out += header;
   out.reserve(out.size() + v.values.size() * sizeof(float));
-  for (int64_t s = 0; s < v.n; ++s) // C order: row by row within each sample
-    for (int64_t i = 0; i < v.shape.rows(); ++i)
-      for (int64_t j = 0; j < v.shape.cols(); ++j) {
-        float x = at(v, s, i, j);
-        out.append(reinterpret_cast<const char *>(&x), sizeof x);
-      }
+  for (int64_t s = 0; s < v.n; ++s)
+    for (int64_t k = 0; k < v.shape.numel(); ++k) {
+      float x = at(v, s, k);
+      out.append(reinterpret_cast<const char *>(&x), sizeof x);
+    }
   return out;
 }
 
@@ -54,12 +57,11 @@ void write_csv(std::ostream &out, const OutputValues &v) {
   char buf[32];
   for (int64_t s = 0; s < v.n; ++s) {
     std::string line;
-    for (int64_t i = 0; i < v.shape.rows(); ++i)
-      for (int64_t j = 0; j < v.shape.cols(); ++j) {
-        std::snprintf(buf, sizeof buf, "%.9g", at(v, s, i, j));
-        if (!line.empty()) line += ',';
-        line += buf;
-      }
+    for (int64_t k = 0; k < v.shape.numel(); ++k) {
+      std::snprintf(buf, sizeof buf, "%.9g", at(v, s, k));
+      if (!line.empty()) line += ',';
+      line += buf;
+    }
     out << line << '\n';
   }
 }

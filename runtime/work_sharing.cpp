@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -126,6 +127,12 @@ void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, 
   std::function<void(int64_t)> chunk = [&](int64_t c) { body(c * grain, std::min(count, (c + 1) * grain)); };
   if (helpers > 0 && Pool::instance().try_run(helpers, chunks, chunk)) return;
   for (int64_t c = 0; c < chunks; ++c) chunk(c);
+}
+
+void share_items(int64_t count, int64_t work, const std::function<void(int64_t, int64_t)> &each) {
+  const int64_t team = team_size();
+  if (team == 1 || work * count < minimum_shared_work()) return each(0, count);
+  share_work(count, std::max<int64_t>(1, count / (4 * team)), each);
 }
 
 } // namespace aec::runtime

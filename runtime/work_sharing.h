@@ -20,6 +20,11 @@ int team_size();
 // team holds the helper threads, the caller does all the chunks itself.
 void share_work(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)> &body);
 
+// `count` independent items (per-sample products, inverses, convolutions) of `work` multiply-adds
+// each, on the team when there is enough work; each item is computed alone, so any split gives the
+// same bits.
+void share_items(int64_t count, int64_t work, const std::function<void(int64_t, int64_t)> &each);
+
 // Multiply-adds below which a runtime call stays on the calling thread (a loop over samples
 // counts 16 per float it writes): waking helpers costs microseconds. Tests set 0 to share
 // everything.

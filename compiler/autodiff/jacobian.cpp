@@ -21,9 +21,10 @@ namespace {
 class Tangents {
 public:
   Tangents(Graph &g, NodeId wrt) : g_(g), wrt_(wrt), vector_point_(g.shape(wrt).rank == 1), n_(g.shape(wrt).rows()) {
-    if (g.shape(wrt).rank == 2)
-      throw CompileError(g.node(wrt).span, "a derivative with respect to a matrix value is not supported yet; "
-                                           "differentiate with respect to a vector or a scalar");
+    if (g.shape(wrt).rank >= 2)
+      throw CompileError(g.node(wrt).span, std::string("a derivative with respect to ") +
+                                               (g.shape(wrt).rank == 2 ? "a matrix" : "an image") +
+                                               " value is not supported yet; differentiate with respect to a vector or a scalar");
   }
 
   NodeId run(NodeId of) {
@@ -113,6 +114,9 @@ private:
     if (vector_point_ && node.shape.rank == 2)
       unsupported(n, "passes through the matrix value " + g_.shape_text(node.shape) +
                          " (only vector and scalar values may lie between a Jacobian's point and its function)");
+    if (node.shape.rank >= 3 || ir::info(node.op).kind == ir::OpKind::Image)
+      unsupported(n, "passes through the image value " + g_.shape_text(node.shape) +
+                         " (a Jacobian of an image or through convolutions and pooling)");
     const Span s = node.span;
     switch (ir::info(node.op).kind) {
     case ir::OpKind::Unary:
@@ -136,13 +140,15 @@ private:
     case ir::OpKind::Layout: {
       NodeId t = tangent(node.in[0]);
       if (!vector_point_) {
-        if (node.op == Op::Transpose || node.op == Op::RowSum || node.op == Op::ColSum) return g_.unary(node.op, t, s);
+        if (node.op == Op::Transpose || node.op == Op::RowSum || node.op == Op::ColSum || node.op == Op::ChannelSum)
+          return g_.unary(node.op, t, s);
         return g_.broadcast(node.op, t, node.shape, s);
       }
       if (node.op == Op::BroadcastTo) return lift(t, Shape::scalar(), node.shape, n);
       unsupported(n, "passes through a matrix value");
     }
     case ir::OpKind::Batch: unsupported(n, "mixes the samples of a batch");
+    case ir::OpKind::Image: // refused above
     case ir::OpKind::Leaf: break;
     }
     return -1;

@@ -86,6 +86,64 @@ template <> NodeId rule<Op::RowBroadcast>(const At &d) { return d.g.unary(Op::Co
 template <> NodeId rule<Op::RowSum>(const At &d) { return d.g.broadcast(Op::ColBroadcast, d.ybar, d.g.shape(d.x()), d.s); }
 template <> NodeId rule<Op::ColSum>(const At &d) { return d.g.broadcast(Op::RowBroadcast, d.ybar, d.g.shape(d.x()), d.s); }
 
+// a reshape is undone by the reshape back
+template <> NodeId rule<Op::Reshape>(const At &d) {
+  ir::Attr a;
+  a.shape = d.g.shape(d.x());
+  return d.g.add(Op::Reshape, {d.ybar}, a, d.s);
+}
+template <> NodeId rule<Op::ChannelBroadcast>(const At &d) { return d.g.unary(Op::ChannelSum, d.ybar, d.s); }
+template <> NodeId rule<Op::ChannelSum>(const At &d) { return d.g.broadcast(Op::ChannelBroadcast, d.ybar, d.g.shape(d.x()), d.s); }
+
+// The convolutions are bilinear and each one's partial adjoints are the other two, with the same
+// stride and padding:  y = conv(K, t):   dt = conv_t(K, dy) (at t's size),  dK = conv_filter(dy, t)
+//                      y = conv_t(K, t): dt = conv(K, dy),                   dK = conv_filter(t, dy)
+//                      F = conv_filter(a, b): da = conv(dF, b),  db = conv_t(dF, a) (at b's size)
+// A filter bank's adjoint sums over the batch (conv_filter does); one that varies per sample is
+// refused by sema before it gets here.
+ir::Attr conv_attr(const ir::Node &n, const ir::Shape &shape) {
+  ir::Attr a;
+  a.stride = n.attr.stride;
+  a.pad = n.attr.pad;
+  a.shape = shape;
+  return a;
+}
+template <> NodeId rule<Op::Conv>(const At &d) {
+  NodeId k = d.node.in[0], t = d.node.in[1];
+  if (d.i == 1) return d.g.add(Op::ConvT, {k, d.ybar}, conv_attr(d.node, d.g.shape(t)), d.s);
+  return d.g.add(Op::ConvFilter, {d.ybar, t}, conv_attr(d.node, d.g.shape(k)), d.s);
+}
+template <> NodeId rule<Op::ConvT>(const At &d) {
+  NodeId k = d.node.in[0], t = d.node.in[1];
+  if (d.i == 1) return d.g.add(Op::Conv, {k, d.ybar}, conv_attr(d.node, {}), d.s);
+  return d.g.add(Op::ConvFilter, {t, d.ybar}, conv_attr(d.node, d.g.shape(k)), d.s);
+}
+template <> NodeId rule<Op::ConvFilter>(const At &d) {
+  NodeId a = d.node.in[0], b = d.node.in[1];
+  if (d.i == 0) return d.g.add(Op::Conv, {d.ybar, b}, conv_attr(d.node, {}), d.s);
+  return d.g.add(Op::ConvT, {d.ybar, a}, conv_attr(d.node, d.g.shape(b)), d.s);
+}
+// maxpool_at(t, v) is linear in v and flat in t (it only chooses): dv = max_unpool(t, dy);
+// max_unpool(t, u) likewise: du = maxpool_at(t, dy). A flat operand's adjoint is -1 (none).
+template <> NodeId rule<Op::MaxPoolAt>(const At &d) {
+  if (d.i == 0) return -1;
+  return d.g.add(Op::MaxUnpool, {d.node.in[0], d.ybar}, conv_attr(d.node, {}), d.s);
+}
+template <> NodeId rule<Op::MaxUnpool>(const At &d) {
+  if (d.i == 0) return -1;
+  return d.g.add(Op::MaxPoolAt, {d.node.in[0], d.ybar}, conv_attr(d.node, {}), d.s);
+}
+// the mean of each window and the repetition of an entry over its window are adjoint up to k^2
+template <> NodeId rule<Op::AvgPool>(const At &d) {
+  double k = static_cast<double>(d.node.attr.stride);
+  NodeId spread = d.g.add(Op::Upsample, {d.ybar}, conv_attr(d.node, d.g.shape(d.x())), d.s);
+  return d.g.binary(Op::Mul, d.g.constant(1 / (k * k)), spread, d.s);
+}
+template <> NodeId rule<Op::Upsample>(const At &d) {
+  double k = static_cast<double>(d.node.attr.stride);
+  return d.g.binary(Op::Mul, d.g.constant(k * k), d.g.add(Op::AvgPool, {d.ybar}, conv_attr(d.node, {}), d.s), d.s);
+}
+
 NodeId elementwise_rule(const At &d) {
   ir::Term none(d.g, -1, d.s);
   ir::Adjoint adj{none.with(d.node.in[0]), d.node.in.size() > 1 ? none.with(d.node.in[1]) : none, none.with(d.n), none.with(d.ybar), d.i,

@@ -197,6 +197,12 @@ private:
     case Op::ColBroadcast: return read(nd.in[0], b, b_.CreateURem(i, i64c(nd.shape.rows())));
     case Op::RowBroadcast: return read(nd.in[0], b, b_.CreateUDiv(i, i64c(nd.shape.rows())));
     case Op::BatchSpread: return b_.CreateFMul(read(nd.in[0], b, i), inv_batch_);
+    case Op::Reshape: return read(nd.in[0], b, i); // the same storage order
+    case Op::ChannelBroadcast: return read(nd.in[0], b, b_.CreateUDiv(i, i64c(nd.shape.d[1] * nd.shape.d[2])));
+    case Op::AvgPool:
+    case Op::MaxPoolAt:
+    case Op::MaxUnpool:
+    case Op::Upsample: return compute_window_op(nd, b, i);
     case Op::Input:
     case Op::Param:
     case Op::RandN:
@@ -207,6 +213,83 @@ private:
     llvm::Value *x = read(nd.in[0], b, i);
     llvm::Value *y = nd.in.size() > 1 ? read(nd.in[1], b, i) : nullptr;
     return ir::eval_elementwise(nd.op, alg, x, y, nd.attr.value);
+  }
+
+  // Image coordinates (channel, row, column) of element i of a [c, h, w] value.
+  struct Pixel {
+    llvm::Value *c, *y, *x;
+  };
+  Pixel pixel(llvm::Value *i, const ir::Shape &s) {
+    llvm::Value *w = i64c(s.d[2]), *h = i64c(s.d[1]);
+    llvm::Value *row = b_.CreateUDiv(i, w);
+    return {b_.CreateUDiv(row, h), b_.CreateURem(row, h), b_.CreateURem(i, w)};
+  }
+  llvm::Value *pixel_index(const Pixel &p, const ir::Shape &s) {
+    return b_.CreateAdd(b_.CreateMul(b_.CreateAdd(b_.CreateMul(p.c, i64c(s.d[1])), p.y), i64c(s.d[2])), p.x);
+  }
+
+  // The index of the first largest entry of t in the k x k window (wy, wx) of channel c.
+  llvm::Value *window_argmax(NodeId t, llvm::Value *b, llvm::Value *c, llvm::Value *wy, llvm::Value *wx, int64_t k) {
+    const ir::Shape &s = node(t).shape;
+    llvm::Value *best = nullptr, *best_value = nullptr;
+    for (int64_t di = 0; di < k; ++di)
+      for (int64_t dj = 0; dj < k; ++dj) {
+        Pixel p{c, b_.CreateAdd(b_.CreateMul(wy, i64c(k)), i64c(di)), b_.CreateAdd(b_.CreateMul(wx, i64c(k)), i64c(dj))};
+        llvm::Value *at = pixel_index(p, s), *v = read(t, b, at);
+        if (!best) {
+          best = at;
+          best_value = v;
+          continue;
+        }
+        llvm::Value *larger = b_.CreateFCmpOGT(v, best_value);
+        best = b_.CreateSelect(larger, at, best);
+        best_value = b_.CreateSelect(larger, v, best_value);
+      }
+    return best;
+  }
+
+  // Pooling and upsampling, element i of the output gathered from its window (ir/ops.def).
+  llvm::Value *compute_window_op(const ir::Node &nd, llvm::Value *b, llvm::Value *i) {
+    const int64_t k = nd.attr.stride;
+    NodeId t = nd.in[0];
+    const ir::Shape &ts = node(t).shape;
+    llvm::Value *zero = llvm::ConstantFP::get(f32_, 0.0);
+    switch (nd.op) {
+    case Op::AvgPool: {
+      Pixel p = pixel(i, nd.shape);
+      llvm::Value *sum = nullptr;
+      for (int64_t di = 0; di < k; ++di)
+        for (int64_t dj = 0; dj < k; ++dj) {
+          Pixel q{p.c, b_.CreateAdd(b_.CreateMul(p.y, i64c(k)), i64c(di)), b_.CreateAdd(b_.CreateMul(p.x, i64c(k)), i64c(dj))};
+          llvm::Value *v = read(t, b, pixel_index(q, ts));
+          sum = sum ? b_.CreateFAdd(sum, v) : v;
+        }
+      return b_.CreateFMul(sum, llvm::ConstantFP::get(f32_, 1.0 / static_cast<double>(k * k)));
+    }
+    case Op::MaxPoolAt: {
+      Pixel p = pixel(i, nd.shape);
+      return read(nd.in[1], b, window_argmax(t, b, p.c, p.y, p.x, k));
+    }
+    case Op::MaxUnpool: { // u at the window's largest entry: this element, when it is that entry
+      const ir::Shape &us = node(nd.in[1]).shape;
+      Pixel p = pixel(i, nd.shape);
+      Pixel w{p.c, b_.CreateUDiv(p.y, i64c(k)), b_.CreateUDiv(p.x, i64c(k))};
+      llvm::Value *inside = b_.CreateAnd(b_.CreateICmpULT(w.y, i64c(us.d[1])), b_.CreateICmpULT(w.x, i64c(us.d[2])));
+      // Rows and columns beyond the last whole window read window 0 and are masked out.
+      w.y = b_.CreateSelect(inside, w.y, i64c(0));
+      w.x = b_.CreateSelect(inside, w.x, i64c(0));
+      llvm::Value *chosen = b_.CreateAnd(inside, b_.CreateICmpEQ(window_argmax(t, b, p.c, w.y, w.x, k), i));
+      return b_.CreateSelect(chosen, read(nd.in[1], b, pixel_index(w, us)), zero);
+    }
+    default: { // Upsample: the entry of the block this element lies in, zero beyond the blocks
+      Pixel p = pixel(i, nd.shape);
+      Pixel q{p.c, b_.CreateUDiv(p.y, i64c(k)), b_.CreateUDiv(p.x, i64c(k))};
+      llvm::Value *inside = b_.CreateAnd(b_.CreateICmpULT(q.y, i64c(ts.d[1])), b_.CreateICmpULT(q.x, i64c(ts.d[2])));
+      q.y = b_.CreateSelect(inside, q.y, i64c(0));
+      q.x = b_.CreateSelect(inside, q.x, i64c(0));
+      return b_.CreateSelect(inside, read(t, b, pixel_index(q, ts)), zero);
+    }
+    }
   }
 
   llvm::Value *buffer(llvm::Value *slots, int slot) { return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, slots, slot)); }
@@ -244,7 +327,8 @@ private:
   }
 
   static bool is_runtime_call(const Step &st) {
-    return st.kind == StepKind::Gemm || st.kind == StepKind::GemmSum || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse;
+    return st.kind == StepKind::Gemm || st.kind == StepKind::GemmSum || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse ||
+           st.kind == StepKind::Conv;
   }
 
   // The buffers a step reads and writes.
@@ -270,6 +354,7 @@ private:
       break;
     case StepKind::Transpose: emit_transpose(st.node); break;
     case StepKind::Inverse: emit_inverse(st.node); break;
+    case StepKind::Conv: emit_conv(st.node); break;
     }
   }
 
@@ -348,7 +433,9 @@ private:
     const ir::Node &n = node(id);
     NodeId x = n.in[0];
     const ir::Node &xn = node(x);
-    int64_t rows = xn.shape.rows(), cols = xn.shape.cols();
+    // An image [c, h, w] is the column-major matrix [h w, c]: its channel sums are column sums.
+    int64_t rows = xn.shape.is_image() ? xn.shape.d[1] * xn.shape.d[2] : xn.shape.rows();
+    int64_t cols = xn.shape.is_image() ? xn.shape.d[0] : xn.shape.cols();
     bool by_row = n.op == Op::RowSum;
     llvm::Value *zero = llvm::ConstantFP::get(f32_, 0.0);
     sample_loop(xn, [&](llvm::Value *b) {
@@ -421,6 +508,36 @@ private:
     b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), i64c(M), i64c(N), i64c(K), arg_of_slot_.at(slot(a)), i64c(sa.rows()), stride(a),
                        arg_of_slot_.at(slot(bnode)), i64c(sb.rows()), stride(bnode), arg_of_slot_.at(slot(id)), i64c(M),
                        i64c(n.shape.numel()), samples(n)});
+  }
+
+  // A convolution through the runtime (runtime/conv_calls.h): its geometry as a constant array,
+  // then each operand with its per-sample stride (0 when shared by the batch).
+  void emit_conv(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId a = n.in[0], bnode = n.in[1];
+    // (filters, large, small) of the geometry by op: conv(K, large) -> small, conv_t(K, small) ->
+    // large, conv_filter(small, large) -> filters.
+    const ir::Shape *filters = &node(a).shape, *large = &node(bnode).shape, *small = &n.shape;
+    const char *fn_name = "aec_conv";
+    if (n.op == Op::ConvT) {
+      large = &n.shape;
+      small = &node(bnode).shape;
+      fn_name = "aec_conv_t";
+    } else if (n.op == Op::ConvFilter) {
+      filters = &n.shape;
+      small = &node(a).shape;
+      fn_name = "aec_conv_filter";
+    }
+    std::vector<uint64_t> geometry = {uint64_t(filters->d[0]), uint64_t(filters->d[1]), uint64_t(filters->d[2]), uint64_t(filters->d[3]),
+                                      uint64_t(large->d[1]),   uint64_t(large->d[2]),   uint64_t(small->d[1]),   uint64_t(small->d[2]),
+                                      uint64_t(n.attr.stride), uint64_t(n.attr.pad)};
+    auto *init = llvm::ConstantDataArray::get(ctx_, geometry);
+    auto *global = new llvm::GlobalVariable(mod_, init->getType(), true, llvm::GlobalValue::PrivateLinkage, init, "conv_geometry");
+    auto stride = [&](NodeId x) { return i64c(node(x).batched ? node(x).shape.numel() : 0); };
+    bool batched = node(a).batched || node(bnode).batched;
+    auto fn = runtime_fn(fn_name, {ptr_, ptr_, i64_, ptr_, i64_, ptr_, i64_});
+    b_.CreateCall(fn, {global, arg_of_slot_.at(slot(a)), stride(a), arg_of_slot_.at(slot(bnode)), stride(bnode), arg_of_slot_.at(slot(id)),
+                       batched ? batch_ : i64c(1)});
   }
 
   void emit_transpose(NodeId id) {

@@ -11,8 +11,20 @@ using ir::NodeId;
 using ir::Op;
 
 bool is_pointwise(Op op) {
-  return ir::is_elementwise(op) || op == Op::BroadcastTo || op == Op::BatchBroadcast || op == Op::BatchSpread || op == Op::ColBroadcast ||
-         op == Op::RowBroadcast;
+  switch (op) {
+  case Op::BroadcastTo:
+  case Op::BatchBroadcast:
+  case Op::BatchSpread:
+  case Op::ColBroadcast:
+  case Op::RowBroadcast:
+  case Op::Reshape:
+  case Op::ChannelBroadcast:
+  case Op::MaxPoolAt:
+  case Op::MaxUnpool:
+  case Op::AvgPool:
+  case Op::Upsample: return true;
+  default: return ir::is_elementwise(op);
+  }
 }
 
 static bool is_external(Op op) { return op == Op::Input || op == Op::Param || ir::is_noise(op); }
@@ -74,7 +86,7 @@ void plan_memory(const ir::Graph &g, Schedule &s, const std::vector<char> &is_ou
 std::vector<int> step_reads(const ir::Graph &g, const Schedule &s, const Step &st) {
   const ir::Node &n = g.node(st.node);
   std::set<int> reads;
-  if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse) {
+  if (st.kind == StepKind::Gemm || st.kind == StepKind::Transpose || st.kind == StepKind::Inverse || st.kind == StepKind::Conv) {
     for (NodeId in : n.in) reads.insert(s.slot[static_cast<size_t>(in)]);
   } else if (st.kind == StepKind::GemmSum) {
     for (NodeId product : n.in)
@@ -159,7 +171,7 @@ Schedule make_schedule(const ir::Graph &g) {
     if (pointwise && !gemm_sum[static_cast<size_t>(id)] && !is_output[static_cast<size_t>(id)] && us.size() == 1 && n.op != Op::Eye) {
       const ir::Node &u = g.node(us[0]);
       bool consumer_loops = is_pointwise(u.op) || u.op == Op::SumAll || u.op == Op::BatchSum || u.op == Op::BatchMean ||
-                            u.op == Op::RowSum || u.op == Op::ColSum;
+                            u.op == Op::RowSum || u.op == Op::ColSum || u.op == Op::ChannelSum;
       // The loop a reduction runs is over its operand's space; a pointwise op's over its own.
       int64_t loop_numel = is_pointwise(u.op) ? u.shape.numel() : n.shape.numel();
       bool loop_batched = is_pointwise(u.op) ? u.batched : n.batched;
@@ -186,7 +198,11 @@ Schedule make_schedule(const ir::Graph &g) {
       case Op::BatchSum:
       case Op::BatchMean: kind = StepKind::BatchReduce; break;
       case Op::RowSum:
-      case Op::ColSum: kind = StepKind::AxisSum; break;
+      case Op::ColSum:
+      case Op::ChannelSum: kind = StepKind::AxisSum; break;
+      case Op::Conv:
+      case Op::ConvT:
+      case Op::ConvFilter: kind = StepKind::Conv; break;
       case Op::MatMul:
       case Op::OuterSum: kind = StepKind::Gemm; break;
       case Op::Inverse: kind = StepKind::Inverse; break;

@@ -29,13 +29,15 @@ enum class StepKind {
   Pointwise,   // out[b, i] = fused expression tree
   SampleSum,   // out[b] = sum_i tree[b, i]
   BatchReduce, // out[i] = sum_b tree[b, i] (BatchSum), or its mean (BatchMean)
-  AxisSum,     // RowSum / ColSum of a per-sample matrix: out[b, r] = sum_c tree[b, r, c] or the reverse
+  AxisSum,     // RowSum / ColSum of a per-sample matrix: out[b, r] = sum_c tree[b, r, c] or the reverse;
+               // ChannelSum of an image (the column sums of its [h w, c] column-major view)
   Gemm,        // MatMul or OuterSum through the runtime's GEMM (one call for a shared left
                // operand, one per sample otherwise)
   Inverse,     // matrix inverses through the runtime
   GemmSum,     // P1 + P2 of two products: both GEMMs into one buffer (the second with beta = 1),
                // as a tied weight's gradient contributions accumulate
   Transpose,   // a materialized per-sample transpose
+  Conv,        // conv, conv_t or conv_filter through the runtime (lowered to GEMMs there)
 };
 
 struct Step {
@@ -64,7 +66,8 @@ std::vector<int> step_reads(const ir::Graph &g, const Schedule &s, const Step &s
 // free again after the last step that reads it, and never shared within one step.
 Schedule make_schedule(const ir::Graph &g);
 
-// True for ops computed element by element inside a fused loop.
+// True for ops computed element by element inside a fused loop (elementwise ops, broadcasts, and the
+// image ops that gather each output element from a window of their operand: pooling, upsample).
 bool is_pointwise(ir::Op op);
 
 } // namespace aec::codegen

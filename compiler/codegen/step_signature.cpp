@@ -42,11 +42,13 @@ private:
     } else {
       char value[64];
       std::snprintf(value, sizeof value, "%a", n.attr.value); // exact: constants differ in any bit
-      sig_.key += std::string(ir::info(n.op).spelling) + " " + value + (n.attr.trans_a ? " ta" : "") + (n.attr.trans_b ? " tb" : "");
+      sig_.key += std::string(ir::info(n.op).spelling) + " " + value + (n.attr.trans_a ? " ta" : "") + (n.attr.trans_b ? " tb" : "") +
+                  " s" + std::to_string(n.attr.stride) + " p" + std::to_string(n.attr.pad);
       for (ir::NodeId in : n.in) node(in);
     }
-    sig_.key += " " + std::to_string(n.shape.rank) + "," + std::to_string(n.shape.d[0]) + "," + std::to_string(n.shape.d[1]) +
-                (n.batched ? " b)" : ")");
+    sig_.key += " " + std::to_string(n.shape.rank);
+    for (int i = 0; i < n.shape.rank; ++i) sig_.key += "," + std::to_string(n.shape.d[i]);
+    sig_.key += n.batched ? " b)" : ")";
   }
 };
 

@@ -1,4 +1,5 @@
 #include "eval/reference.h"
+#include "eval/images.h"
 #include "ir/algorithms.h"
 #include "ir/elementwise.h"
 
@@ -19,6 +20,9 @@ template <class T> T at(const Mat<T> &m, Eigen::Index i, Eigen::Index b) { retur
 template <class T> Eigen::Map<const Mat<T>> sample(const Mat<T> &v, const ir::Shape &s, Eigen::Index b) {
   return Eigen::Map<const Mat<T>>(v.data() + (v.cols() == 1 ? 0 : b) * v.rows(), s.rows(), s.cols());
 }
+
+// Column `b` of a value (its only column when it has one).
+template <class T> const T *column(const Mat<T> &v, Eigen::Index b) { return v.data() + (v.cols() == 1 ? 0 : b) * v.rows(); }
 
 } // namespace
 
@@ -118,7 +122,37 @@ template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::v
         case Op::RowBroadcast: out.col(b) = sample(in(0), is, b).transpose().replicate(n.shape.rows(), 1).reshaped(); break;
         case Op::RowSum: out.col(b) = sample(in(0), is, b).rowwise().sum(); break;
         case Op::ColSum: out.col(b) = sample(in(0), is, b).colwise().sum().transpose(); break;
+        case Op::Reshape: out.col(b) = in(0).col(in(0).cols() == 1 ? 0 : b); break;
+        case Op::ChannelBroadcast:
+          for (Eigen::Index i = 0; i < numel; ++i) out(i, b) = at(in(0), i / (n.shape.d[1] * n.shape.d[2]), b);
+          break;
+        case Op::ChannelSum:
+          out.col(b) = Mat<T>(in(0).col(in(0).cols() == 1 ? 0 : b).reshaped(is.d[1] * is.d[2], is.d[0])).colwise().sum().transpose();
+          break;
         default: throw std::logic_error("not a layout op");
+        }
+      }
+      break;
+    }
+    case ir::OpKind::Image: {
+      const ir::Shape &s0 = g.shape(n.in[0]);
+      if (n.op == Op::ConvFilter) { // the sum over the samples of either operand
+        const Eigen::Index count = std::max(in(0).cols(), in(1).cols());
+        out.setZero();
+        ConvGeometry geo = conv_geometry(n.shape, g.shape(n.in[1]), s0, n.attr);
+        for (Eigen::Index b = 0; b < count; ++b) conv_filter_add(geo, column(in(0), b), column(in(1), b), out.data());
+        break;
+      }
+      for (Eigen::Index b = 0; b < cols; ++b) {
+        T *o = out.col(b).data();
+        switch (n.op) {
+        case Op::Conv: conv(conv_geometry(s0, g.shape(n.in[1]), n.shape, n.attr), column(in(0), b), column(in(1), b), o); break;
+        case Op::ConvT: conv_t(conv_geometry(s0, n.shape, g.shape(n.in[1]), n.attr), column(in(0), b), column(in(1), b), o); break;
+        case Op::MaxPoolAt: maxpool_at(s0, n.attr.stride, column(in(0), b), column(in(1), b), o); break;
+        case Op::MaxUnpool: max_unpool(s0, n.attr.stride, column(in(0), b), column(in(1), b), o); break;
+        case Op::AvgPool: avgpool(s0, n.attr.stride, column(in(0), b), o); break;
+        case Op::Upsample: upsample(s0, n.shape, n.attr.stride, column(in(0), b), o); break;
+        default: throw std::logic_error("not an image op");
         }
       }
       break;

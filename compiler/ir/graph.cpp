@@ -18,6 +18,8 @@ static std::string key_of(const Node &n) {
   k += flags;
   put(&n.shape.rank, sizeof n.shape.rank);
   put(n.shape.d, sizeof n.shape.d);
+  put(&n.attr.stride, sizeof n.attr.stride);
+  put(&n.attr.pad, sizeof n.attr.pad);
   k += n.attr.name;
   return k;
 }
@@ -71,9 +73,9 @@ std::string Graph::size_text(Size s) const {
 
 namespace {
 template <class SizeText> std::string bracketed(const Shape &s, SizeText size_text) {
-  if (s.rank == 0) return "[]";
-  if (s.rank == 1) return "[" + size_text(s.d[0]) + "]";
-  return "[" + size_text(s.d[0]) + ", " + size_text(s.d[1]) + "]";
+  std::string t = "[";
+  for (int i = 0; i < s.rank; ++i) t += (i ? ", " : "") + size_text(s.d[i]);
+  return t + "]";
 }
 } // namespace
 

@@ -15,7 +15,7 @@ enum class Op : uint8_t {
 #include "ir/ops.def"
 #undef OP
 };
-enum class OpKind : uint8_t { Leaf, Unary, Binary, Reduce, Batch, Linalg, Layout };
+enum class OpKind : uint8_t { Leaf, Unary, Binary, Reduce, Batch, Linalg, Layout, Image };
 
 struct OpInfo {
   const char *spelling;
@@ -35,21 +35,42 @@ constexpr bool is_noise(Op op) { return op == Op::RandN || op == Op::RandU || op
 // without data): -1 is the graph's first symbolic dim, and so on.
 using Size = int64_t;
 
-// Per-sample shape: rank 0 (scalar), 1 (vector [d0]) or 2 (matrix [d0, d1], column-major).
+// Per-sample shape: rank 0 (scalar), 1 (vector [d0]), 2 (matrix [d0, d1], column-major), 3 (image
+// [c, h, w], row-major: channel by channel, each row by row, as NCHW frameworks store it) or 4
+// (filter bank [o, c, kh, kw], row-major). rows() and cols() are a matrix's view: a vector is one
+// column; an image or filter bank is not a matrix and is never viewed as one.
 struct Shape {
+  static constexpr int kMaxRank = 4;
   int rank = 0;
-  Size d[2] = {1, 1};
+  Size d[kMaxRank] = {1, 1, 1, 1};
   static Shape scalar() { return {}; }
-  static Shape vector(Size n) { return {1, {n, 1}}; }
-  static Shape matrix(Size m, Size n) { return {2, {m, n}}; }
+  static Shape vector(Size n) { return {1, {n, 1, 1, 1}}; }
+  static Shape matrix(Size m, Size n) { return {2, {m, n, 1, 1}}; }
+  static Shape image(Size c, Size h, Size w) { return {3, {c, h, w, 1}}; }
+  static Shape filters(Size o, Size c, Size kh, Size kw) { return {4, {o, c, kh, kw}}; }
   Size rows() const { return rank >= 1 ? d[0] : 1; }
   Size cols() const { return rank == 2 ? d[1] : 1; }
-  bool concrete() const { return rows() > 0 && cols() > 0; }
-  int64_t numel() const { return rows() * cols(); }
-  bool operator==(const Shape &o) const { return rank == o.rank && rows() == o.rows() && cols() == o.cols(); }
+  bool is_image() const { return rank == 3; }
+  bool concrete() const {
+    for (int i = 0; i < rank; ++i)
+      if (d[i] <= 0) return false;
+    return true;
+  }
+  int64_t numel() const { // saturates: a declared shape may be far too large before its check says so
+    int64_t n = 1;
+    for (int i = 0; i < rank; ++i)
+      if (__builtin_mul_overflow(n, d[i], &n)) return INT64_MAX;
+    return n;
+  }
+  bool operator==(const Shape &o) const {
+    if (rank != o.rank) return false;
+    for (int i = 0; i < rank; ++i)
+      if (d[i] != o.d[i]) return false;
+    return true;
+  }
 };
 
-// "[]", "[n]" or "[m, n]" for a shape of concrete sizes (a symbolic one shows as "?": a graph's
+// "[]", "[n]", "[m, n]", "[c, h, w]" or "[o, c, kh, kw]" for a shape of concrete sizes (a symbolic one shows as "?": a graph's
 // shape_text names it).
 std::string shape_text(const Shape &s);
 
@@ -61,7 +82,9 @@ struct Attr {
   int64_t id = 0;                        // noise: the draw it is (two randn(D) in the source are two draws)
   bool trans_a = false, trans_b = false; // MatMul
   std::string name;                      // Input, Param
-  Shape shape;                           // BroadcastTo: the target shape
+  Shape shape;                           // the target shape of broadcasts, reshapes, conv_t, upsample
+                                         // and conv_filter: the node's own shape
+  int64_t stride = 1, pad = 0;           // conv ops; pools and upsample: the window (stride) k
 };
 
 struct Node {

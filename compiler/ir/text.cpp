@@ -16,8 +16,14 @@ namespace {
 bool has_id(Op op) { return is_noise(op) || op == Op::Var; }
 bool has_value(Op op) { return op == Op::Const || op == Op::PowC || op == Op::Bernoulli; }
 bool has_name(Op op) { return op == Op::Input || op == Op::Param; }
-// The broadcasts' target shape is the node's own shape.
-bool has_target_shape(Op op) { return op == Op::BroadcastTo || op == Op::ColBroadcast || op == Op::RowBroadcast; }
+// The target shape of broadcasts, reshapes, conv_t, conv_filter and upsample is the node's own shape.
+bool has_target_shape(Op op) {
+  return op == Op::BroadcastTo || op == Op::ColBroadcast || op == Op::RowBroadcast || op == Op::Reshape || op == Op::ChannelBroadcast ||
+         op == Op::ConvT || op == Op::ConvFilter || op == Op::Upsample;
+}
+constexpr int64_t kMaxWindow = 1 << 16; // strides, paddings and windows: far beyond any image
+bool has_stride_and_pad(Op op) { return op == Op::Conv || op == Op::ConvT || op == Op::ConvFilter; }
+bool has_window(Op op) { return op == Op::MaxPoolAt || op == Op::MaxUnpool || op == Op::AvgPool || op == Op::Upsample; }
 
 } // namespace
 
@@ -28,6 +34,8 @@ std::string attr_text(const Node &n) {
   if (n.op == Op::MatMul && (n.attr.trans_a || n.attr.trans_b))
     s += std::string(" {") + (n.attr.trans_a ? "T" : "N") + (n.attr.trans_b ? "T" : "N") + "}";
   if (has_id(n.op)) s += " #" + std::to_string(n.attr.id);
+  if (has_stride_and_pad(n.op)) s += " stride " + std::to_string(n.attr.stride) + " pad " + std::to_string(n.attr.pad);
+  if (has_window(n.op)) s += " k " + std::to_string(n.attr.stride);
   return s;
 }
 
@@ -158,14 +166,15 @@ private:
   }
 
   Shape shape(LineReader &r) {
-    r.expect('[', "a shape: [], [n] or [m, n]");
-    if (r.accept(']')) return Shape::scalar();
-    Size a = size(r);
-    if (r.accept(']')) return Shape::vector(a);
-    r.expect(',', "',' or ']'");
-    Size b = size(r);
-    r.expect(']', "']' (a shape has at most two sizes)");
-    return Shape::matrix(a, b);
+    r.expect('[', "a shape: [], [n], [m, n], [c, h, w] or [o, c, kh, kw]");
+    Shape s;
+    if (r.accept(']')) return s;
+    do {
+      if (s.rank == Shape::kMaxRank) r.fail("a shape has at most four sizes");
+      s.d[s.rank++] = size(r);
+    } while (r.accept(','));
+    r.expect(']', "',' or ']'");
+    return s;
   }
 
   void node(LineReader &r) {
@@ -203,6 +212,20 @@ private:
       r.expect('#', "the draw's #id");
       attr.id = r.integer("the draw's #id");
     }
+    auto keyword_integer = [&](const std::string &key, int64_t least) {
+      int col = r.column();
+      if (r.word("'" + key + "'") != key) r.fail("expected '" + key + "'", col);
+      col = r.column();
+      int64_t v = r.integer(("the " + key).c_str());
+      if (v < least || v > kMaxWindow)
+        r.fail("the " + key + " must lie in [" + std::to_string(least) + ", " + std::to_string(kMaxWindow) + "]", col);
+      return v;
+    };
+    if (has_stride_and_pad(op)) {
+      attr.stride = keyword_integer("stride", 1);
+      attr.pad = keyword_integer("pad", 0);
+    }
+    if (has_window(op)) attr.stride = keyword_integer("k", 1);
     std::vector<NodeId> in;
     if (!r.accept(':')) {
       do in.push_back(operand(r));

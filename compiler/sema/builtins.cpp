@@ -35,6 +35,13 @@ bool Elaborator::elementwise_function(const ast::Expr &e, NodeId &out) {
 }
 
 bool Elaborator::builtin(const ast::Expr &e, NodeId &out) {
+  if (!builtin_call(e, out)) return false;
+  if (!e.keywords.empty())
+    fail(e.keywords[0].span, e.name + " takes no keyword argument " + e.keywords[0].name + " (only conv and conv_t take stride= and pad=)");
+  return true;
+}
+
+bool Elaborator::builtin_call(const ast::Expr &e, NodeId &out) {
   const std::string &f = e.name;
   auto arity = [&](size_t lo, size_t hi) {
     if (e.args.size() < lo || e.args.size() > hi) {

@@ -163,9 +163,10 @@ void Elaborator::declare_params() {
     p.name = s.name;
     p.span = s.name_span;
     p.per_sample = s.per_sample;
-    if (s.shape.size() > 2) fail(s.shape[2].span, "a param is a scalar, a vector or a matrix: at most two sizes");
-    if (s.shape.size() == 1) p.shape = ir::Shape::vector(size_of(s.shape[0]));
-    if (s.shape.size() == 2) p.shape = ir::Shape::matrix(size_of(s.shape[0]), size_of(s.shape[1]));
+    if (s.shape.size() > 4)
+      fail(s.shape[4].span,
+           "a param is a scalar, a vector, a matrix, an image [c, h, w] or a filter bank [o, c, kh, kw]: at most four sizes");
+    for (const ast::Size &size : s.shape) p.shape.d[p.shape.rank++] = size_of(size);
     const InitRule *rule = nullptr;
     for (const InitRule &r : kInitializers)
       if (s.init.name == r.name) rule = &r;

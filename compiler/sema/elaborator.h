@@ -65,7 +65,11 @@ public:
 
   // builtins.cpp: returns false when `e` does not call a built-in
   bool builtin(const ast::Expr &e, ir::NodeId &out);
+  bool builtin_call(const ast::Expr &e, ir::NodeId &out);
   bool elementwise_function(const ast::Expr &e, ir::NodeId &out);
+  // images.cpp: reshape, flatten, conv, conv_t, maxpool, avgpool, upsample
+  bool image_builtin(const ast::Expr &e, ir::NodeId &out);
+  ir::Size size_argument(const ast::Expr &call, const ast::Expr &a); // a positive integer or a dim
 
   const ast::Program &prog_;
   const ElaborateOptions &opts_;

@@ -16,7 +16,10 @@ std::string Elaborator::describe(const ast::Expr &e, NodeId v) const {
 
 bool sizes_conflict(ir::Size a, ir::Size b) { return a != b && (a > 0) == (b > 0); }
 bool shapes_conflict(const ir::Shape &a, const ir::Shape &b) {
-  return a.rank != b.rank || sizes_conflict(a.rows(), b.rows()) || sizes_conflict(a.cols(), b.cols());
+  if (a.rank != b.rank) return true;
+  for (int i = 0; i < a.rank; ++i)
+    if (sizes_conflict(a.d[i], b.d[i])) return true;
+  return false;
 }
 
 NodeId Elaborator::expr(const ast::ExprPtr &p) {
@@ -59,7 +62,7 @@ NodeId Elaborator::elaborate(const ast::Expr &e) {
     // A user definition shadows a built-in of the same name.
     if (auto f = functions_.find(e.name); f != functions_.end()) return call_user(e, f->second);
     NodeId out;
-    if (builtin(e, out)) return out;
+    if (image_builtin(e, out) || builtin(e, out)) return out;
     if (e.name == "d") fail(e.span, "d(...) is a derivative only as d(e)/d(v)");
     if (globals_.count(e.name)) fail(e.span, "'" + e.name + "' is not a function and cannot be called");
     fail(e.span, "unknown function '" + e.name + "'");
@@ -69,6 +72,8 @@ NodeId Elaborator::elaborate(const ast::Expr &e) {
   case ast::ExprKind::Power: return power(e);
   case ast::ExprKind::Transpose: {
     NodeId a = expr(e.args[0]);
+    if (g().shape(a).rank > 2)
+      fail(e.span, "cannot transpose " + describe(*e.args[0], a) + ": only matrices (and vectors) have a transpose; reshape an image");
     // A vector's (and a scalar's) transpose is itself.
     return g().shape(a).rank == 2 ? g().unary(Op::Transpose, a, e.span) : a;
   }
@@ -145,6 +150,18 @@ NodeId Elaborator::apply_operator(const ast::Expr &e, NodeId a, NodeId b) {
   const ast::Expr &le = *e.args[0], &re = *e.args[1];
   const ir::Shape sa = g().shape(a), &sb = g().shape(b);
   auto elementwise = [&](Op op, const char *verb) {
+    // A vector [c] meets an image [c, h, w] channel by channel (a bias per channel).
+    auto per_channel = [&](const ir::Shape &v, const ir::Shape &image) {
+      return v.rank == 1 && image.is_image() && !sizes_conflict(v.d[0], image.d[0]);
+    };
+    if (per_channel(sa, sb)) return g().binary(op, g().broadcast(Op::ChannelBroadcast, a, sb, e.span), b, e.span);
+    if (per_channel(sb, sa)) return g().binary(op, a, g().broadcast(Op::ChannelBroadcast, b, sa, e.span), e.span);
+    if ((sa.rank == 1 && sb.is_image()) || (sb.rank == 1 && sa.is_image())) {
+      bool vector_first = sa.rank == 1;
+      const ir::Shape &image = vector_first ? sb : sa;
+      fail(e.span, std::string("cannot ") + verb + " " + describe(le, a) + " and " + describe(re, b) + ": a vector meets an image " +
+                       "channel by channel, so it needs one entry for each of the image's " + g().size_text(image.d[0]) + " channels");
+    }
     if (sa.rank != 0 && sb.rank != 0 && shapes_conflict(sa, sb))
       fail(e.span, std::string("cannot ") + verb + " " + describe(le, a) + " and " + describe(re, b) + ": shapes differ");
     return g().binary(op, a, b, e.span);
@@ -160,6 +177,8 @@ NodeId Elaborator::apply_operator(const ast::Expr &e, NodeId a, NodeId b) {
   case ast::BinOp::MatMul: {
     if (sa.rank == 0 || sb.rank == 0) return g().binary(Op::Mul, a, b, e.span);
     std::string both = describe(le, a) + " by " + describe(re, b);
+    if (sa.rank > 2 || sb.rank > 2)
+      fail(e.span, "cannot multiply " + both + ": '*' multiplies matrices and vectors; an image goes through conv, or flatten(...) first");
     if (sa.rank == 1 && sb.rank == 1)
       fail(e.span, "cannot multiply " + both + ": a vector times a vector is not a product; write dot(a, b) or a .* b");
     if (sa.rank == 1)
@@ -248,6 +267,8 @@ NodeId Elaborator::unroll(const ast::Expr &e) {
 
 NodeId Elaborator::call_user(const ast::Expr &e, const FunctionDef &f) {
   const ast::Stmt &s = *f.stmt;
+  if (!e.keywords.empty())
+    fail(e.keywords[0].span, "function " + s.name + " takes no keyword arguments (" + e.keywords[0].name + "=...): only built-ins do");
   if (e.args.size() != s.formals.size())
     fail(e.span, "function " + s.name + " takes " + std::to_string(s.formals.size()) + " argument" + (s.formals.size() == 1 ? "" : "s") +
                      ", got " + std::to_string(e.args.size()));

@@ -30,6 +30,14 @@ struct Size {
 // the parser's token check (grammar/nesting.h) and, for the tree, by the AST builder.
 inline constexpr int kMaxNesting = 256;
 
+struct Expr;
+// `stride=2` in a call's arguments.
+struct Keyword {
+  std::string name;
+  Span span; // the keyword's name
+  std::shared_ptr<const Expr> value;
+};
+
 struct Expr {
   // Frees a deep tree (a long chain of operators) without recursing along it.
   ~Expr();
@@ -42,9 +50,10 @@ struct Expr {
   std::string name;      // Name, Call (callee), Unroll (the loop variable)
   BinOp op = BinOp::Add; // Binary
   NormKind norm = NormKind::L2;
-  std::vector<ExprPtr> args; // operands, call arguments; Unroll: init, step; Power: base, exponent
-  Size count;                // Unroll
-  int nesting = 0;           // see kMaxNesting: set by nesting_of when the node is made (0 for a leaf)
+  std::vector<ExprPtr> args;     // operands, call arguments; Unroll: init, step; Power: base, exponent
+  std::vector<Keyword> keywords; // Call: the keyword arguments, after the positional ones
+  Size count;                    // Unroll
+  int nesting = 0;               // see kMaxNesting: set by nesting_of when the node is made (0 for a leaf)
 };
 
 // The nesting of an expression of this kind over these operands (kMaxNesting): one more than its

@@ -27,7 +27,10 @@ void dump_node(std::ostringstream &os, const Expr &e, int depth) {
   switch (e.kind) {
   case ExprKind::Number: os << "Number " << e.number; break;
   case ExprKind::Name: os << "Name " << e.name; break;
-  case ExprKind::Call: os << "Call " << e.name; break;
+  case ExprKind::Call:
+    os << "Call " << e.name;
+    for (const Keyword &k : e.keywords) os << " " << k.name << "=" << k.value->text;
+    break;
   case ExprKind::Neg: os << "Neg"; break;
   case ExprKind::Binary: os << "Binary " << bin_name(e.op); break;
   case ExprKind::Power: os << "Power"; break;

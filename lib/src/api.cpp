@@ -198,6 +198,8 @@ Output Program::evaluate(const std::string &output, const Data &data) const {
     check_data_width(impl_->program, d, "evaluate(" + output + "): ");
     std::ostringstream quiet;
     OutputValues v = runtime::run_output(impl_->program.model(), d, ck, output, RunConfig{}, quiet);
+    // An image [c, h, w] is handed out as its row-major entries: a vector of c h w per sample.
+    if (v.shape.rank > 2) return Output{v.n, v.shape.numel(), 1, std::move(v.values)};
     return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values)};
   });
 }

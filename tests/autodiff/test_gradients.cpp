@@ -47,6 +47,7 @@ const std::map<std::string, ir::Size> kWidths = {
     {"robust_ae", 7},
     {"unrolled_ls", 6},
     {"vae", 6},
+    {"conv_ae", 784}, // its reshape to 28 x 28 fixes the width
 };
 
 TEST_CASE("gradients match central differences on every example, the second-order ones included") {
@@ -55,6 +56,10 @@ TEST_CASE("gradients match central differences on every example, the second-orde
 
 TEST_CASE("gradients match central differences: per-sample inverses, solves and diag") {
   check_gradients(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg");
+}
+
+TEST_CASE("gradients match central differences: convolutions, pooling and upsampling on images") {
+  check_gradients(test::load_text(test::kImageOps, 81), "image_ops");
 }
 
 TEST_CASE("a tied weight's gradient is the sum of both uses") {

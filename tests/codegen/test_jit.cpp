@@ -53,6 +53,7 @@ const std::map<std::string, std::pair<ir::Size, int>> kSizes = {
     {"robust_ae", {16, 7}},
     {"unrolled_ls", {12, 6}},
     {"vae", {12, 6}},
+    {"conv_ae", {784, 4}},
 };
 
 TEST_CASE("JIT matches the reference on every example (Jacobian penalties, inverses, per-sample codes, noise)") {
@@ -63,13 +64,19 @@ TEST_CASE("JIT matches the reference: per-sample inverses, solves and products")
   // A depends on the sample, so inv, solve and the products run once per sample.
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 5);
 }
+TEST_CASE("JIT matches the reference: convolutions, pooling and upsampling on images") {
+  check_jit_model(test::load_text(test::kImageOps, 81), "image_ops", 5);
+  runtime::set_minimum_shared_work(0);
+  check_jit_model(test::load_text(test::kImageOps, 81), "image_ops on three threads", 37, 3);
+  runtime::set_minimum_shared_work(int64_t(1) << 20);
+}
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 
 TEST_CASE("every example's kernel on three threads, every loop and product shared, matches the reference") {
   runtime::set_minimum_shared_work(0);
   for (const std::string &name : test::example_names()) {
     INFO(name);
-    check_jit(name, 20, 23, 3);
+    check_jit(name, test::example_width(name, 20), 23, 3);
   }
   check_jit_model(test::load_text(test::kPerSampleLinalg, 6), "per_sample_linalg", 13, 3);
   runtime::set_minimum_shared_work(int64_t(1) << 20);

@@ -27,7 +27,7 @@ TEST_CASE("simplification and the whole pipeline preserve every example's values
   CHECK(names.size() >= 18);
   for (const std::string &name : names) {
     INFO(name);
-    Model m = test::load_example(name, 12, test::small_overrides(name));
+    Model m = test::load_example(name, test::example_width(name, 12), test::small_overrides(name));
     // Differentiated without simplifying first, against the simplified and optimized graph.
     ir::Graph plain = driver::training_graph(m, false);
     ir::Graph optimized = passes::optimize(driver::training_graph(m));

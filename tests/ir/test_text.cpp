@@ -32,7 +32,7 @@ TEST_CASE("every example's forward, training and optimized graphs read back as t
     if (e.path().extension() != ".ae") continue;
     std::string name = e.path().stem().string();
     INFO(name);
-    Model m = test::load_example(name, 12, test::small_overrides(name));
+    Model m = test::load_example(name, test::example_width(name, 12), test::small_overrides(name));
     ir::Graph training = driver::training_graph(m);
     for (const ir::Graph &g : {m.graph, training, passes::optimize(training)}) {
       ir::Graph dense = passes::remove_dead_nodes(g);
@@ -81,7 +81,17 @@ TEST_CASE("malformed graph text is refused at its line and column") {
   CHECK(refusal(x + "%1 = exp %0 : [4]\n") == "2:15: the operands make this node batched, the text says not");
   CHECK(refusal(x + "%1 = param W : [3, 5]\n%2 = matmul %1, %0 : [3] batched\n") == "3:6: inner sizes differ in matmul");
   CHECK(refusal(x + "%0 = exp %0 : [4] batched\n") == "2:1: %0 is defined twice");
-  CHECK(refusal(x + "%1 = exp %0 : [4, 4, 4] batched\n") == "2:20: expected ']' (a shape has at most two sizes)");
+  CHECK(refusal(x + "%1 = exp %0 : [4, 4, 4, 4, 4] batched\n") == "2:28: a shape has at most four sizes");
+  CHECK(refusal(x + "%1 = param K : [2, 1, 3, 3]\n%2 = reshape %0 : [1, 2, 2] batched\n%3 = conv %1, %2 : [2, 1, 1] batched\n") ==
+        "4:11: expected 'stride'");
+  CHECK(
+      refusal(x +
+              "%1 = param K : [2, 1, 3, 3]\n%2 = reshape %0 : [1, 2, 2] batched\n%3 = conv stride 0 pad 0 %1, %2 : [2, 1, 1] batched\n") ==
+      "4:18: the stride must lie in [1, 65536]");
+  CHECK(
+      refusal(x +
+              "%1 = param K : [2, 1, 3, 3]\n%2 = reshape %0 : [1, 2, 2] batched\n%3 = conv stride 1 pad 0 %1, %2 : [2, 1, 1] batched\n") ==
+      "4:6: conv's window is larger than the padded image in conv");
   CHECK(refusal(x + "%1 = matmul {XY} %0, %0 : [] batched\n") == "2:16: expected transpose flags {NN}, {NT}, {TN} or {TT}");
   CHECK(refusal(x + "%1 = exp %0 : [4] batched extra\n") == "2:27: unexpected text after the node");
   CHECK(refusal(x + "loss = %3\n") == "2:8: %3 is not defined on an earlier line");

@@ -16,6 +16,8 @@ Model load_example(const std::string &name, ir::Size width, std::map<std::string
   return driver::load_model(driver::read_source(example_path(name)), o);
 }
 
+ir::Size example_width(const std::string &name, ir::Size preferred) { return name == "conv_ae" ? 784 : preferred; }
+
 Model load_text(const std::string &text, std::optional<ir::Size> width) {
   ElaborateOptions o;
   o.data_width = width;

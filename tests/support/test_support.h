@@ -12,6 +12,9 @@ namespace aec::test {
 
 std::string example_path(const std::string &name); // examples/NAME.ae
 Model load_example(const std::string &name, ir::Size width, std::map<std::string, std::string> overrides = {});
+// The width a test may choose for an example's input: `preferred`, unless the program fixes it
+// (conv_ae views a sample as a 28 x 28 image).
+ir::Size example_width(const std::string &name, ir::Size preferred);
 Model load_text(const std::string &text, std::optional<ir::Size> width = std::nullopt);
 
 // A program whose matrices depend on the sample: per-sample inv, solve, diag and products.
@@ -19,6 +22,20 @@ inline constexpr const char *kPerSampleLinalg = "dim D\ninput x : [D]\nparam W :
                                                 "A = W * diag(x .* s) * W' + eye(3)\n"
                                                 "z = solve(A, W * x)\n"
                                                 "minimize ||x - W' * z||^2 + sum(inv(A) * z) + dot(z, A * z)\n";
+
+// Every image op on odd sizes (pooling drops the last row and column): a per-channel bias,
+// convolutions with stride and padding, both poolings, conv_t, upsample, reshape and flatten.
+inline constexpr const char *kImageOps = "dim D\ninput x : [D]\n"
+                                         "param K1 : [3, 1, 3, 3] = glorot\nparam b1 : [3] = normal(0.3)\n"
+                                         "param K2 : [4, 3, 2, 2] = glorot\nparam T : [4, 2, 4, 4] = glorot\n"
+                                         "param U : [2, 1, 2, 2] = glorot\n"
+                                         "img = reshape(x, 1, 9, 9)\n"
+                                         "h1 = tanh(conv(K1, img, pad=1) + b1)\n"
+                                         "h2 = relu(conv(K2, maxpool(h1, 2) + avgpool(h1, 2) .* b1, stride=2))\n"
+                                         "u = conv_t(T, h2, stride=2, pad=1)\n"
+                                         "r = conv_t(U, upsample(u, 2))\n"
+                                         "minimize ||img - r||^2 + 0.1 * sum(flatten(h2))\n"
+                                         "output code = flatten(h2)\n";
 
 // passes::optimize, with the verifier run after each algebraic pass on its own and after each
 // pass of the pipeline; a violation throws std::logic_error naming the pass.

@@ -102,7 +102,8 @@ struct TrainReport {
 };
 
 // A named output on every sample: `rows` x `cols` floats per sample (column-major within it),
-// sample after sample.
+// sample after sample. An image output [c, h, w] comes as its c h w entries in row-major order
+// (rows = c h w, cols = 1).
 struct Output {
   int64_t samples = 0, rows = 0, cols = 0;
   std::vector<float> values;

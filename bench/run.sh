@@ -3,7 +3,7 @@
 # core, same models, Fashion-MNIST, Adam, in one run. Prints samples/s of both, the ratio, aec's
 # compile time and both peak memories (medians over REPEATS runs), then aec's compile time for
 # every example.
-# Usage: bench/run.sh [REPEATS]   (default 3)
+# Usage: bench/run.sh [REPEATS]   (default 3; ONLY="relu_ae conv_ae" runs those rows alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh --bench >/dev/null
@@ -19,14 +19,21 @@ rows=(
   "relu_ae|relu_ae|same model"
   "deep_ae|deep_ae|same model"
   "pca_tied|pca_tied|same model"
+  "conv_ae|conv_ae|same model"
   "contractive|contractive_closed|closed form by hand"
   "contractive|contractive_double|generic double backward"
   "denoising_contractive|denoising_contractive_double|generic double backward"
 )
+# PyTorch's products run on the same OpenBLAS: give it the kernels aec chose (blas_core.h), so
+# that a misdetected CPU slows neither side.
+kernels=$("$AEC" --version | sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/p')
+if [[ -n $kernels ]]; then export OPENBLAS_CORETYPE=$kernels; fi
+echo "OpenBLAS kernels: ${kernels:-OpenBLAS's own choice}"
 printf "%-22s %-26s %12s %12s %8s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "compile ms" "aec MB" "torch MB"
 tmp=$(mktemp)
 for row in "${rows[@]}"; do
   IFS='|' read -r model peer what <<<"$row"
+  if [[ -n ${ONLY:-} && " $ONLY " != *" $model "* ]]; then continue; fi
   a=(); t=(); c=(); am=(); tm=()
   for _ in $(seq "$REPEATS"); do
     out=$(/usr/bin/time -f "peak_kb %M" -o "$tmp" taskset -c 0 "$AEC" train "examples/$model.ae" --data fashion-mnist --epochs 1 --threads 1 --json)
@@ -40,6 +47,7 @@ for row in "${rows[@]}"; do
 done
 rm -f "$tmp"
 
+if [[ -n ${ONLY:-} ]]; then exit 0; fi
 echo
 echo "compile time (parse to runnable kernels), ms, median of $REPEATS:"
 for f in examples/*.ae; do

@@ -1,4 +1,5 @@
 #include "runtime/kernel_calls.h"
+#include "runtime/blas_core.h"
 #include "runtime/conv_calls.h"
 #include "runtime/work_sharing.h"
 
@@ -91,8 +92,9 @@ extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const f
 namespace aec::runtime {
 
 namespace {
-// aec shares the work itself (work_sharing.h); OpenBLAS runs each piece on the calling thread.
-const bool openblas_single_threaded = (openblas_set_num_threads(1), true);
+// aec shares the work itself (work_sharing.h); OpenBLAS runs each piece on the calling thread,
+// with the kernels of this CPU's widest vectors (blas_core.h).
+const bool openblas_ready = (ensure_blas_kernels(), openblas_set_num_threads(1), true);
 } // namespace
 
 const std::vector<codegen::ExternalSymbol> &kernel_calls() {

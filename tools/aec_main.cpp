@@ -2,6 +2,7 @@
 // message, nothing escapes as a crash.
 #include "args.h"
 #include "commands.h"
+#include "runtime/blas_core.h"
 #include "source/diagnostics.h"
 
 #include <algorithm>
@@ -75,7 +76,9 @@ int main(int argc, char **argv) {
   }
   std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
-    std::cout << "aec " << AEC_VERSION << " (LLVM " << AEC_LLVM_VERSION << ")\n";
+    std::string kernels = aec::runtime::ensure_blas_kernels();
+    std::cout << "aec " << AEC_VERSION << " (LLVM " << AEC_LLVM_VERSION << (kernels.empty() ? "" : ", OpenBLAS kernels " + kernels)
+              << ")\n";
     return 0;
   }
   std::vector<std::string> args(argv + 2, argv + argc);

@@ -17,9 +17,9 @@ namespace {
 
 // Kernels older than AVX2's: on a CPU with AVX2 or AVX-512 such a choice is a misdetection.
 bool predates_avx2(const char *core) {
-  for (const char *old : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Katmai", "Coppermine", "Northwood",
-                          "Banias", "Atom", "Athlon", "Opteron", "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller",
-                          "Excavator", "Unknown"})
+  for (const char *old :
+       {"Prescott", "Core2",  "Penryn",  "Dunnington", "Nehalem", "Sandybridge", "Katmai",     "Coppermine",  "Northwood", "Banias",
+        "Atom",     "Athlon", "Opteron", "Barcelona",  "Bobcat",  "Bulldozer",   "Piledriver", "Steamroller", "Excavator", "Unknown"})
     if (std::strcmp(core, old) == 0) return true;
   return false;
 }

@@ -17,7 +17,8 @@ namespace {
 
 struct Geometry {
   int64_t o, c, kh, kw, h, w, oh, ow, stride, pad;
-  explicit Geometry(const int64_t *g) : o(g[0]), c(g[1]), kh(g[2]), kw(g[3]), h(g[4]), w(g[5]), oh(g[6]), ow(g[7]), stride(g[8]), pad(g[9]) {}
+  explicit Geometry(const int64_t *g)
+      : o(g[0]), c(g[1]), kh(g[2]), kw(g[3]), h(g[4]), w(g[5]), oh(g[6]), ow(g[7]), stride(g[8]), pad(g[9]) {}
   int64_t taps() const { return c * kh * kw; }
   int64_t positions() const { return oh * ow; }
   int64_t large() const { return c * h * w; }
@@ -28,8 +29,8 @@ struct Geometry {
 };
 
 // Row-major C[M, N] = op(A) op(B) + beta C.
-void sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
-           int64_t ldc) {
+void sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+           float *C, int64_t ldc) {
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
               static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta, C,
               static_cast<blasint>(ldc));
@@ -54,12 +55,14 @@ template <class Inside, class Outside> void for_each_patch_entry(const Geometry 
 }
 
 void im2col(const Geometry &g, const float *large, float *col) {
-  for_each_patch_entry(g, [&](int64_t at, int64_t from) { col[at] = large[from]; }, [&](int64_t at) { col[at] = 0; });
+  for_each_patch_entry(
+      g, [&](int64_t at, int64_t from) { col[at] = large[from]; }, [&](int64_t at) { col[at] = 0; });
 }
 
 void col2im(const Geometry &g, const float *col, float *large) {
   std::fill(large, large + g.large(), 0.0f);
-  for_each_patch_entry(g, [&](int64_t at, int64_t to) { large[to] += col[at]; }, [](int64_t) {});
+  for_each_patch_entry(
+      g, [&](int64_t at, int64_t to) { large[to] += col[at]; }, [](int64_t) {});
 }
 
 // The patch matrix of one sample, in this thread's scratch (or the image itself).
@@ -89,8 +92,8 @@ extern "C" void aec_conv(const int64_t *geometry, const float *k, int64_t k_stri
   });
 }
 
-extern "C" void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_stride, const float *small, int64_t small_stride, float *large,
-                           int64_t count) {
+extern "C" void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_stride, const float *small, int64_t small_stride,
+                           float *large, int64_t count) {
   const Geometry g(geometry);
   aec::runtime::share_items(count, g.small() * g.taps(), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {

@@ -10,11 +10,18 @@
 
 namespace aec::runtime {
 
+// A scalar output over the samples (a test accuracy is the mean of an equal(...) output).
+struct ScalarSummary {
+  std::string name;
+  double mean = 0, min = 0, max = 0;
+};
+
 struct OutputValues {
   int64_t n = 0;
-  ir::Shape shape;           // per sample
-  std::vector<float> values; // n * numel, sample after sample, each column-major
-  bool per_sample = true;    // false: one value (n = 1, a shared param), written without the sample axis
+  ir::Shape shape;                    // per sample
+  std::vector<float> values;          // n * numel, sample after sample, each column-major
+  bool per_sample = true;             // false: one value (n = 1, a shared param), written without the sample axis
+  std::vector<ScalarSummary> scalars; // aec run: every scalar output it could compute alongside, in program order
 };
 
 // By the extension of `path`: .npy or .csv; anything else is an InputError.

@@ -88,9 +88,33 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   if (!fitted.empty()) {
     std::vector<std::string> outs = {"loss"};
     for (const ParamInfo *p : fitted) outs.push_back("grad." + p->name);
-    fit = driver::compile(m, {"fit", true, outs}, kernel_options(batch, 1));
+    fit = driver::compile(m, {"fit", true, outs, true}, kernel_options(batch, 1));
   }
-  auto kernel = driver::compile(m, driver::Request::forward("run", {"out." + output}), kernel_options(batch, 1));
+  // Every scalar output that needs no per-sample rows but those at hand is summarized alongside.
+  std::vector<std::string> scalars;
+  for (const std::string &o : m.outputs) {
+    ir::NodeId node = m.graph.output("out." + o);
+    if (m.graph.shape(node).rank != 0) continue;
+    bool rows_at_hand = true;
+    for (const ParamInfo *p : per_sample_params_read(m, node))
+      rows_at_hand &= training_data || std::find(read.begin(), read.end(), p) != read.end();
+    if (rows_at_hand) scalars.push_back(o);
+  }
+  driver::Request run = driver::Request::forward("run", {"out." + output});
+  for (const std::string &o : scalars)
+    if (o != output) run.outputs.push_back("out." + o);
+  run.fixed_batch_statistics = true;
+  auto kernel = driver::compile(m, run, kernel_options(batch, 1));
+  // batch_mean(...) is its average over the last training epoch
+  std::map<std::string, std::vector<float>> statistics;
+  for (const BatchStatistic &s : m.batch_statistics) {
+    const std::map<std::string, std::vector<float>> *saved = ckpt.training ? &ckpt.training->batch_means : nullptr;
+    auto it = saved ? saved->find(s.name) : decltype(saved->end()){};
+    if (!saved || it == saved->end() || int64_t(it->second.size()) != s.shape.numel())
+      throw InputError("the checkpoint has no average of batch_mean(...) at line " + std::to_string(s.span.line) +
+                       " over a training epoch: train the model for at least one whole epoch with this aec");
+    statistics[s.name] = it->second;
+  }
 
   // Nothing of the run's size is allocated before its memory plan is checked.
   MemoryPlan plan(m, "aec run", "Fewer samples (--limit N)");
@@ -121,12 +145,17 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   }
   Executor ex(*kernel, batch);
   bind_shared_params(ex, m, params);
+  for (auto &[name, values] : statistics) {
+    ex.bind_param(name, values.data());
+    if (fit_ex) fit_ex->bind_param(name, values.data());
+  }
   double fitted_objective = 0; // summed over the batches, each weighted by its samples
   OutputValues out;
   out.n = data.n;
   out.shape = m.graph.shape(output_node);
   const int64_t numel = out.shape.numel();
   out.values.resize(size_t(data.n * numel));
+  for (const std::string &s : scalars) out.scalars.push_back({s});
   for (int64_t start = 0; start < data.n; start += batch) {
     int64_t count = std::min(batch, data.n - start);
     if (fit) {
@@ -142,7 +171,20 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
     const float *v = ex.output("out." + output);
     const bool batched = kernel->graph().batched(kernel->graph().output("out." + output));
     for (int64_t k = 0; k < count; ++k) std::copy_n(v + (batched ? k * numel : 0), numel, out.values.data() + (start + k) * numel);
+    for (size_t s = 0; s < scalars.size(); ++s) {
+      const std::string name = "out." + scalars[s];
+      const float *x = ex.output(name);
+      const bool each = kernel->graph().batched(kernel->graph().output(name));
+      for (int64_t k = 0; k < count; ++k) {
+        double value = x[each ? k : 0];
+        ScalarSummary &sum = out.scalars[s];
+        sum.min = start + k == 0 ? value : std::min(sum.min, value);
+        sum.max = start + k == 0 ? value : std::max(sum.max, value);
+        sum.mean += value;
+      }
+    }
   }
+  for (ScalarSummary &s : out.scalars) s.mean /= double(std::max<int64_t>(data.n, 1));
   if (fit) log << "fitted: objective " << fitted_objective / double(data.n) << " (the mean over the samples)" << std::endl;
   return out;
 }

@@ -264,6 +264,13 @@ private:
       if (p.per_sample) opt_->step_rows(slots_[k], value, grad, p.shape.numel(), p_.order.data() + p_.position, count);
       else opt_->step(slots_[k], value, grad, p.shape.numel());
     }
+    for (const BatchStatistic &s : m_.batch_statistics) { // this batch's value of every batch_mean
+      const float *v = ex_->output("stat." + s.name);
+      std::vector<double> &sum = p_.batch_mean_sums[s.name];
+      sum.resize(size_t(s.shape.numel()), 0.0);
+      for (size_t i = 0; i < sum.size(); ++i) sum[i] += double(v[i]);
+    }
+    if (!m_.batch_statistics.empty()) ++p_.batch_mean_steps;
     p_.epoch_loss_sum += loss * double(count);
     p_.position += count;
     ++p_.step;
@@ -276,6 +283,13 @@ private:
     const double loss = p_.epoch_loss_sum / double(train_samples_), secs = seconds_since(epoch_start_) - epoch_checkpoint_seconds_;
     p_.epoch_losses.push_back(loss);
     p_.position = 0;
+    for (auto &[name, sum] : p_.batch_mean_sums) { // the epoch's average of each batch statistic
+      std::vector<float> &mean = p_.batch_means[name];
+      mean.resize(sum.size());
+      for (size_t i = 0; i < sum.size(); ++i) mean[i] = static_cast<float>(sum[i] / double(std::max<int64_t>(p_.batch_mean_steps, 1)));
+      std::fill(sum.begin(), sum.end(), 0.0);
+    }
+    p_.batch_mean_steps = 0;
     ++p_.epoch;
     double val = NAN;
     bool best = false;

@@ -66,6 +66,21 @@ void write_progress(Writer &file, const TrainingProgress &p) {
   for (const auto &r : p.optimizer.row_steps) optimizer.put_array(r);
   file.section("optimizer", optimizer);
 
+  if (!p.batch_mean_sums.empty() || !p.batch_means.empty()) {
+    Writer stats;
+    stats.put<int64_t>(p.batch_mean_steps);
+    stats.put<uint64_t>(p.batch_mean_sums.size());
+    for (const auto &[name, sums] : p.batch_mean_sums) {
+      stats.put_string(name);
+      stats.put_array(sums);
+    }
+    stats.put<uint64_t>(p.batch_means.size());
+    for (const auto &[name, means] : p.batch_means) {
+      stats.put_string(name);
+      stats.put_array(means);
+    }
+    file.section("batch_stats", stats);
+  }
   for (const auto &[name, values] : p.best_params) {
     Writer best;
     best.put_string(name);
@@ -74,7 +89,9 @@ void write_progress(Writer &file, const TrainingProgress &p) {
   }
 }
 
-bool is_progress_section(const std::string &tag) { return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best"; }
+bool is_progress_section(const std::string &tag) {
+  return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best" || tag == "batch_stats";
+}
 
 void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &p) {
   if (tag == "config") {
@@ -106,6 +123,19 @@ void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &
     uint64_t rows = s.get<uint64_t>();
     if (rows > 1024) s.fail("the optimizer section claims " + std::to_string(rows) + " step counters");
     for (uint64_t i = 0; i < rows; ++i) p.optimizer.row_steps.push_back(s.get_array<int64_t>());
+  } else if (tag == "batch_stats") {
+    p.batch_mean_steps = s.get<int64_t>();
+    if (p.batch_mean_steps < 0) s.fail("the batch statistics claim " + std::to_string(p.batch_mean_steps) + " steps");
+    for (uint64_t i = 0, n = s.get<uint64_t>(); i < n; ++i) {
+      if (i >= 4096) s.fail("the batch statistics section claims " + std::to_string(n) + " statistics");
+      std::string name = s.get_string();
+      p.batch_mean_sums[name] = s.get_array<double>();
+    }
+    for (uint64_t i = 0, n = s.get<uint64_t>(); i < n; ++i) {
+      if (i >= 4096) s.fail("the batch statistics section claims " + std::to_string(n) + " averages");
+      std::string name = s.get_string();
+      p.batch_means[name] = s.get_array<float>();
+    }
   } else if (tag == "best") {
     std::string name = s.get_string();
     p.best_params[name] = s.get_array<float>();

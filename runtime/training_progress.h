@@ -31,6 +31,11 @@ struct TrainingProgress {
   double best_val = std::numeric_limits<double>::infinity();
   int64_t best_epoch = 0;
   std::map<std::string, std::vector<float>> best_params; // with early stopping: the params at best_epoch
+  // Batch statistics (Model::batch_statistics): each one's batch values summed over the current
+  // epoch's steps so far, and the average over the last complete epoch (what aec run uses).
+  std::map<std::string, std::vector<double>> batch_mean_sums;
+  int64_t batch_mean_steps = 0;
+  std::map<std::string, std::vector<float>> batch_means;
   OptimizerState optimizer;
 };
 

@@ -24,8 +24,9 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
                     [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
                     [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
   aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N]
-                    [--fit-lr X] [--noise] [--seed N] [--max-memory SIZE] [--set name=value]...
-                                                    a named output on every sample (CSV to stdout without --out)
+                    [--fit-lr X] [--noise] [--seed N] [--max-memory SIZE] [--set name=value]... [--json]
+                                                    a named output on every sample (CSV to stdout without --out);
+                                                    mean, min and max of every scalar output (--json: as JSON)
   aec gradcheck FILE.ae [--data D] [--samples N] [--entries N] [--tol X]
                                                     symbolic gradients vs finite differences
   aec pca --data D --k N [--center]                 singular values and the Eckart-Young error

@@ -1,7 +1,9 @@
 // aec run FILE.ae --load CKPT [--data D] --output NAME [--out FILE] [--grid PNG] [--fit-steps N]
 //   [--fit-lr X] [--noise] [--max-memory SIZE] [--seed N] [--set name=value]...: a named output on every sample,
 //   written as .npy or .csv by the extension of --out, or as CSV on standard output; --grid draws
-//   inputs beside their reconstructions, or a scatter plot of two-dimensional codes.
+//   inputs beside their reconstructions, or a scatter plot of two-dimensional codes. Every scalar
+//   output (an accuracy, a score) is summarized by its mean, minimum and maximum; --json prints
+//   them as one JSON object on the last line instead of the values.
 #include "commands.h"
 #include "runtime/memory_plan.h"
 #include "runtime/pictures.h"
@@ -49,8 +51,21 @@ std::string draw(const std::string &grid, const std::string &output, const Outpu
 
 } // namespace
 
+// One line of JSON: the output, its samples and every scalar summary.
+static std::string run_json(const std::string &output, const OutputValues &v) {
+  std::ostringstream os;
+  os.precision(9);
+  os << "{\"output\": \"" << output << "\", \"samples\": " << v.n << ", \"scalars\": {";
+  for (size_t i = 0; i < v.scalars.size(); ++i) {
+    const runtime::ScalarSummary &s = v.scalars[i];
+    os << (i ? ", " : "") << "\"" << s.name << "\": {\"mean\": " << s.mean << ", \"min\": " << s.min << ", \"max\": " << s.max << "}";
+  }
+  os << "}}";
+  return os.str();
+}
+
 int cmd_run(const std::vector<std::string> &argv) {
-  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid", "max-memory"}, {"noise"});
+  Args a(argv, {"load", "data", "limit", "output", "out", "fit-steps", "fit-lr", "seed", "grid", "max-memory"}, {"noise", "json"});
   SourcePtr program = read_program(a, "run");
   auto load = a.get("load");
   if (!load) throw InputError("aec run needs --load CKPT, the checkpoint that aec train --save wrote");
@@ -83,9 +98,13 @@ int cmd_run(const std::vector<std::string> &argv) {
   if (out) {
     write_output(*out, v);
     std::cout << "wrote " << *out << ": " << v.n << " samples of " << prog.model().graph.shape_text(v.shape) << "\n";
-  } else if (!grid) {
+  } else if (!grid && !a.has("json")) {
     runtime::write_csv(std::cout, v);
   }
+  if (a.has("json")) std::cout << run_json(*output, v) << "\n";
+  else
+    for (const runtime::ScalarSummary &s : v.scalars)
+      log << s.name << ": mean " << s.mean << ", min " << s.min << ", max " << s.max << " over " << v.n << " samples\n";
   return 0;
 }
 

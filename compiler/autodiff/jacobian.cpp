@@ -131,7 +131,9 @@ private:
       }
       return total;
     }
-    case ir::OpKind::Reduce: { // SumAll
+    case ir::OpKind::Reduce: {
+      if (node.op == Op::ArgMax) return -1; // flat
+      if (node.op == Op::LogSumExp) unsupported(n, "passes through logsumexp (softmax, log_softmax, cross_entropy)");
       NodeId t = tangent(node.in[0]);
       if (!vector_point_) return g_.unary(Op::SumAll, t, s);
       return g_.shape(node.in[0]).rank == 0 ? t : g_.unary(Op::ColSum, t, s);

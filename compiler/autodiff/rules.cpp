@@ -50,6 +50,15 @@ template <> NodeId rule<Op::SumAll>(const At &d) {
   a.shape = d.g.shape(d.x());
   return a.shape.rank == 0 ? d.ybar : d.g.add(Op::BroadcastTo, {d.ybar}, a, d.s);
 }
+// d logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
+template <> NodeId rule<Op::LogSumExp>(const At &d) {
+  ir::Attr a;
+  a.shape = d.g.shape(d.x());
+  NodeId shifted = d.g.binary(Op::Sub, d.x(), d.g.add(Op::BroadcastTo, {d.n}, a, d.s), d.s);
+  return d.g.binary(Op::Mul, d.g.add(Op::BroadcastTo, {d.ybar}, a, d.s), d.g.unary(Op::Exp, shifted, d.s), d.s);
+}
+// an index is flat
+template <> NodeId rule<Op::ArgMax>(const At &) { return -1; }
 // the batch-axis ops come in adjoint pairs
 template <> NodeId rule<Op::BatchSum>(const At &d) { return d.g.unary(Op::BatchBroadcast, d.ybar, d.s); }
 template <> NodeId rule<Op::BatchBroadcast>(const At &d) { return d.g.unary(Op::BatchSum, d.ybar, d.s); }

@@ -398,6 +398,7 @@ private:
 
   void emit_sample_sum(NodeId id) {
     const ir::Node &n = node(id);
+    if (n.op != Op::SumAll) return emit_sample_reduction(id);
     NodeId x = n.in[0];
     const ir::Node &xn = node(x);
     llvm::Value *acc = b_.CreateAlloca(f32_); // promoted to a register by SROA
@@ -406,6 +407,34 @@ private:
       loop(i64c(xn.shape.numel()), "i",
            [&](llvm::Value *i) { b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc), read(x, b, i)), acc); });
       b_.CreateStore(b_.CreateLoad(f32_, acc), address(id, b, i64c(0)));
+    });
+  }
+
+  // logsumexp (the largest entry m, then m + log(sum(exp(x - m)))) and argmax (the first largest).
+  void emit_sample_reduction(NodeId id) {
+    const ir::Node &n = node(id);
+    NodeId x = n.in[0];
+    const ir::Node &xn = node(x);
+    IRAlgebra alg{b_};
+    llvm::Value *best = b_.CreateAlloca(f32_), *best_at = b_.CreateAlloca(i64_), *sum = b_.CreateAlloca(f32_);
+    sample_loop(xn, [&](llvm::Value *b) {
+      b_.CreateStore(read(x, b, i64c(0)), best);
+      b_.CreateStore(i64c(0), best_at);
+      loop_range(i64c(1), i64c(xn.shape.numel()), "i", [&](llvm::Value *i) {
+        llvm::Value *v = read(x, b, i), *larger = b_.CreateFCmpOGT(v, b_.CreateLoad(f32_, best));
+        b_.CreateStore(b_.CreateSelect(larger, v, b_.CreateLoad(f32_, best)), best);
+        b_.CreateStore(b_.CreateSelect(larger, i, b_.CreateLoad(i64_, best_at)), best_at);
+      });
+      llvm::Value *result = b_.CreateSIToFP(b_.CreateLoad(i64_, best_at), f32_);
+      if (n.op == Op::LogSumExp) {
+        llvm::Value *m = b_.CreateLoad(f32_, best);
+        b_.CreateStore(alg.c(0), sum);
+        loop(i64c(xn.shape.numel()), "i", [&](llvm::Value *i) {
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, sum), alg.exp(b_.CreateFSub(read(x, b, i), m))), sum);
+        });
+        result = b_.CreateFAdd(m, alg.log(b_.CreateLoad(f32_, sum)));
+      }
+      b_.CreateStore(result, address(id, b, i64c(0)));
     });
   }
 

@@ -170,8 +170,8 @@ Schedule make_schedule(const ir::Graph &g) {
     bool fuse = false;
     if (pointwise && !gemm_sum[static_cast<size_t>(id)] && !is_output[static_cast<size_t>(id)] && us.size() == 1 && n.op != Op::Eye) {
       const ir::Node &u = g.node(us[0]);
-      bool consumer_loops = is_pointwise(u.op) || u.op == Op::SumAll || u.op == Op::BatchSum || u.op == Op::BatchMean ||
-                            u.op == Op::RowSum || u.op == Op::ColSum || u.op == Op::ChannelSum;
+      bool consumer_loops = is_pointwise(u.op) || ir::info(u.op).kind == ir::OpKind::Reduce || u.op == Op::BatchSum ||
+                            u.op == Op::BatchMean || u.op == Op::RowSum || u.op == Op::ColSum || u.op == Op::ChannelSum;
       // The loop a reduction runs is over its operand's space; a pointwise op's over its own.
       int64_t loop_numel = is_pointwise(u.op) ? u.shape.numel() : n.shape.numel();
       bool loop_batched = is_pointwise(u.op) ? u.batched : n.batched;
@@ -194,7 +194,9 @@ Schedule make_schedule(const ir::Graph &g) {
     give_buffer(id, BufferRole::Computed);
     StepKind kind = gemm_sum[static_cast<size_t>(id)] ? StepKind::GemmSum : StepKind::Pointwise;
     if (kind != StepKind::GemmSum) switch (n.op) {
-      case Op::SumAll: kind = StepKind::SampleSum; break;
+      case Op::SumAll:
+      case Op::LogSumExp:
+      case Op::ArgMax: kind = StepKind::SampleSum; break;
       case Op::BatchSum:
       case Op::BatchMean: kind = StepKind::BatchReduce; break;
       case Op::RowSum:

@@ -27,7 +27,7 @@ struct Block {
 
 enum class StepKind {
   Pointwise,   // out[b, i] = fused expression tree
-  SampleSum,   // out[b] = sum_i tree[b, i]
+  SampleSum,   // out[b] = sum_i tree[b, i], or another reduction of the sample (logsumexp, argmax)
   BatchReduce, // out[i] = sum_b tree[b, i] (BatchSum), or its mean (BatchMean)
   AxisSum,     // RowSum / ColSum of a per-sample matrix: out[b, r] = sum_c tree[b, r, c] or the reverse;
                // ChannelSum of an image (the column sums of its [h w, c] column-major view)

@@ -29,9 +29,28 @@ std::vector<std::string> stage_names() {
   return names;
 }
 
+namespace {
+// Each batch_mean node -> a param of its statistic's name (its outputs "stat.*" go with it).
+ir::Graph fix_batch_statistics(const Model &m, ir::Graph g) {
+  std::vector<ir::Output> kept;
+  for (const ir::Output &o : g.outputs)
+    if (!o.name.starts_with("stat.")) kept.push_back(o);
+  for (const BatchStatistic &s : m.batch_statistics) {
+    ir::NodeId stat = g.output("stat." + s.name);
+    ir::Attr a;
+    a.name = s.name;
+    ir::NodeId fixed = g.leaf(ir::Op::Param, s.shape, false, a, s.span);
+    for (ir::Output &o : kept) o.node = ir::substitute(g, o.node, stat, fixed);
+  }
+  g.outputs = kept;
+  return g;
+}
+} // namespace
+
 ir::Graph optimized_graph(const Model &m, const Request &what, const Options &options) {
   Stages stages(options);
-  ir::Graph g = stages.after("lower", m.graph); // sema's forward graph: loss, objective, out.*
+  ir::Graph g = stages.after("lower", m.graph); // sema's forward graph: loss, objective, out.*, stat.*
+  if (what.fixed_batch_statistics) g = fix_batch_statistics(m, g);
   if (what.gradients) {
     // Closed forms (Jacobian norms) are what gets differentiated, not the per-sample Jacobians
     // they replace.

@@ -17,11 +17,14 @@ struct Request {
   std::string name;                 // the kernel's name ("train_step", "objective", "run", "fit")
   bool gradients = false;           // add "grad.P", the gradient of "loss", for every param P
   std::vector<std::string> outputs; // the outputs to compute; empty: every one
+  // Every batch statistic (batch_mean) becomes a param of its name, bound to its average over
+  // training (Model::batch_statistics): evaluation outside training, where a batch is no sample.
+  bool fixed_batch_statistics = false;
 
   // Every output and every gradient: what a training step runs.
-  static Request training_step() { return {"train_step", true, {}}; }
+  static Request training_step() { return {"train_step", true, {}, false}; }
   // Some of the forward graph's outputs ("objective", "out.code").
-  static Request forward(std::string name, std::vector<std::string> outputs) { return {std::move(name), false, std::move(outputs)}; }
+  static Request forward(std::string name, std::vector<std::string> outputs) { return {std::move(name), false, std::move(outputs), false}; }
 };
 
 struct Options {

@@ -85,17 +85,16 @@ template <class T> void upsample(const ir::Shape &s, const ir::Shape &out_shape,
   Size c = s.d[0], h = s.d[1], w = s.d[2], H = out_shape.d[1], W = out_shape.d[2];
   for (Size ch = 0; ch < c; ++ch)
     for (Size Y = 0; Y < H; ++Y)
-      for (Size X = 0; X < W; ++X)
-        out[(ch * H + Y) * W + X] = Y / k < h && X / k < w ? t[(ch * h + Y / k) * w + X / k] : T(0);
+      for (Size X = 0; X < W; ++X) out[(ch * H + Y) * W + X] = Y / k < h && X / k < w ? t[(ch * h + Y / k) * w + X / k] : T(0);
 }
 
 #define AEC_IMAGE_OPS(T)                                                                                                                   \
-  template void conv(const ConvGeometry &, const T *, const T *, T *);                                                                    \
-  template void conv_t(const ConvGeometry &, const T *, const T *, T *);                                                                  \
-  template void conv_filter_add(const ConvGeometry &, const T *, const T *, T *);                                                         \
-  template void maxpool_at(const ir::Shape &, Size, const T *, const T *, T *);                                                           \
-  template void max_unpool(const ir::Shape &, Size, const T *, const T *, T *);                                                           \
-  template void avgpool(const ir::Shape &, Size, const T *, T *);                                                                         \
+  template void conv(const ConvGeometry &, const T *, const T *, T *);                                                                     \
+  template void conv_t(const ConvGeometry &, const T *, const T *, T *);                                                                   \
+  template void conv_filter_add(const ConvGeometry &, const T *, const T *, T *);                                                          \
+  template void maxpool_at(const ir::Shape &, Size, const T *, const T *, T *);                                                            \
+  template void max_unpool(const ir::Shape &, Size, const T *, const T *, T *);                                                            \
+  template void avgpool(const ir::Shape &, Size, const T *, T *);                                                                          \
   template void upsample(const ir::Shape &, const ir::Shape &, Size, const T *, T *);
 AEC_IMAGE_OPS(double)
 AEC_IMAGE_OPS(float)

@@ -77,7 +77,16 @@ template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::v
           out(i, b) = ir::eval_elementwise(n.op, alg, at(in(0), i, b), binary ? at(in(1), i, b) : T(0), n.attr.value);
       break;
     }
-    case ir::OpKind::Reduce: out = in(0).colwise().sum(); break;
+    case ir::OpKind::Reduce:
+      for (Eigen::Index b = 0; b < cols; ++b) {
+        auto x = in(0).col(in(0).cols() == 1 ? 0 : b);
+        Eigen::Index best = 0;
+        T m = x.maxCoeff(&best); // the first largest
+        if (n.op == Op::SumAll) out(0, b) = x.sum();
+        else if (n.op == Op::ArgMax) out(0, b) = static_cast<T>(best);
+        else out(0, b) = m + std::log((x.array() - m).exp().sum()); // LogSumExp
+      }
+      break;
     case ir::OpKind::Batch:
       switch (n.op) {
       case Op::BatchSum: out = in(0).rowwise().sum(); break;

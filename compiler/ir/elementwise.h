@@ -209,6 +209,16 @@ template <> struct Elementwise<Op::Min> : ElementwiseEntry {
   }
 };
 
+template <> struct Elementwise<Op::Equal> : ElementwiseEntry {
+  static constexpr const char *language = "equal";
+  // equal(a, b) = 1 - step(a - b) - step(b - a): 1 where a = b, else 0
+  template <class A> static typename A::V math(A &a, typename A::V x, typename A::V y, double) {
+    return a.sub(a.sub(a.c(1), a.gt(x, y)), a.gt(y, x));
+  }
+  // flat almost everywhere
+  static Term derivative(const Adjoint &d) { return d.ybar.zero_derivative(); }
+};
+
 // ---- Dispatch over the table --------------------------------------------------------------
 
 // `if constexpr` discards only inside a template: each op gets its own instance.

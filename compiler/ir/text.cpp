@@ -33,7 +33,7 @@ std::string attr_text(const Node &n) {
   if (has_value(n.op)) s += " " + shortest_text(n.attr.value);
   if (n.op == Op::MatMul && (n.attr.trans_a || n.attr.trans_b))
     s += std::string(" {") + (n.attr.trans_a ? "T" : "N") + (n.attr.trans_b ? "T" : "N") + "}";
-  if (has_id(n.op)) s += " #" + std::to_string(n.attr.id);
+  if (has_id(n.op) || (n.op == Op::BatchMean && n.attr.id)) s += " #" + std::to_string(n.attr.id); // a batch statistic
   if (has_stride_and_pad(n.op)) s += " stride " + std::to_string(n.attr.stride) + " pad " + std::to_string(n.attr.pad);
   if (has_window(n.op)) s += " k " + std::to_string(n.attr.stride);
   return s;
@@ -211,6 +211,8 @@ private:
     if (has_id(op)) {
       r.expect('#', "the draw's #id");
       attr.id = r.integer("the draw's #id");
+    } else if (op == Op::BatchMean && r.accept('#')) {
+      attr.id = r.integer("the batch statistic's #number");
     }
     auto keyword_integer = [&](const std::string &key, int64_t least) {
       int col = r.column();

@@ -149,6 +149,49 @@ bool Elaborator::builtin_call(const ast::Expr &e, NodeId &out) {
     out = g().binary(Op::Mul, g().constant(0.5), g().unary(Op::SumAll, inner, e.span), e.span);
     return true;
   }
+  if (f == "softmax" || f == "log_softmax" || f == "argmax") {
+    arity(1, 1);
+    NodeId v = expr(e.args[0]);
+    if (g().shape(v).rank != 1) fail(e.args[0]->span, f + " needs a vector, but " + describe(*e.args[0], v) + " is not one");
+    if (f == "argmax") {
+      out = g().unary(Op::ArgMax, v, e.span);
+      return true;
+    }
+    // log_softmax(v) = v - logsumexp(v), softmax(v) = exp(log_softmax(v)): finite for any logits
+    ir::Attr a;
+    a.shape = g().shape(v);
+    NodeId lse = g().add(Op::BroadcastTo, {g().unary(Op::LogSumExp, v, e.span)}, a, e.span);
+    out = g().binary(Op::Sub, v, lse, e.span);
+    if (f == "softmax") out = g().unary(Op::Exp, out, e.span);
+    return true;
+  }
+  if (f == "cross_entropy") {
+    arity(2, 2);
+    NodeId y = expr(e.args[0]), a = expr(e.args[1]);
+    const ir::Shape sy = g().shape(y), sa = g().shape(a);
+    if (sa.rank != 1) fail(e.args[1]->span, "cross_entropy needs a vector of logits, but " + describe(*e.args[1], a) + " is not one");
+    if (shapes_conflict(sy, sa))
+      fail(e.span,
+           "cross_entropy needs targets and logits of one shape, got " + describe(*e.args[0], y) + " and " + describe(*e.args[1], a));
+    // -sum(y .* log_softmax(a)) = sum(y) logsumexp(a) - sum(y .* a)
+    NodeId lse = g().unary(Op::LogSumExp, a, e.span);
+    NodeId mass = g().unary(Op::SumAll, y, e.span);
+    out = g().binary(Op::Sub, g().binary(Op::Mul, mass, lse, e.span), g().unary(Op::SumAll, g().binary(Op::Mul, y, a, e.span), e.span),
+                     e.span);
+    return true;
+  }
+  if (f == "batch_mean") {
+    arity(1, 1);
+    NodeId v = expr(e.args[0]);
+    if (!g().batched(v)) { // a value every sample shares is its own mean
+      out = v;
+      return true;
+    }
+    ir::Attr a;
+    a.id = ++batch_statistics_made_;
+    out = g().add(Op::BatchMean, {v}, a, e.span);
+    return true;
+  }
   if (f == "grad") {
     arity(2, 2);
     out = derivative(e.args[0], *e.args[1], true);

@@ -3,6 +3,7 @@
 #include "ir/algorithms.h"
 #include "sema/elaborator.h"
 
+#include <algorithm>
 #include <set>
 
 namespace aec {
@@ -14,6 +15,20 @@ const ParamInfo *Model::param(const std::string &name) const {
 }
 
 namespace sema {
+
+void Elaborator::register_batch_statistics() {
+  std::vector<ir::NodeId> roots;
+  for (const ir::Output &o : g().outputs) roots.push_back(o.node);
+  std::vector<ir::NodeId> found;
+  for (ir::NodeId n : ir::live_in_topological_order(g(), roots))
+    if (g().node(n).op == ir::Op::BatchMean && g().node(n).attr.id > 0) found.push_back(n);
+  std::sort(found.begin(), found.end(), [&](ir::NodeId a, ir::NodeId b) { return g().node(a).attr.id < g().node(b).attr.id; });
+  for (ir::NodeId n : found) {
+    std::string name = "batch_mean." + std::to_string(g().node(n).attr.id);
+    model_.batch_statistics.push_back({name, g().shape(n), g().node(n).span});
+    g().outputs.push_back({"stat." + name, n});
+  }
+}
 
 Model Elaborator::run() {
   model_.source = prog_.source;
@@ -54,6 +69,7 @@ Model Elaborator::run() {
     }
   }
   mark_params_the_objective_ignores();
+  register_batch_statistics();
   return std::move(model_);
 }
 

@@ -102,6 +102,8 @@ public:
   std::vector<std::string> draw_context_;
   std::map<std::string, int64_t> draws_;
   int64_t next_var_ = 0;
+  int64_t batch_statistics_made_ = 0; // batch_mean calls elaborated: their BatchMean nodes' ids
+  void register_batch_statistics();   // the ones the outputs read: Model::batch_statistics
 };
 
 } // namespace aec::sema

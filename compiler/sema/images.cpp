@@ -43,7 +43,8 @@ bool Elaborator::image_builtin(const ast::Expr &e, NodeId &out) {
     double v = constant(k.value);
     Size least = k.name == "stride" ? 1 : 0;
     if (v != std::floor(v) || v < static_cast<double>(least) || v > 65536)
-      fail(k.value->span, f + "'s " + k.name + " must be an integer of at least " + std::to_string(least) + ", got '" + k.value->text + "'");
+      fail(k.value->span,
+           f + "'s " + k.name + " must be an integer of at least " + std::to_string(least) + ", got '" + k.value->text + "'");
     (k.name == "stride" ? attr.stride : attr.pad) = static_cast<Size>(v);
   }
   auto image_arg = [&](size_t i) {
@@ -88,8 +89,8 @@ bool Elaborator::image_builtin(const ast::Expr &e, NodeId &out) {
       fail(e.args[0]->span, f + " needs a filter bank [" + std::string(f == "conv" ? "o, c" : "c, o") + ", kh, kw] first, but " +
                                 describe(*e.args[0], k) + " is not one");
     if (g().batched(k))
-      fail(e.args[0]->span, f + "'s filter bank must be the same for every sample, but " + describe(*e.args[0], k) +
-                                " varies from sample to sample");
+      fail(e.args[0]->span,
+           f + "'s filter bank must be the same for every sample, but " + describe(*e.args[0], k) + " varies from sample to sample");
     NodeId t = image_arg(1);
     const Shape ts = g().shape(t);
     Size k_in = f == "conv" ? ks.d[1] : ks.d[0];
@@ -106,8 +107,8 @@ bool Elaborator::image_builtin(const ast::Expr &e, NodeId &out) {
     Size h = (ts.d[1] - 1) * attr.stride - 2 * attr.pad + ks.d[2], w = (ts.d[2] - 1) * attr.stride - 2 * attr.pad + ks.d[3];
     if (h < 1 || w < 1)
       fail(e.span, "conv_t of " + describe(*e.args[1], t) + " with " + side_text(ks.d[2], ks.d[3]) + " filters, stride " +
-                       std::to_string(attr.stride) + " and pad " + std::to_string(attr.pad) + " has no output: (h - 1) stride - 2 pad + kh = " +
-                       std::to_string(h));
+                       std::to_string(attr.stride) + " and pad " + std::to_string(attr.pad) +
+                       " has no output: (h - 1) stride - 2 pad + kh = " + std::to_string(h));
     if (h > ir::kMaxSize || w > ir::kMaxSize) fail(e.span, "conv_t's output " + side_text(h, w) + " exceeds the limit of a size");
     attr.shape = Shape::image(ks.d[1], h, w);
     out = g().add(Op::ConvT, {k, t}, attr, e.span);
@@ -121,7 +122,8 @@ bool Elaborator::image_builtin(const ast::Expr &e, NodeId &out) {
   const Shape ts = g().shape(t);
   if (f == "upsample") {
     if (ts.d[1] * attr.stride > ir::kMaxSize || ts.d[2] * attr.stride > ir::kMaxSize)
-      fail(e.args[1]->span, "upsample of " + describe(*e.args[0], t) + " by " + std::to_string(attr.stride) + " exceeds the limit of a size");
+      fail(e.args[1]->span,
+           "upsample of " + describe(*e.args[0], t) + " by " + std::to_string(attr.stride) + " exceeds the limit of a size");
     attr.shape = Shape::image(ts.d[0], ts.d[1] * attr.stride, ts.d[2] * attr.stride);
     out = g().add(Op::Upsample, {t}, attr, e.span);
     return true;

@@ -27,6 +27,15 @@ struct CheckInfo {
   Span span;
 };
 
+// A `batch_mean(e)`: shared by the samples of a training batch; after training, the average of
+// its batch values over the last epoch stands in for it (aec run). The forward graph has it as the
+// output "stat.NAME", a BatchMean node whose attr.id is the statistic's number (1, 2, ...).
+struct BatchStatistic {
+  std::string name; // "batch_mean.1", ...
+  ir::Shape shape;
+  Span span;
+};
+
 struct TrainOptionValue {
   std::string value;
   Span span;
@@ -44,7 +53,8 @@ struct Model {
   std::map<std::string, TrainOptionValue> train; // validated `train` defaults
   std::map<std::string, ir::Size> dims;
   std::map<std::string, double> hypers;
-  std::vector<std::string> outputs; // names of `output` statements, in order
+  std::vector<std::string> outputs;             // names of `output` statements, in order
+  std::vector<BatchStatistic> batch_statistics; // those the objective or an output reads
 
   const ParamInfo *param(const std::string &name) const;
 };

@@ -194,6 +194,7 @@ Output Program::evaluate(const std::string &output, const Data &data) const {
     if (impl_->params.empty())
       throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
     Checkpoint ck = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
+    ck.training = impl_->progress; // the batch statistics' averages
     runtime::Dataset d = to_dataset(data);
     check_data_width(impl_->program, d, "evaluate(" + output + "): ");
     std::ostringstream quiet;

@@ -48,6 +48,7 @@ const std::map<std::string, ir::Size> kWidths = {
     {"unrolled_ls", 6},
     {"vae", 6},
     {"conv_ae", 784}, // its reshape to 28 x 28 fixes the width
+    {"sparse_ae_kl", 7},
 };
 
 TEST_CASE("gradients match central differences on every example, the second-order ones included") {
@@ -60,6 +61,10 @@ TEST_CASE("gradients match central differences: per-sample inverses, solves and 
 
 TEST_CASE("gradients match central differences: convolutions, pooling and upsampling on images") {
   check_gradients(test::load_text(test::kImageOps, 81), "image_ops");
+}
+
+TEST_CASE("gradients match central differences: softmax, log_softmax and cross_entropy") {
+  check_gradients(test::load_text(test::kClassification, 6), "classification");
 }
 
 TEST_CASE("a tied weight's gradient is the sum of both uses") {

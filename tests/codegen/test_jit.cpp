@@ -54,6 +54,7 @@ const std::map<std::string, std::pair<ir::Size, int>> kSizes = {
     {"unrolled_ls", {12, 6}},
     {"vae", {12, 6}},
     {"conv_ae", {784, 4}},
+    {"sparse_ae_kl", {16, 7}},
 };
 
 TEST_CASE("JIT matches the reference on every example (Jacobian penalties, inverses, per-sample codes, noise)") {
@@ -69,6 +70,14 @@ TEST_CASE("JIT matches the reference: convolutions, pooling and upsampling on im
   runtime::set_minimum_shared_work(0);
   check_jit_model(test::load_text(test::kImageOps, 81), "image_ops on three threads", 37, 3);
   runtime::set_minimum_shared_work(int64_t(1) << 20);
+}
+TEST_CASE("JIT matches the reference: softmax, log_softmax, cross_entropy, argmax and equal") {
+  check_jit_model(test::load_text(test::kClassification, 7), "classification", 9);
+  // logits in the thousands: exp would overflow float32 anywhere but through logsumexp
+  check_jit_model(test::load_text("dim D\ninput x : [D]\nparam W : [4, D] = glorot\n"
+                                  "minimize cross_entropy(softmax(W * x), 3000 * (W * x)) + sum(log_softmax(-3000 * (W * x)))\n",
+                                  7),
+                  "large logits", 9);
 }
 TEST_CASE("JIT matches the reference at full Fashion-MNIST width: relu_ae") { check_jit("relu_ae", 784, 32); }
 

@@ -20,8 +20,7 @@ TEST_CASE("OpenBLAS runs AVX2 or AVX-512 kernels on a CPU that has them") {
     CHECK((kernels == "SkylakeX" || kernels == "Cooperlake" || kernels == "SapphireRapids"));
   else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
     CHECK((kernels == "Haswell" || kernels == "Zen" || kernels == "SkylakeX" || kernels == "Cooperlake"));
-  else
-    MESSAGE("[skipped] this CPU has neither AVX2 nor AVX-512");
+  else MESSAGE("[skipped] this CPU has neither AVX2 nor AVX-512");
   // The choice is made once: asking again changes nothing.
   CHECK(aec::runtime::ensure_blas_kernels() == kernels);
   CHECK(aec::runtime::blas_kernels() == kernels);

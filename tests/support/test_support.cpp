@@ -42,6 +42,7 @@ std::map<std::string, std::string> small_overrides(const std::string &model) {
   if (model == "vae") return {{"h", "6"}, {"k", "3"}};
   if (model == "sparse_ae" || model == "masking" || model == "robust_ae" || model == "param3_shared") return {{"k", "4"}};
   if (model == "unrolled_ls") return {{"k", "3"}, {"T", "4"}};
+  if (model == "sparse_ae_kl") return {{"k", "5"}};
   return {};
 }
 

@@ -37,6 +37,18 @@ inline constexpr const char *kImageOps = "dim D\ninput x : [D]\n"
                                          "minimize ||img - r||^2 + 0.1 * sum(flatten(h2))\n"
                                          "output code = flatten(h2)\n";
 
+// Classification: softmax, log_softmax and cross_entropy on logits (targets that are a
+// distribution of the sample), argmax and equal as a metric.
+inline constexpr const char *kClassification =
+    "dim D\ninput x : [D]\n"
+    "param W : [5, D] = glorot\nparam b : [5] = normal(0.5)\n"
+    "param V : [5, D] = glorot\n"
+    "logits = 4 * (W * x + b)\n"
+    "target = softmax(V * x)\n"
+    "minimize cross_entropy(target, logits) + 0.5 * sum(softmax(logits) .* log_softmax(logits + b))\n"
+    "output correct = equal(argmax(logits), argmax(target))\n"
+    "output p = softmax(logits)\n";
+
 // passes::optimize, with the verifier run after each algebraic pass on its own and after each
 // pass of the pipeline; a violation throws std::logic_error naming the pass.
 ir::Graph optimize_verifying_every_pass(const ir::Graph &g);

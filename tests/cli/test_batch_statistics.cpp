@@ -1,0 +1,59 @@
+// batch_mean: trained per batch, saved as its last epoch's average, and used by aec run in place
+// of the batch (which is no sample of the model); scalar outputs are summarized by aec run.
+#include "cli_run.h"
+#include "support/temp_dir.h"
+#include "support/test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <regex>
+
+using aec::test::Run;
+using aec::test::run_aec;
+
+namespace {
+const char *kProgram = "dim D\n"
+                       "input x : [D]\n"
+                       "param W : [4, D] = glorot\n"
+                       "h = sigmoid(W * x)\n"
+                       "rho_hat = batch_mean(h)\n"
+                       "minimize ||x - W' * h||^2 + sum((rho_hat - 0.1) ^ 2)\n"
+                       "output spread = sum(rho_hat)\n"
+                       "output err = ||x - W' * h||^2\n"
+                       "output code = h\n";
+} // namespace
+
+TEST_CASE("aec run uses the saved average of a batch_mean, and summarizes every scalar output") {
+  aec::test::TempDir t;
+  std::string program = (t.dir / "stat.ae").string(), ckpt = (t.dir / "stat.ckpt").string();
+  std::ofstream(program) << kProgram;
+  const std::string data = " --data 'synthetic:lowrank?n=300&d=8&rank=2'";
+  Run train = run_aec("train " + program + data + " --epochs 2 --batch 32 --save " + ckpt);
+  INFO(train.output);
+  REQUIRE(train.status == 0);
+
+  // Every sample sees the same statistic, whatever data and how much of it aec run is given.
+  auto spread = [&](const std::string &source) {
+    Run r = run_aec("run " + program + " --load " + ckpt + " --data '" + source + "' --output err --json");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    std::string json = aec::test::last_line(r.output);
+    std::smatch m;
+    REQUIRE(std::regex_search(json, m, std::regex("\"spread\": \\{\"mean\": ([-0-9.eE+]+), \"min\": ([-0-9.eE+]+), \"max\": ([-0-9.eE+]+)")));
+    CHECK(m[2] == m[3]); // one value for all samples
+    CHECK(json.find("\"err\": {\"mean\": ") != std::string::npos);
+    return std::stod(m[1]);
+  };
+  double on_training = spread("synthetic:lowrank?n=300&d=8&rank=2");
+  CHECK(spread("synthetic:lowrank?n=7&d=8&rank=2&sample=1") == on_training);
+  CHECK(on_training > 0);
+  CHECK(on_training < 4);
+
+  // Without --json: one line per scalar output, after the values.
+  Run r = run_aec("run " + program + " --load " + ckpt + data + " --output code --out " + (t.dir / "code.npy").string());
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.output.find("spread: mean ") != std::string::npos);
+  CHECK(r.output.find("err: mean ") != std::string::npos);
+}

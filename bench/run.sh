@@ -28,7 +28,7 @@ rows=(
 # that a misdetected CPU slows neither side.
 kernels=$("$AEC" --version | sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/p')
 if [[ -n $kernels ]]; then export OPENBLAS_CORETYPE=$kernels; fi
-echo "OpenBLAS kernels: ${kernels:-OpenBLAS's own choice}"
+echo "OpenBLAS kernels: ${kernels:-chosen by OpenBLAS}"
 printf "%-22s %-26s %12s %12s %8s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "compile ms" "aec MB" "torch MB"
 tmp=$(mktemp)
 for row in "${rows[@]}"; do

@@ -1,4 +1,5 @@
 #include "runtime/batch_io.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 
@@ -13,8 +14,13 @@ void bind_shared_params(Executor &ex, const Model &m, ParamStore &params) {
 // The samples order[start, start + count) and their rows of every per-sample param.
 void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start,
                 int64_t count) {
-  if (float *dst = ex.input())
-    for (int64_t k = 0; k < count; ++k) std::copy_n(d.sample(order[size_t(start + k)]), d.width, dst + k * d.width);
+  for (const InputInfo &in : m.inputs) {
+    float *dst = ex.input(in.name);
+    if (!dst) continue; // not read by this kernel
+    std::optional<InputColumns> cols = d.columns(in.name, &in == &m.inputs.front());
+    if (!cols) throw InputError("input " + in.name + " has no data: bind it with --data " + in.name + "=SOURCE");
+    for (int64_t k = 0; k < count; ++k) std::copy_n(d.sample(order[size_t(start + k)]) + cols->offset, cols->width, dst + k * cols->width);
+  }
   for (const ParamInfo &p : m.params) {
     if (!p.per_sample) continue;
     float *dst = ex.per_sample_param(p.name);

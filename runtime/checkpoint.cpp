@@ -146,7 +146,7 @@ Checkpoint make_checkpoint(const Model &m, int64_t samples, const std::vector<fl
   c.program_name = m.source ? m.source->name : "";
   c.program_text = m.source ? m.source->text : "";
   c.overrides = m.overrides;
-  c.width = m.input_width;
+  c.width = m.first_input().width;
   c.samples = samples;
   c.mean = mean;
   for (const ParamInfo &p : m.params) {
@@ -290,9 +290,9 @@ std::string param_names(const Checkpoint &c) {
 } // namespace
 
 void check_checkpoint_matches(const Checkpoint &c, const Model &m, const std::string &path, CheckpointUse use) {
-  if (c.width != m.input_width)
+  if (c.width != m.first_input().width)
     throw InputError(path + ": this checkpoint was trained on samples of width " + std::to_string(c.width) + ", but the data has width " +
-                     std::to_string(m.input_width));
+                     std::to_string(m.first_input().width));
   for (const ParamInfo &p : m.params) {
     auto it = c.params.find(p.name);
     if (it == c.params.end())

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -58,9 +59,13 @@ std::string default_data_spec() {
 }
 
 Dataset load_dataset(const std::string &spec) {
-  if (spec == "fashion-mnist" || spec == "fashion-mnist:train" || spec == "fashion-mnist:test") {
-    std::string file =
-        std::string(kFashionMnistDir) + (spec == "fashion-mnist:test" ? "/t10k-images-idx3-ubyte.gz" : "/train-images-idx3-ubyte.gz");
+  if (spec == "fashion-mnist" || spec == "fashion-mnist:train" || spec == "fashion-mnist:test" || spec == "fashion-mnist:labels" ||
+      spec == "fashion-mnist:test-labels") {
+    const char *name = spec == "fashion-mnist:test"          ? "/t10k-images-idx3-ubyte.gz"
+                       : spec == "fashion-mnist:labels"      ? "/train-labels-idx1-ubyte.gz"
+                       : spec == "fashion-mnist:test-labels" ? "/t10k-labels-idx1-ubyte.gz"
+                                                             : "/train-images-idx3-ubyte.gz";
+    std::string file = std::string(kFashionMnistDir) + name;
     if (!file_exists(file))
       throw InputError(spec + ": Fashion-MNIST is not installed (" + file +
                        " is missing); run tools/setup.sh or use --data synthetic:lowrank");
@@ -74,7 +79,8 @@ Dataset load_dataset(const std::string &spec) {
     return spec.size() >= s.size() && spec.compare(spec.size() - s.size(), s.size(), s) == 0;
   };
   if (std::string why = unreadable_file_reason(spec); why == "no such file")
-    throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, synthetic:lowrank?...)");
+    throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, fashion-mnist:labels, "
+                            "fashion-mnist:test-labels, synthetic:lowrank?...)");
   else if (!why.empty()) throw InputError(spec + ": " + why);
   if (ends_with("-ubyte") || ends_with("-ubyte.gz") || ends_with(".idx") || ends_with(".idx.gz")) return load_idx(spec);
   if (ends_with(".npy") || ends_with(".npy.gz")) return load_npy(spec);
@@ -82,15 +88,32 @@ Dataset load_dataset(const std::string &spec) {
   throw InputError(spec + ": unknown data format (expected IDX (*-ubyte, *.idx), NPY (*.npy) or CSV (*.csv), optionally gzipped)");
 }
 
-std::vector<float> center_in_place(Dataset &d) {
-  std::vector<double> sum(static_cast<size_t>(d.width), 0.0);
+std::vector<float> center_in_place(Dataset &d) { return center_in_place(d, {"", 0, d.width}); }
+
+std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
+  std::vector<double> sum(static_cast<size_t>(c.width), 0.0);
   for (int64_t i = 0; i < d.n; ++i)
-    for (int64_t j = 0; j < d.width; ++j) sum[size_t(j)] += d.values[size_t(i * d.width + j)];
+    for (int64_t j = 0; j < c.width; ++j) sum[size_t(j)] += d.values[size_t(i * d.width + c.offset + j)];
   std::vector<float> mean(sum.size());
   for (size_t j = 0; j < sum.size(); ++j) mean[j] = static_cast<float>(sum[j] / double(d.n));
-  for (int64_t i = 0; i < d.n; ++i)
-    for (int64_t j = 0; j < d.width; ++j) d.values[size_t(i * d.width + j)] -= mean[size_t(j)];
+  subtract_mean(d, c, mean);
   return mean;
+}
+
+void subtract_mean(Dataset &d, const InputColumns &c, const std::vector<float> &mean) {
+  for (int64_t i = 0; i < d.n; ++i)
+    for (int64_t j = 0; j < c.width; ++j) d.values[size_t(i * d.width + c.offset + j)] -= mean[size_t(j)];
+}
+
+Dataset columns_of(const Dataset &d, const InputColumns &c) {
+  if (c.offset == 0 && c.width == d.width && d.inputs.empty()) return d;
+  Dataset out;
+  out.n = d.n;
+  out.width = c.width;
+  out.description = d.description;
+  out.values.resize(size_t(d.n * c.width));
+  for (int64_t i = 0; i < d.n; ++i) std::copy_n(d.sample(i) + c.offset, c.width, out.values.data() + i * c.width);
+  return out;
 }
 
 } // namespace aec::runtime

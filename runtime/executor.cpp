@@ -76,11 +76,11 @@ float *Executor::per_sample_param(const std::string &name) {
   return nullptr;
 }
 
-float *Executor::input() {
+float *Executor::input(const std::string &name) {
   const auto &buffers = kernel_.schedule().buffers;
   for (size_t k = 0; k < buffers.size(); ++k)
-    if (buffers[k].role == BufferRole::Input) return slots_[k];
-  return nullptr; // a graph that never reads its input (e.g. a gradient that does not depend on it)
+    if (buffers[k].role == BufferRole::Input && kernel_.graph().node(buffers[k].node).attr.name == name) return slots_[k];
+  return nullptr; // a graph that never reads this input (e.g. a gradient that does not depend on it)
 }
 
 void Executor::run(int64_t batch) {

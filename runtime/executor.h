@@ -29,7 +29,9 @@ public:
   // A `per sample` param's rows for the current batch (numel x max_batch, owned here), or
   // nullptr when the kernel does not read it.
   float *per_sample_param(const std::string &name);
-  float *input(); // width x max_batch, sample after sample
+  // The input's buffer (width x max_batch, sample after sample), or nullptr when the kernel does
+  // not read it.
+  float *input(const std::string &name);
   struct NoiseBuffer {
     const ir::Node *node;
     float *data; // numel x max_batch

@@ -3,6 +3,7 @@
 #include "eval/finite_difference.h"
 #include "eval/reference.h"
 #include "runtime/init.h"
+#include "source/diagnostics.h"
 
 #include <algorithm>
 #include <random>
@@ -18,9 +19,14 @@ std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64
   std::mt19937_64 rng(1);
   eval::Bindings<double> b;
   samples = std::min(samples, data.n);
-  b.input.resize(data.width, samples);
-  for (int64_t s = 0; s < samples; ++s)
-    for (int64_t j = 0; j < data.width; ++j) b.input(j, s) = data.sample(s)[j];
+  for (const InputInfo &in : m.inputs) {
+    std::optional<InputColumns> cols = data.columns(in.name, &in == &m.inputs.front());
+    if (!cols) throw InputError("input " + in.name + " has no data: bind it with --data " + in.name + "=SOURCE");
+    eval::Mat<double> &v = b.inputs[in.name];
+    v.resize(cols->width, samples);
+    for (int64_t s = 0; s < samples; ++s)
+      for (int64_t j = 0; j < cols->width; ++j) v(j, s) = data.sample(s)[cols->offset + j];
+  }
   std::normal_distribution<double> normal;
   for (const ParamInfo &p : m.params) { // a per-sample param: one column per sample
     std::vector<float> v = initialize_storage(p, samples, rng);

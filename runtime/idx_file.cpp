@@ -87,6 +87,7 @@ Dataset load_idx(const std::string &path) {
     else if (type.bytes == 4) d.values[i] = big_endian_value<float>(p + 4 * i);
     else d.values[i] = static_cast<float>(big_endian_value<double>(p + 8 * i));
   }
+  d.bytes_scaled = type.bytes == 1;
   check_finite(d, path);
   d.description = path + " (" + std::to_string(d.n) + " samples of width " + std::to_string(d.width) + ")";
   return d;

@@ -71,8 +71,10 @@ std::optional<Diagnostic> scan(const Model &m, const ir::Graph &g, const eval::B
 
 eval::Bindings<float> batch_bindings(const Model &m, Executor &ex, const ParamStore &params, int64_t count) {
   eval::Bindings<float> b;
-  if (const float *input = ex.input()) b.input = Eigen::Map<const eval::Mat<float>>(input, m.input_width, count);
-  else b.input = eval::Mat<float>::Zero(m.input_width, count);
+  for (const InputInfo &in : m.inputs) {
+    if (const float *input = ex.input(in.name)) b.inputs[in.name] = Eigen::Map<const eval::Mat<float>>(input, in.width, count);
+    else b.inputs[in.name] = eval::Mat<float>::Zero(in.width, count);
+  }
   for (const ParamInfo &p : m.params) {
     const int64_t w = p.shape.numel();
     if (!p.per_sample) {

@@ -56,7 +56,7 @@ NpyHeader parse_header(const std::vector<unsigned char> &bytes, const std::strin
 struct ElementType {
   size_t bytes;
   bool big_endian;
-  char kind; // 'f' float, 'u' unsigned byte
+  char kind; // 'f' float, 'b' unsigned byte (scaled to [0, 1]), 'i' signed or 'u' unsigned integer (class ids)
 };
 
 ElementType element_type(const std::string &descr, const std::string &path) {
@@ -64,14 +64,26 @@ ElementType element_type(const std::string &descr, const std::string &path) {
   if (descr == ">f4") return {4, true, 'f'};
   if (descr == "<f8" || descr == "=f8") return {8, false, 'f'};
   if (descr == ">f8") return {8, true, 'f'};
-  if (descr == "|u1" || descr == "<u1" || descr == ">u1" || descr == "=u1") return {1, false, 'u'};
-  throw InputError(path + ": NPY element type '" + descr + "' is not supported (float32 '<f4', float64 '<f8' or uint8 '|u1')");
+  if (descr == "|u1" || descr == "<u1" || descr == ">u1" || descr == "=u1") return {1, false, 'b'};
+  // Integers of 1 to 8 bytes (class ids): '<i8', '|i1', '>u4', ...
+  if (descr.size() == 3 && (descr[1] == 'i' || descr[1] == 'u') &&
+      (descr[2] == '1' || descr[2] == '2' || descr[2] == '4' || descr[2] == '8'))
+    return {size_t(descr[2] - '0'), descr[0] == '>', descr[1]};
+  throw InputError(path + ": NPY element type '" + descr +
+                   "' is not supported (float32 '<f4', float64 '<f8', uint8 '|u1', or integers such as '<i8' for class ids)");
 }
 
 double read_element(const unsigned char *p, const ElementType &t) {
   unsigned char b[8];
   for (size_t i = 0; i < t.bytes; ++i) b[i] = t.big_endian ? p[t.bytes - 1 - i] : p[i];
-  if (t.kind == 'u') return b[0] / 255.0;
+  if (t.kind == 'b') return b[0] / 255.0;
+  if (t.kind == 'i' || t.kind == 'u') { // little-endian two's complement in b
+    uint64_t u = 0;
+    for (size_t i = t.bytes; i-- > 0;) u = (u << 8) | b[i];
+    if (t.kind == 'u') return double(u);
+    if (t.bytes < 8 && (u >> (8 * t.bytes - 1))) u |= ~uint64_t(0) << (8 * t.bytes); // sign-extend
+    return double(int64_t(u));
+  }
   if (t.bytes == 4) {
     float f;
     std::memcpy(&f, b, 4);
@@ -126,6 +138,7 @@ Dataset load_npy(const std::string &path) {
     size_t source = h.fortran_order ? fortran_offset(h.shape, i) : i;
     d.values[i] = static_cast<float>(read_element(p + source * t.bytes, t));
   }
+  d.bytes_scaled = t.kind == 'b';
   check_finite(d, path);
   d.description = path + " (" + std::to_string(d.n) + " samples of width " + std::to_string(d.width) + ")";
   return d;

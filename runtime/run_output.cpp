@@ -3,6 +3,7 @@
 #include "runtime/batch_io.h"
 #include "runtime/executor.h"
 #include "runtime/init.h"
+#include "runtime/input_binding.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
@@ -75,10 +76,11 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   // On the samples the model was trained on, the trained rows are the answer; on other data the
   // rows that the output reads are fitted first.
   const bool training_data = ckpt.training && ckpt.samples == data.n && ckpt.training->data_fingerprint == data_fingerprint(data);
-  if (!ckpt.mean.empty()) {
-    if (int64_t(ckpt.mean.size()) != data.width) throw InputError("the checkpoint's training mean does not match the data's width");
-    for (int64_t s = 0; s < data.n; ++s)
-      for (int64_t j = 0; j < data.width; ++j) data.values[size_t(s * data.width + j)] -= ckpt.mean[size_t(j)];
+  if (!ckpt.mean.empty()) { // the first input was centered in training
+    std::optional<InputColumns> cols = data.columns(m.first_input().name, true);
+    if (cols && int64_t(ckpt.mean.size()) != cols->width)
+      throw InputError("the checkpoint's training mean does not match the width of input " + m.first_input().name);
+    if (cols) subtract_mean(data, *cols, ckpt.mean);
   }
   const ir::NodeId output_node = m.graph.output("out." + output);
   const std::vector<const ParamInfo *> read = per_sample_params_read(m, output_node);
@@ -95,10 +97,11 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   for (const std::string &o : m.outputs) {
     ir::NodeId node = m.graph.output("out." + o);
     if (m.graph.shape(node).rank != 0) continue;
-    bool rows_at_hand = true;
+    bool at_hand = true; // its per-sample rows and its inputs' data
     for (const ParamInfo *p : per_sample_params_read(m, node))
-      rows_at_hand &= training_data || std::find(read.begin(), read.end(), p) != read.end();
-    if (rows_at_hand) scalars.push_back(o);
+      at_hand &= training_data || std::find(read.begin(), read.end(), p) != read.end();
+    for (const std::string &in : inputs_read(m, {"out." + o})) at_hand &= data.columns(in, in == m.first_input().name).has_value();
+    if (at_hand) scalars.push_back(o);
   }
   driver::Request run = driver::Request::forward("run", {"out." + output});
   for (const std::string &o : scalars)

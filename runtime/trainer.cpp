@@ -104,8 +104,10 @@ public:
 
   TrainResult run() {
     check_settings();
+    const std::vector<std::string> frozen = train_options::split_names(c_.freeze);
+    for (const ParamInfo &p : m_.params) frozen_.push_back(std::find(frozen.begin(), frozen.end(), p.name) != frozen.end());
     uint64_t fingerprint = data_fingerprint(data_);
-    if (c_.center) r_.center_mean = center_in_place(data_);
+    if (c_.center) r_.center_mean = center_in_place(data_, first_input_columns());
     c_.threads = team_for(c_.threads);
     set_team_size(c_.threads); // this thread's team runs the kernels' shared loops and GEMMs
     auto compile_start = Clock::now();
@@ -166,12 +168,18 @@ private:
   std::optional<ObjectiveEvaluator> objective_;
   std::unique_ptr<Optimizer> opt_;
   std::vector<size_t> slots_;
+  std::vector<char> frozen_;         // by m_.params: kept at its starting value (--freeze)
   std::vector<const float *> grads_; // this step's gradient of every param, in m_.params order
   std::vector<float> scaled_grad_;
   int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
   double last_lr_ = 0;
   Clock::time_point epoch_start_;
   double epoch_checkpoint_seconds_ = 0; // written during the current epoch, left out of its throughput
+
+  // The first input's columns: what `center` centers and `check pca` compares with.
+  InputColumns first_input_columns() const {
+    return data_.columns(m_.first_input().name, true).value_or(InputColumns{m_.first_input().name, 0, data_.width});
+  }
 
   void check_settings() {
     if (c_.val > 0)
@@ -181,6 +189,8 @@ private:
                            " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
+    for (const std::string &name : train_options::split_names(c_.freeze))
+      if (!m_.param(name)) throw InputError("--freeze " + c_.freeze + ": the program has no param " + name);
   }
 
   // Refuses a run that would need more memory than it may have, before allocating any of it.
@@ -205,11 +215,19 @@ private:
   void start(uint64_t fingerprint) {
     rng_.seed(c_.seed);
     for (const ParamInfo &p : m_.params) params_[p.name] = initialize_storage(p, data_.n, rng_);
+    if (o_.init) take_initial_values(*o_.init);
     p_.config = c_;
     p_.held_out = held_out_samples(data_.n, c_.val, c_.seed);
     p_.order = training_samples(data_.n, p_.held_out);
     p_.data_fingerprint = fingerprint;
     make_optimizer_slots();
+  }
+
+  void take_initial_values(const Checkpoint &ck) {
+    r_.initialized = params_found_in(m_, ck, data_.n);
+    for (const std::string &name : r_.initialized) params_[name] = ck.params.at(name).values;
+    for (const ParamInfo &p : m_.params)
+      if (std::find(r_.initialized.begin(), r_.initialized.end(), p.name) == r_.initialized.end()) r_.not_initialized.push_back(p.name);
   }
 
   void resume(const Checkpoint &ck, uint64_t fingerprint) {
@@ -237,9 +255,10 @@ private:
     const double loss = ex_->output("loss")[0];
     grads_.clear();
     double grad_sq = 0;
-    for (const ParamInfo &p : m_.params) {
+    for (size_t k = 0; k < m_.params.size(); ++k) {
+      const ParamInfo &p = m_.params[k];
       grads_.push_back(ex_->output("grad." + p.name));
-      grad_sq += sum_of_squares(grads_.back(), p.shape.numel() * (p.per_sample ? count : 1));
+      if (!frozen_[k]) grad_sq += sum_of_squares(grads_.back(), p.shape.numel() * (p.per_sample ? count : 1));
     }
     if (!std::isfinite(loss) || !std::isfinite(grad_sq)) fail_non_finite(count, loss);
     if (p_.step == 0) p_.initial_loss = r_.initial_loss = loss;
@@ -253,6 +272,7 @@ private:
     opt_->begin_step();
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
+      if (frozen_[k]) continue;
       float *value = params_[p.name].data();
       const float *grad = grads_[k];
       const int64_t numel = p.shape.numel() * (p.per_sample ? count : 1);
@@ -362,7 +382,7 @@ private:
     r_.best_epoch = p_.best_epoch;
     r_.final_loss = r_.epoch_losses.empty() ? 0 : r_.epoch_losses.back();
     if (!m_.checks.empty()) {
-      Spectrum s = spectrum(data_);
+      Spectrum s = spectrum(columns_of(data_, first_input_columns()));
       std::vector<int64_t> all(static_cast<size_t>(data_.n));
       std::iota(all.begin(), all.end(), 0);
       double recon = objective_->mean(data_, params_, all);
@@ -378,6 +398,17 @@ private:
 };
 
 } // namespace
+
+std::vector<std::string> params_found_in(const Model &m, const Checkpoint &ck, int64_t samples) {
+  std::vector<std::string> found;
+  for (const ParamInfo &p : m.params) {
+    auto it = ck.params.find(p.name);
+    if (it != ck.params.end() && it->second.per_sample == p.per_sample && it->second.numel == p.shape.numel() &&
+        (!it->second.shape || *it->second.shape == p.shape) && (!p.per_sample || it->second.rows == samples))
+      found.push_back(p.name);
+  }
+  return found;
+}
 
 uint64_t data_fingerprint(const Dataset &d) {
   Writer w;

@@ -66,6 +66,7 @@ struct TrainOptions {
   std::string save_path;              // checkpoints after every epoch, every save_every steps and at the end
   int64_t save_every = 0;             // steps; 0: epoch ends only
   const Checkpoint *resume = nullptr; // continue this run (params and progress), bit for bit
+  const Checkpoint *init = nullptr;   // start the params it has (same name and shape) from their values there
   int64_t max_memory = 0;             // bytes the run may allocate; 0: what the machine has available
 };
 
@@ -89,15 +90,20 @@ struct TrainResult {
   StopReason stop = StopReason::Completed;
   int64_t best_epoch = 0; // with early stopping: the epoch whose params are returned
   std::vector<PcaResult> pca;
-  std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
-  std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty
-  TrainingProgress progress;                        // where the run stands: what a checkpoint resumes
+  std::vector<std::string> initialized, not_initialized; // with TrainOptions::init: the params taken from it, and the others
+  std::map<std::string, std::vector<float>> params;      // per-sample ones: one row per training sample
+  std::vector<float> center_mean;                        // the mean subtracted when center=true, else empty
+  TrainingProgress progress;                             // where the run stands: what a checkpoint resumes
 };
 
 // Trains `m` on `data` (centered in place when the config says so).
 // Throws InputError for settings that cannot work (e.g. --val with per-sample params) and
 // NonFiniteError, located at the expression, when a loss or gradient becomes NaN or infinite.
 TrainResult train(const Model &m, Dataset &data, const TrainConfig &config, const TrainOptions &options = {});
+
+// --init: the params of `m` that start from their values in `ck` (a checkpoint of any program):
+// those with the same name and shape (per-sample ones: with a row for each of `samples`).
+std::vector<std::string> params_found_in(const Model &m, const Checkpoint &ck, int64_t samples);
 
 // What a checkpoint remembers of the data a run started on, so that a resume on other data is
 // refused: the sizes and up to 65,536 evenly spaced values (enough to tell data sets apart).

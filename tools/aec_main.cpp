@@ -19,11 +19,11 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
                                                     print ast, graph, grad, opt, llvm, asm or dot
   aec opt GRAPH.txt [--passes=P1,P2,...] [--batch N]
                                                     run passes on a graph's text; print the result
-  aec train FILE.ae [--data D] [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
+  aec train FILE.ae [--data [NAME=]D]... [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
                     [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
                     [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
-                    [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
-  aec run FILE.ae --load CKPT [--data D] [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N]
+                    [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
+  aec run FILE.ae --load CKPT [--data [NAME=]D]... [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N]
                     [--fit-lr X] [--noise] [--seed N] [--max-memory SIZE] [--set name=value]... [--json]
                                                     a named output on every sample (CSV to stdout without --out);
                                                     mean, min and max of every scalar output (--json: as JSON)

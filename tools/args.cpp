@@ -78,7 +78,13 @@ Args::Args(const std::vector<std::string> &argv, const std::set<std::string> &va
       continue;
     }
     values_[name] = value;
+    all_values_[name].push_back(value);
   }
+}
+
+std::vector<std::string> Args::get_all(const std::string &flag) const {
+  auto it = all_values_.find(flag);
+  return it == all_values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::optional<std::string> Args::get(const std::string &flag) const {

@@ -16,7 +16,8 @@ public:
 
   const std::vector<std::string> &positional() const { return positional_; }
   bool has(const std::string &flag) const { return values_.count(flag) > 0; }
-  std::optional<std::string> get(const std::string &flag) const;
+  std::optional<std::string> get(const std::string &flag) const;   // the last value given
+  std::vector<std::string> get_all(const std::string &flag) const; // every value, in order (--data x=... --data y=...)
   std::optional<int64_t> get_int(const std::string &flag, int64_t min) const;
   std::optional<double> get_double(const std::string &flag, double min_exclusive) const;
   const std::map<std::string, std::string> &sets() const { return sets_; } // --set name=value
@@ -24,6 +25,7 @@ public:
 private:
   std::vector<std::string> positional_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_values_;
   std::map<std::string, std::string> sets_;
 };
 

@@ -7,9 +7,9 @@ namespace aec::cli {
 int cmd_check(const std::vector<std::string> &argv) {
   Args a(argv, {"data"}, {});
   SourcePtr program = read_program(a, "check");
-  std::optional<int64_t> width;
-  if (auto d = a.get("data")) width = load_data(*d).width;
-  LoadedProgram prog = load_program(program, width, a);
+  runtime::LoadedSources sources; // without --data, sizes taken from the data stay symbolic
+  if (a.has("data")) sources = load_sources_for(a, std::cerr);
+  LoadedProgram prog = load_program(program, sources, a);
   warn_about_unused_params(prog, std::cerr);
   const Model &m = prog.model();
   std::cout << program->name << ": ok (" << m.params.size() << " params, " << m.outputs.size() << " outputs)\n";

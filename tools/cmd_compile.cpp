@@ -21,8 +21,7 @@ int cmd_compile(const std::vector<std::string> &argv) {
     std::cout << ast::dump(driver::parse(program));
     return 0;
   }
-  int64_t width = load_data(data_spec(a, std::cerr)).width;
-  LoadedProgram prog = load_program(program, width, a);
+  LoadedProgram prog = load_program(program, load_sources_for(a, std::cerr), a);
   const Model &m = prog.model();
   if (emit == "graph") {
     std::cout << ir::to_text(m.graph);

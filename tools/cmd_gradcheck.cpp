@@ -12,8 +12,9 @@ int cmd_gradcheck(const std::vector<std::string> &argv) {
   SourcePtr program = read_program(a, "gradcheck");
   int64_t samples = a.get_int("samples", 1).value_or(4), entries = a.get_int("entries", 1).value_or(20);
   double tol = a.get_double("tol", 0.0).value_or(1e-6);
-  Dataset data = load_data(data_spec(a, std::cout));
-  LoadedProgram prog = load_program(program, data.width, a);
+  runtime::LoadedSources sources = load_sources_for(a, std::cout);
+  LoadedProgram prog = load_program(program, sources, a);
+  Dataset data = bind_data_for(prog, std::move(sources), a);
   double worst = 0;
   for (const auto &e : gradcheck(prog, data, samples, entries)) {
     worst = std::max(worst, e.relative_error);

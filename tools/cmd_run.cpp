@@ -86,14 +86,25 @@ int cmd_run(const std::vector<std::string> &argv) {
   // Progress goes to stderr when the values go to stdout.
   std::ostream &log = out ? std::cout : std::cerr;
   Checkpoint ckpt = runtime::load_checkpoint(*load); // a bad checkpoint is reported before the data is read
-  Dataset data = load_data_for(a, log);
-  LoadedProgram prog = load_program(program, data.width, a);
+  runtime::LoadedSources sources = load_sources_for(a, log);
+  LoadedProgram prog = load_program(program, sources, a);
+  // Only the inputs the output reads (and, where per-sample rows are fitted, the objective) need data.
+  std::vector<std::string> outputs = {"out." + *output};
+  for (const ParamInfo &p : prog.model().params)
+    if (p.per_sample) outputs.push_back("loss");
+  Dataset data = bind_data_for(prog, std::move(sources), a, runtime::inputs_read(prog.model(), outputs));
+  // The grid draws the first input's samples.
+  const InputInfo &drawn = prog.model().first_input();
+  const int64_t width = drawn.width;
   auto grid = a.get("grid");
-  if (grid) check_drawable(*grid, prog, *output, data.width);
-  std::vector<float> first(data.values.begin(), data.values.begin() + std::min(kGridSamples, data.n) * data.width);
+  if (grid) check_drawable(*grid, prog, *output, width);
+  std::vector<float> first;
+  if (auto cols = data.columns(drawn.name, true))
+    for (int64_t s = 0; s < std::min(kGridSamples, data.n); ++s)
+      first.insert(first.end(), data.sample(s) + cols->offset, data.sample(s) + cols->offset + cols->width);
   OutputValues v = run(prog, data, ckpt, *load, *output, c, log);
   if (grid) {
-    log << draw(*grid, *output, v, std::move(first), ckpt.mean, data.width) << "\n";
+    log << draw(*grid, *output, v, std::move(first), ckpt.mean, width) << "\n";
   }
   if (out) {
     write_output(*out, v);

@@ -1,5 +1,5 @@
 // aec train FILE.ae [--data D] [--OPTION VALUE]... [--set name=value]... [--save CKPT] [--save-every STEPS]
-//   [--resume CKPT] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
+//   [--resume CKPT] [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
 // where each OPTION is a training option that may be a flag (support/train_options.def).
 #include "commands.h"
 #include "runtime/memory_plan.h"
@@ -63,7 +63,7 @@ TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::stri
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
-  std::set<std::string> flags = {"data", "limit", "pca-tol", "save", "save-every", "resume", "plot", "max-memory"};
+  std::set<std::string> flags = {"data", "limit", "pca-tol", "save", "save-every", "resume", "init", "plot", "max-memory"};
   for (const std::string &option : train_options::names(train_options::Flag)) flags.insert(option);
   Args a(argv, flags, {"strict", "json"});
   SourcePtr program = read_program(a, "train");
@@ -76,9 +76,10 @@ int cmd_train(const std::vector<std::string> &argv) {
   check_output_path(a.get("save"), "--save");
   check_output_path(a.get("plot"), "--plot");
 
-  Dataset data = load_data_for(a, std::cout);
+  runtime::LoadedSources sources = load_sources_for(a, std::cout);
   auto parse_start = std::chrono::steady_clock::now();
-  LoadedProgram prog = load_program(program, data.width, a);
+  LoadedProgram prog = load_program(program, sources, a);
+  Dataset data = bind_data_for(prog, std::move(sources), a);
   warn_about_unused_params(prog, std::cerr);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
 
@@ -96,6 +97,12 @@ int cmd_train(const std::vector<std::string> &argv) {
     if (options.save_path.empty()) options.save_path = *from;
     options.resume = &*resume;
   }
+  std::optional<Checkpoint> init;
+  if (auto from = a.get("init")) {
+    if (resume) throw InputError("--init starts a new run from another model's params; --resume continues a run: give one of them");
+    init = runtime::load_checkpoint(*from); // a checkpoint of any program: params match by name and shape
+    options.init = &*init;
+  }
   print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
   if (resume && !a.has("save"))
     std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path
@@ -103,6 +110,18 @@ int cmd_train(const std::vector<std::string> &argv) {
 
   CliObserver observer;
   options.observer = &observer;
+  if (init) {
+    std::vector<std::string> taken = runtime::params_found_in(prog.model(), *init, data.n), left;
+    for (const ParamInfo &p : prog.model().params)
+      if (std::find(taken.begin(), taken.end(), p.name) == taken.end()) left.push_back(p.name);
+    auto listed = [](const std::vector<std::string> &names) {
+      std::string s;
+      for (const std::string &n : names) s += (s.empty() ? "" : ", ") + n;
+      return s.empty() ? std::string("none") : s;
+    };
+    std::cout << "--init " << *a.get("init") << ": " << listed(taken) << " start from it; " << listed(left)
+              << " from their initializers (no param of that name and shape there)" << std::endl;
+  }
   TrainResult r = train(prog, data, c, options);
   r.compile_ms += front_ms;
   if (auto plot = a.get("plot")) {

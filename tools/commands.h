@@ -3,6 +3,7 @@
 #pragma once
 #include "args.h"
 #include "internal.h"
+#include "runtime/input_binding.h"
 
 #include <iostream>
 #include <string>
@@ -26,8 +27,17 @@ SourcePtr read_program(const Args &a, const char *command);
 std::string data_spec(const Args &a, std::ostream &log);
 // The data of --data (or the default), cut to its first --limit N samples when given.
 Dataset load_data_for(const Args &a, std::ostream &log);
+// The sources of every --data (NAME=SOURCE for each of several inputs, or one SOURCE), or the
+// default source (announced on `log`), loaded.
+runtime::LoadedSources load_sources_for(const Args &a, std::ostream &log);
 // Parses and checks the program with the data's width and --set overrides.
 LoadedProgram load_program(const SourcePtr &program, std::optional<int64_t> width, const Args &a);
+// The same with the widths of the sources bound to its inputs.
+LoadedProgram load_program(const SourcePtr &program, const runtime::LoadedSources &sources, const Args &a);
+// The sources bound to the program's inputs (runtime/input_binding.h), cut to --limit N; every
+// input must have one, or those in `required`.
+Dataset bind_data_for(const LoadedProgram &p, runtime::LoadedSources sources, const Args &a,
+                      std::optional<std::vector<std::string>> required = std::nullopt);
 // `c` with the training options given as flags (support/train_options.def) on top; a flag the
 // command does not take is never among them (Args refused it).
 TrainConfig apply_flags(TrainConfig c, const Args &a);

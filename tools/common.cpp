@@ -32,13 +32,39 @@ std::string data_spec(const Args &a, std::ostream &log) {
   return spec;
 }
 
-Dataset load_data_for(const Args &a, std::ostream &log) {
-  Dataset d = load_data(data_spec(a, log));
+namespace {
+void apply_limit(Dataset &d, const Args &a) {
   if (auto limit = a.get_int("limit", 1); limit && *limit < d.n) {
     d.n = *limit;
     d.values.resize(static_cast<size_t>(d.n * d.width));
     d.description += ", first " + std::to_string(d.n) + " samples";
   }
+}
+} // namespace
+
+Dataset load_data_for(const Args &a, std::ostream &log) {
+  Dataset d = load_data(data_spec(a, log));
+  apply_limit(d, a);
+  return d;
+}
+
+runtime::LoadedSources load_sources_for(const Args &a, std::ostream &log) {
+  std::vector<runtime::DataBinding> bindings;
+  for (const std::string &value : a.get_all("data")) bindings.push_back(runtime::parse_binding(value));
+  if (bindings.empty()) bindings.push_back({"", data_spec(a, log)});
+  return runtime::load_sources(bindings);
+}
+
+LoadedProgram load_program(const SourcePtr &program, const runtime::LoadedSources &sources, const Args &a) {
+  return LoadedProgram::from_string(program->name, program->text, sources.only_width, sources.input_widths, a.sets());
+}
+
+Dataset bind_data_for(const LoadedProgram &p, runtime::LoadedSources sources, const Args &a,
+                      std::optional<std::vector<std::string>> required) {
+  std::vector<std::string> all;
+  for (const InputInfo &in : p.model().inputs) all.push_back(in.name);
+  Dataset d = runtime::bind_inputs(p.model(), std::move(sources), required.value_or(all));
+  apply_limit(d, a);
   return d;
 }
 

@@ -35,7 +35,7 @@ double noise_mean(const ir::Node &n) {
 }
 
 template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::vector<NodeId> &roots, const Bindings<T> &bind) {
-  const Eigen::Index B = bind.input.cols();
+  const Eigen::Index B = bind.inputs.empty() || bind.input.size() ? bind.input.cols() : bind.inputs.begin()->second.cols();
   // Bound values (input, params, noise draws) are read in place, never copied.
   std::vector<Mat<T>> val(g.size());
   std::vector<const Mat<T> *> ref(g.size(), nullptr);
@@ -49,7 +49,11 @@ template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::v
     switch (ir::info(n.op).kind) {
     case ir::OpKind::Leaf:
       switch (n.op) {
-      case Op::Input: ref[static_cast<size_t>(id)] = &bind.input; continue;
+      case Op::Input: {
+        auto named = bind.inputs.find(n.attr.name);
+        ref[static_cast<size_t>(id)] = named != bind.inputs.end() ? &named->second : &bind.input;
+        continue;
+      }
       case Op::Param: {
         auto p = bind.params.find(n.attr.name);
         if (p == bind.params.end()) throw std::invalid_argument("no value bound for param " + n.attr.name);

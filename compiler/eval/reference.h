@@ -15,7 +15,8 @@ template <class T> using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 // Every value is stored as numel x columns: one column per sample when batched, one column
 // otherwise; a per-sample matrix is flattened column-major into its column.
 template <class T> struct Bindings {
-  Mat<T> input;                         // width x batch
+  Mat<T> input;                         // width x batch: the input (of a program with one), or any not in `inputs`
+  std::map<std::string, Mat<T>> inputs; // by name, for several inputs
   std::map<std::string, Mat<T>> params; // numel x 1, or numel x batch for per-sample params
   std::map<int64_t, Mat<T>> noise;      // by draw id: numel x batch; a missing draw is its mean
 };

@@ -43,18 +43,13 @@ void Elaborator::collect_declarations() {
     default: break;
     }
     if (s.name == "d") fail(s.name_span, "'d' is reserved for derivatives (df/dx, d(e)/d(v)); choose another name");
-    if (s.kind == ast::StmtKind::Input) {
-      if (input_)
-        fail(s.span, "a second 'input': a program has exactly one (the first, '" + input_->name + "', is on line " +
-                         std::to_string(input_->span.line) + ")");
-      input_ = &s;
-    }
+    if (s.kind == ast::StmtKind::Input) inputs_.push_back(&s);
     auto [it, fresh] = globals_.emplace(s.name, &s);
     if (!fresh)
       fail(s.name_span,
            "'" + s.name + "' is already defined as a " + kind_word(it->second->kind) + " on line " + std::to_string(it->second->span.line));
   }
-  if (!input_) fail({}, "the program has no 'input' statement (write e.g. input x : [D])");
+  if (inputs_.empty()) fail({}, "the program has no 'input' statement (write e.g. input x : [D])");
   if (!minimize_) fail({}, "the program has no 'minimize' statement: state the per-sample objective");
 }
 
@@ -83,11 +78,19 @@ void Elaborator::resolve_dims() {
       throw InputError(flag + ": '" + key + "' is a " + kind_word(s.kind) + ", not a dim or hyper");
   }
 
-  const ast::Size *input_size = nullptr;
-  if (input_->shape.size() != 1)
-    fail(input_->name_span, "input " + input_->name + " must be a vector [n]: one sample is one row of the data");
-  input_size = &input_->shape[0];
-  if (!input_size->value) model_.input_dim = input_size->name;
+  // The width of the data bound to each input, and the dims that data sets: a dim takes its
+  // value from the first input whose size it names.
+  auto bound_width = [&](const ast::Stmt &in) -> std::optional<ir::Size> {
+    if (auto w = opts_.input_widths.find(in.name); w != opts_.input_widths.end()) return w->second;
+    if (&in == inputs_.front()) return opts_.data_width; // --data SOURCE: the first input's data
+    return std::nullopt;
+  };
+  std::map<std::string, std::optional<ir::Size>> data_dims; // dim -> the width of the first input naming it
+  for (const ast::Stmt *in : inputs_) {
+    if (in->shape.size() != 1) fail(in->name_span, "input " + in->name + " must be a vector [n]: one sample is one row of the data");
+    const ast::Size &size = in->shape[0];
+    if (!size.value && !data_dims.count(size.name)) data_dims[size.name] = bound_width(*in);
+  }
 
   for (const ast::Stmt &s : prog_.stmts) {
     if (s.kind == ast::StmtKind::Hyper) {
@@ -113,9 +116,9 @@ void Elaborator::resolve_dims() {
         fail(s.name_span,
              "dim " + s.name + " = " + std::to_string(v) + " exceeds the limit of " + std::to_string(ir::kMaxSize) + " for a size");
       model_.dims[s.name] = v;
-    } else if (s.name == model_.input_dim) {
-      if (opts_.data_width) {
-        model_.dims[s.name] = *opts_.data_width;
+    } else if (auto data = data_dims.find(s.name); data != data_dims.end()) {
+      if (data->second) {
+        model_.dims[s.name] = *data->second;
       } else {
         g().symbolic_dims.push_back(s.name);
         model_.dims[s.name] = -static_cast<ir::Size>(g().symbolic_dims.size());
@@ -125,11 +128,18 @@ void Elaborator::resolve_dims() {
     }
   }
 
-  model_.input_name = input_->name;
-  model_.input_width = size_of(*input_size);
-  if (opts_.data_width && model_.input_width != *opts_.data_width)
-    fail(input_size->span, "the data's samples have " + std::to_string(*opts_.data_width) + " values, but input " + input_->name +
-                               " is declared [" + std::to_string(model_.input_width) + "]");
+  for (const ast::Stmt *in : inputs_) {
+    const ast::Size &size = in->shape[0];
+    InputInfo info{in->name, size_of(size), size.value ? "" : size.name, false, in->name_span};
+    if (std::optional<ir::Size> w = bound_width(*in); w && *w != info.width) {
+      // One value per sample for an input declared wider: class ids, read as one-hot vectors.
+      info.class_ids = *w == 1 && info.width > 1;
+      if (!info.class_ids)
+        fail(size.span, "the data's samples have " + std::to_string(*w) + " values, but input " + in->name + " is declared [" +
+                            std::to_string(info.width) + "]");
+    }
+    model_.inputs.push_back(info);
+  }
 }
 
 ir::Size Elaborator::size_of(const ast::Size &s) {
@@ -249,6 +259,9 @@ void Elaborator::validate_train_options() {
       opts::Values check;
       if (std::string why = opts::set(check, o.key, o.value); !why.empty()) fail(o.span, "train " + o.key + "=" + o.value + ": " + why);
       if (model_.train.count(o.key)) fail(o.span, "train option '" + o.key + "' is given twice");
+      if (o.key == "freeze")
+        for (const std::string &name : opts::split_names(o.value))
+          if (!param_nodes_.count(name)) fail(o.span, "train freeze=" + o.value + ": '" + name + "' is not a param of the program");
       model_.train[o.key] = {o.value, o.span};
     }
   }
@@ -264,9 +277,11 @@ void Elaborator::validate_checks() {
     if (arg.kind != ast::ExprKind::Name || it == param_nodes_.end())
       fail(arg.span, "check pca needs a param, but '" + arg.text + "' is not one");
     const ir::Shape sh = g().shape(it->second);
-    if (sh.rank != 2 || sh.rows() != model_.input_width)
-      fail(arg.span, "check pca needs a param matrix [" + g().size_text(model_.input_width) +
-                         ", k] whose columns live in the input's space, but " + arg.name + " is " + g().shape_text(sh));
+    const InputInfo &first = model_.first_input();
+    if (sh.rank != 2 || sh.rows() != first.width)
+      fail(arg.span, "check pca needs a param matrix [" + g().size_text(first.width) + ", k] whose columns live in " +
+                         (model_.inputs.size() == 1 ? "the input's space" : "the space of input " + first.name + " (the first)") +
+                         ", but " + arg.name + " is " + g().shape_text(sh));
     if (g().batched(it->second)) fail(arg.span, "check pca needs a param shared by all samples, but " + arg.name + " is 'per sample'");
     if (sh.rows() > 0 && sh.cols() > 0 && sh.cols() > sh.rows())
       fail(arg.span, "check pca compares span(" + arg.name + ") with the top-k principal subspace, so " + arg.name + " : " +

@@ -8,6 +8,12 @@
 
 namespace aec {
 
+const InputInfo *Model::input(const std::string &name) const {
+  for (const InputInfo &i : inputs)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
 const ParamInfo *Model::param(const std::string &name) const {
   for (const ParamInfo &p : params)
     if (p.name == name) return &p;

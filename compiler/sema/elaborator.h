@@ -76,7 +76,7 @@ public:
   Model model_;
   ir::Graph &g() { return model_.graph; }
 
-  const ast::Stmt *input_ = nullptr;
+  std::vector<const ast::Stmt *> inputs_; // the input statements, in order
   const ast::Stmt *minimize_ = nullptr;
   std::unordered_map<std::string, const ast::Stmt *> globals_; // every declared name
   std::unordered_map<std::string, FunctionDef> functions_;     // by full and by base name

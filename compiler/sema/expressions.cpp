@@ -99,7 +99,7 @@ NodeId Elaborator::name(const ast::Expr &e) {
   case ast::StmtKind::Input: {
     ir::Attr a;
     a.name = s.name;
-    return g().leaf(Op::Input, ir::Shape::vector(model_.input_width), true, a, s.name_span);
+    return g().leaf(Op::Input, ir::Shape::vector(model_.input(s.name)->width), true, a, s.name_span);
   }
   case ast::StmtKind::Param: return param_nodes_.at(s.name);
   case ast::StmtKind::Hyper: return g().constant(model_.hypers.at(s.name));

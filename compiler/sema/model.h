@@ -21,6 +21,15 @@ struct ParamInfo {
   bool affects_objective = true; // false: the objective never reads it (its gradient is zero)
 };
 
+// An `input`: one sample of a data source bound to it by name.
+struct InputInfo {
+  std::string name;
+  ir::Size width = 0;     // as declared (concrete once data is bound, or a literal)
+  std::string dim;        // the dim its size names, when it names one
+  bool class_ids = false; // its source holds one class id per sample, read as one-hot vectors of `width`
+  Span span;
+};
+
 struct CheckInfo {
   std::string kind;  // "pca"
   std::string param; // the matrix whose span is checked
@@ -45,9 +54,10 @@ struct Model {
   SourcePtr source;
   std::map<std::string, std::string> overrides; // the --set values it was elaborated with
   ir::Graph graph;
-  std::string input_name;
-  ir::Size input_width = 0;
-  std::string input_dim; // the dim named by the input's shape, when it names one
+  // In declaration order. The first is the data `center` and `check pca` speak of.
+  std::vector<InputInfo> inputs;
+  const InputInfo &first_input() const { return inputs.front(); }
+  const InputInfo *input(const std::string &name) const;
   std::vector<ParamInfo> params;
   std::vector<CheckInfo> checks;
   std::map<std::string, TrainOptionValue> train; // validated `train` defaults
@@ -60,9 +70,13 @@ struct Model {
 };
 
 struct ElaborateOptions {
-  // Width of one sample of the data, when known. Without it, a data-bound dim stays symbolic
-  // (enough for `aec check`); with it every size is concrete and the graph can be compiled.
+  // Width of one sample of the first input's data (the only input's, usually), when known. Without it, a
+  // data-bound dim stays symbolic (enough for `aec check`); with it every size is concrete and
+  // the graph can be compiled.
   std::optional<ir::Size> data_width;
+  // The width of the source bound to each input by name (several inputs); a width of 1 bound to
+  // an input declared wider is a source of class ids.
+  std::map<std::string, ir::Size> input_widths;
   std::map<std::string, std::string> overrides; // --set name=value
 };
 

@@ -2,6 +2,8 @@
 #include "support/train_options.h"
 #include "support/number_text.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -92,7 +94,18 @@ template <Type T> std::string expectation() {
   else if constexpr (T == Type::OptimizerName) return "expected " + listed(optimizer_names());
   else if constexpr (T == Type::Bool) return "expected true or false";
   else if constexpr (T == Type::LrSchedule) return kScheduleChoices;
+  else if constexpr (T == Type::Names) return "expected names separated by commas, e.g. W1,b1";
   else return "expected a non-negative integer (0: every core)"; // Threads
+}
+
+std::vector<std::string> split_names(const std::string &names) {
+  std::vector<std::string> out;
+  if (names.empty()) return out;
+  size_t start = 0;
+  for (size_t comma; (comma = names.find(',', start)) != std::string::npos; start = comma + 1)
+    out.push_back(names.substr(start, comma - start));
+  out.push_back(names.substr(start));
+  return out;
 }
 
 template <Type T> std::string check(const ValueOf<T> &v) {
@@ -106,6 +119,12 @@ template <Type T> std::string check(const ValueOf<T> &v) {
     ok = false;
     for (const std::string &n : optimizer_names()) ok |= v == n;
   } else if constexpr (T == Type::LrSchedule) ok = v.kind != Schedule::Step || (v.every >= 0 && v.factor > 0 && v.factor <= 1);
+  else if constexpr (T == Type::Names) {
+    for (const std::string &n : split_names(v))
+      ok &= !n.empty() && std::isalpha(static_cast<unsigned char>(n[0])) &&
+            std::all_of(n.begin(), n.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '~'; });
+    ok &= v.empty() || (v.front() != ',' && v.back() != ',');
+  }
   return ok ? "" : expectation<T>();
 }
 
@@ -114,7 +133,7 @@ template <Type T> std::string parse(const std::string &t, ValueOf<T> &out) {
   bool read = false;
   if constexpr (T == Type::Count || T == Type::OptionalCount || T == Type::Seed || T == Type::Threads) read = read_integer(t, v);
   else if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) read = read_number(t, v);
-  else if constexpr (T == Type::OptimizerName) read = (v = t, true);
+  else if constexpr (T == Type::OptimizerName || T == Type::Names) read = (v = t, true);
   else if constexpr (T == Type::Bool) read = t == "true" || t == "false", v = t == "true";
   else if constexpr (T == Type::LrSchedule) {
     if (std::string why = read_schedule(t, v); !why.empty()) return why;
@@ -130,7 +149,7 @@ template <Type T> std::string parse(const std::string &t, ValueOf<T> &out) {
 
 template <Type T> std::string text(const ValueOf<T> &v) {
   if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) return shortest_text(v);
-  else if constexpr (T == Type::OptimizerName) return v;
+  else if constexpr (T == Type::OptimizerName || T == Type::Names) return v;
   else if constexpr (T == Type::Bool) return v ? "true" : "false";
   else if constexpr (T == Type::LrSchedule) return to_string(v);
   else return std::to_string(v);
@@ -147,6 +166,7 @@ AEC_INSTANTIATE(OptionalPositive)
 AEC_INSTANTIATE(OptionalFraction)
 AEC_INSTANTIATE(OptionalCount)
 AEC_INSTANTIATE(OptimizerName)
+AEC_INSTANTIATE(Names)
 AEC_INSTANTIATE(Bool)
 AEC_INSTANTIATE(LrSchedule)
 AEC_INSTANTIATE(Threads)

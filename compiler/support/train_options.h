@@ -33,6 +33,7 @@ enum class Type {
   Bool,             // true or false
   LrSchedule,       // constant, step[:EVERY[:FACTOR]] or cosine
   Threads,          // a non-negative integer; 0: every core
+  Names,            // names separated by commas (params), or empty
 };
 
 template <Type> struct ValueType;
@@ -46,7 +47,11 @@ template <> struct ValueType<Type::OptimizerName> { using type = std::string; };
 template <> struct ValueType<Type::Bool> { using type = bool; };
 template <> struct ValueType<Type::LrSchedule> { using type = Schedule; };
 template <> struct ValueType<Type::Threads> { using type = int; };
+template <> struct ValueType<Type::Names> { using type = std::string; };
 template <Type T> using ValueOf = typename ValueType<T>::type;
+
+// The names of a Names value ("W1,b1" -> {W1, b1}).
+std::vector<std::string> split_names(const std::string &names);
 
 // The optimizers, by the names the options take (runtime/optimizer.cpp makes them).
 const std::vector<std::string> &optimizer_names();

@@ -4,9 +4,11 @@
 namespace aec {
 
 namespace {
-std::shared_ptr<const Model> load(const SourcePtr &src, std::optional<int64_t> width, const Overrides &set) {
+std::shared_ptr<const Model> load(const SourcePtr &src, std::optional<int64_t> width, const Overrides &set,
+                                  const std::map<std::string, int64_t> &input_widths = {}) {
   ElaborateOptions o;
   o.data_width = width;
+  o.input_widths = input_widths;
   o.overrides = set;
   return std::make_shared<const Model>(driver::load_model(src, o));
 }
@@ -15,6 +17,13 @@ std::shared_ptr<const Model> load(const SourcePtr &src, std::optional<int64_t> w
 LoadedProgram LoadedProgram::from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set) {
   LoadedProgram p;
   p.model_ = load(driver::read_source(path), data_width, set);
+  return p;
+}
+
+LoadedProgram LoadedProgram::from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
+                                         const std::map<std::string, int64_t> &input_widths, const Overrides &set) {
+  LoadedProgram p;
+  p.model_ = load(driver::source_from_string(name, text), data_width, set, input_widths);
   return p;
 }
 
@@ -30,9 +39,10 @@ TrainConfig LoadedProgram::train_defaults() const { return runtime::config_from_
 Dataset load_data(const std::string &spec) { return runtime::load_dataset(spec); }
 
 void check_data_width(const LoadedProgram &p, const Dataset &data, const std::string &context) {
-  if (p.model().input_width != data.width)
+  if (!data.inputs.empty()) return; // bound to several inputs by name: checked when bound
+  if (p.model().first_input().width != data.width)
     throw InputError(context + "the data has samples of width " + std::to_string(data.width) + " but the program was compiled for width " +
-                     std::to_string(p.model().input_width));
+                     std::to_string(p.model().first_input().width));
 }
 
 TrainResult train(const LoadedProgram &p, Dataset &data, const TrainConfig &config, std::ostream &log) {

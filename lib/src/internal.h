@@ -43,6 +43,9 @@ public:
   static LoadedProgram from_file(const std::string &path, std::optional<int64_t> data_width, const Overrides &set = {});
   static LoadedProgram from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
                                    const Overrides &set = {});
+  // With the widths of the sources bound to inputs by name (a program with several inputs).
+  static LoadedProgram from_string(const std::string &name, const std::string &text, std::optional<int64_t> data_width,
+                                   const std::map<std::string, int64_t> &input_widths, const Overrides &set);
 
   const Model &model() const { return *model_; }
   const SourceFile &source() const { return *model_->source; }

@@ -49,6 +49,7 @@ const std::map<std::string, ir::Size> kWidths = {
     {"vae", 6},
     {"conv_ae", 784}, // its reshape to 28 x 28 fixes the width
     {"sparse_ae_kl", 7},
+    {"classifier", 9},
 };
 
 TEST_CASE("gradients match central differences on every example, the second-order ones included") {

@@ -40,7 +40,8 @@ TEST_CASE("aec run uses the saved average of a batch_mean, and summarizes every 
     REQUIRE(r.status == 0);
     std::string json = aec::test::last_line(r.output);
     std::smatch m;
-    REQUIRE(std::regex_search(json, m, std::regex("\"spread\": \\{\"mean\": ([-0-9.eE+]+), \"min\": ([-0-9.eE+]+), \"max\": ([-0-9.eE+]+)")));
+    REQUIRE(
+        std::regex_search(json, m, std::regex("\"spread\": \\{\"mean\": ([-0-9.eE+]+), \"min\": ([-0-9.eE+]+), \"max\": ([-0-9.eE+]+)")));
     CHECK(m[2] == m[3]); // one value for all samples
     CHECK(json.find("\"err\": {\"mean\": ") != std::string::npos);
     return std::stod(m[1]);

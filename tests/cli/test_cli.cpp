@@ -1,6 +1,8 @@
 // The aec command as a user runs it: exit codes, the JSON line, PCA checks, a decreasing loss.
 #include "cli_run.h"
 #include "runtime/dataset.h"
+#include "support/npy_text.h"
+#include "support/temp_dir.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -183,6 +185,16 @@ std::string small_sets(const std::string &name) {
   for (const auto &[k, v] : aec::test::small_overrides(name)) flags += " --set " + k + "=" + v;
   return flags;
 }
+// --data for an example: `source` for its first input and, for a classifier's labels, class ids in
+// [0, 10) written into `t` (one per sample of `n`).
+std::string example_data(const std::string &name, const std::string &source, int n, const aec::test::TempDir &t) {
+  if (name != "classifier") return source.empty() ? "" : " --data '" + source + "'";
+  std::vector<int64_t> ids;
+  for (int i = 0; i < n; ++i) ids.push_back((i * 7) % 10);
+  std::string labels = t.write("labels.npy", aec::test::npy_bytes("<i8", "(" + std::to_string(n) + ",)", ids));
+  return " --data 'x=" + (source.empty() ? aec::runtime::default_data_spec() : source) + "' --data y=" + labels;
+}
+
 std::vector<std::string> all_examples() {
   std::vector<std::string> names;
   for (auto &e : std::filesystem::directory_iterator(AEC_EXAMPLES_DIR))
@@ -196,8 +208,9 @@ TEST_CASE("aec gradcheck passes on every example, second-order ones included") {
   std::vector<std::string> names = all_examples();
   CHECK(names.size() >= 18);
   for (const std::string &name : names) {
-    Run r = run_aec("gradcheck " + aec::test::example_path(name) + " --data 'synthetic:lowrank?n=50&d=" +
-                    std::to_string(aec::test::example_width(name, 12)) + "&rank=3' --entries 8" + small_sets(name));
+    aec::test::TempDir t;
+    std::string source = "synthetic:lowrank?n=50&d=" + std::to_string(aec::test::example_width(name, 12)) + "&rank=3";
+    Run r = run_aec("gradcheck " + aec::test::example_path(name) + example_data(name, source, 50, t) + " --entries 8" + small_sets(name));
     INFO(name << "\n" << r.output);
     CHECK(r.status == 0);
     CHECK(r.output.find("(tolerance 1e-06): ok") != std::string::npos);
@@ -209,10 +222,12 @@ TEST_CASE("every example trains an epoch with a finite, decreasing loss") {
   for (const std::string &name : all_examples()) {
     // The synthetic default is 64 wide: a program that fixes another width gets it explicitly.
     aec::ir::Size width = aec::test::example_width(name, 64);
-    std::string data = std::filesystem::exists(aec::runtime::kFashionMnistDir) || width == 64
-                           ? ""
-                           : " --data 'synthetic:lowrank?n=2048&d=" + std::to_string(width) + "'";
-    Run r = run_aec("train " + aec::test::example_path(name) + " --limit 2048 --epochs 1 --json" + data);
+    std::string source =
+        std::filesystem::exists(aec::runtime::kFashionMnistDir) || width == 64 ? "" : "synthetic:lowrank?n=2048&d=" + std::to_string(width);
+    aec::test::TempDir t;
+    bool fashion = std::filesystem::exists(aec::runtime::kFashionMnistDir);
+    Run r = run_aec("train " + aec::test::example_path(name) + " --limit 2048 --epochs 1 --json" +
+                    example_data(name, source, fashion && name == "classifier" ? 60000 : 5000, t));
     INFO(name << "\n" << r.output);
     REQUIRE(r.status == 0);
     std::string json = last_line(r.output);

@@ -125,8 +125,12 @@ TEST_CASE("NPY: broken files name the file and what is wrong") {
   CHECK(error_of(t.write("cut.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 2, 3, 4}))))
             .find("truncated: the header promises 2 samples of width 3 (24 bytes) but only 16 follow (sample 1 is cut") !=
         std::string::npos);
-  CHECK(error_of(t.write("i8.npy", npy_bytes("<i8", "(1, 1)", raw<int64_t>({1})))).find("NPY element type '<i8' is not supported") !=
+  CHECK(error_of(t.write("c8.npy", npy_bytes("<c8", "(1, 1)", raw<int64_t>({1})))).find("NPY element type '<c8' is not supported") !=
         std::string::npos);
+  // Integers are read as they are (class ids), signed or not, in either byte order.
+  Dataset ids = load_dataset(t.write("i8.npy", npy_bytes("<i8", "(3,)", raw<int64_t>({7, -2, 0}))));
+  CHECK(ids.values == std::vector<float>{7, -2, 0});
+  CHECK_FALSE(ids.bytes_scaled);
   CHECK(error_of(t.write("nan.npy", npy_bytes("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})))).find("nan.npy: sample 1, column 2 is NaN") !=
         std::string::npos);
   CHECK(error_of(t.write("big.npy", npy_bytes("<f8", "(1, 1)", raw<double>({1e300}))))

@@ -44,6 +44,7 @@ TEST_CASE("the train line takes exactly the options the schema allows there") {
     std::string value = opts::get(c, spec.name);
     if (value == "0") value = "1"; // an optional option is written to turn it on
     if (spec.type == opts::Type::OptionalFraction) value = "0.5";
+    if (spec.type == opts::Type::Names) value = "W";
     std::string program = head + spec.name + "=" + value + "\n";
     if (spec.where & opts::Line) CHECK_NOTHROW(test::load_text(program));
     else CHECK_THROWS_AS(test::load_text(program), CompileError);

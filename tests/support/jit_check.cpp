@@ -15,7 +15,10 @@ std::vector<JitError> jit_errors(const Model &m, const ir::Graph &g, int batch, 
     if (float *rows = ex.per_sample_param(pname)) std::copy(value.data(), value.data() + value.size(), rows);
     else ex.bind_param(pname, value.data());
   }
-  if (float *in = ex.input()) std::copy(bind.input.data(), bind.input.data() + bind.input.size(), in);
+  for (const InputInfo &in : m.inputs) {
+    const eval::Mat<float> &v = m.inputs.size() == 1 ? bind.input : bind.inputs.at(in.name);
+    if (float *dst = ex.input(in.name)) std::copy(v.data(), v.data() + v.size(), dst);
+  }
   for (auto &nb : ex.noise()) {
     const auto &v = bind.noise.at(nb.node->attr.id);
     std::copy(v.data(), v.data() + v.size(), nb.data);
@@ -29,6 +32,7 @@ std::vector<JitError> jit_errors(const Model &m, const ir::Graph &g, int batch, 
   auto expected = eval::evaluate(g, roots, bind);
   eval::Bindings<double> exact; // the same values, evaluated in double
   exact.input = bind.input.cast<double>();
+  for (auto &[name, v] : bind.inputs) exact.inputs[name] = v.cast<double>();
   for (auto &[name, v] : bind.params) exact.params[name] = v.cast<double>();
   for (auto &[id, v] : bind.noise) exact.noise[id] = v.cast<double>();
   auto in_double = eval::evaluate(g, roots, exact);

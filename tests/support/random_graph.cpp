@@ -19,7 +19,7 @@ public:
   // A scalar-per-sample objective built from random vector and matrix expressions.
   ir::Graph build(std::vector<NodeId> &params) {
     ir::Attr xa;
-    xa.name = "x";
+    xa.name = kRandomGraphInput;
     x_ = g_.leaf(Op::Input, Shape::vector(kN), true, xa);
     for (int i = 0; i < 3; ++i) mats_.push_back(param("A" + std::to_string(i), Shape::matrix(kN, kN), params));
     mats_.push_back(param("W", Shape::matrix(kM, kN), params));

@@ -11,6 +11,8 @@
 
 namespace aec::test {
 
+// The name of the random graphs' input node.
+inline constexpr const char *kRandomGraphInput = "x";
 // Builds the graph of `seed` with outputs "loss" and "objective"; `params` receives its params.
 ir::Graph random_graph(uint64_t seed, std::vector<ir::NodeId> &params);
 // Inputs for it: three samples and every param drawn from N(0, 0.5^2), from `seed`.

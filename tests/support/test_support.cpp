@@ -43,6 +43,7 @@ std::map<std::string, std::string> small_overrides(const std::string &model) {
   if (model == "sparse_ae" || model == "masking" || model == "robust_ae" || model == "param3_shared") return {{"k", "4"}};
   if (model == "unrolled_ls") return {{"k", "3"}, {"T", "4"}};
   if (model == "sparse_ae_kl") return {{"k", "5"}};
+  if (model == "classifier") return {{"h", "7"}, {"k", "5"}};
   return {};
 }
 
@@ -51,8 +52,11 @@ template <class T> eval::Bindings<T> random_bindings(const Model &m, const ir::G
   std::normal_distribution<double> normal(0.0, 1.0);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   eval::Bindings<T> b;
-  b.input.resize(m.input_width, batch);
-  for (Eigen::Index i = 0; i < b.input.size(); ++i) b.input.data()[i] = static_cast<T>(unit(rng));
+  for (const InputInfo &in : m.inputs) { // one input: b.input; several: by name
+    eval::Mat<T> &v = m.inputs.size() == 1 ? b.input : b.inputs[in.name];
+    v.resize(in.width, batch);
+    for (Eigen::Index i = 0; i < v.size(); ++i) v.data()[i] = static_cast<T>(unit(rng));
+  }
   for (const ParamInfo &p : m.params) {
     eval::Mat<T> v(p.shape.numel(), p.per_sample ? batch : 1);
     double scale = 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(p.shape.cols(), 1)));

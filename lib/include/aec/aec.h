@@ -68,6 +68,7 @@ struct TrainSettings {
   bool center = false;               // subtract the training mean first (the program's `train center=true`)
   double val = 0;                    // fraction held out for validation
   int64_t patience = 0;              // > 0: early stopping on the validation loss
+  std::string freeze;                // params kept at their starting values, e.g. "W1,b1" (fine-tuning)
   int threads = 0;                   // cores for GEMMs; 0: every core this process may use
   std::string save_path;             // checkpoints after every epoch (and every save_every steps)
   int64_t save_every = 0;

@@ -6,11 +6,14 @@
 // Samples are independent for conv and conv_t and go to the team; conv_filter sums over them in a
 // fixed partition of the batch, so any team size gives the same bits.
 #include "runtime/conv_calls.h"
+#include "runtime/cpu_dispatch.h"
 #include "runtime/work_sharing.h"
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <vector>
 
 namespace {
@@ -36,33 +39,67 @@ void sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, in
               static_cast<blasint>(ldc));
 }
 
-// Calls f(tap row, output position, large index) for the taps that land inside the image;
-// `outside(tap row, position)` for those in the zero padding.
-template <class Inside, class Outside> void for_each_patch_entry(const Geometry &g, Inside inside, Outside outside) {
+// The output columns x whose tap j lands inside a row of width w: [first, end).
+struct Inside {
+  int64_t first, end;
+};
+Inside inside(int64_t j, int64_t stride, int64_t pad, int64_t w, int64_t ow) {
+  // stride x + j - pad >= 0  and  stride x + j - pad < w
+  int64_t first = j >= pad ? 0 : (pad - j + stride - 1) / stride;
+  int64_t end = w + pad - j <= 0 ? 0 : (w + pad - j - 1) / stride + 1;
+  first = std::min(first, ow);
+  return {first, std::max(first, std::min(end, ow))};
+}
+
+// Calls row(where the output row starts in col, whether its image row lies inside, the index in
+// `large` of column x = 0's tap (s x + j - p = 0 - p + j, maybe outside the row), inside) for every
+// tap (c, i, j) and output row y; the loops over x are the callers', free of bounds checks.
+template <class Row> void for_each_patch_row(const Geometry &g, Row row) {
   for (int64_t c = 0; c < g.c; ++c)
     for (int64_t i = 0; i < g.kh; ++i)
       for (int64_t j = 0; j < g.kw; ++j) {
-        int64_t row = ((c * g.kh + i) * g.kw + j) * g.positions();
+        const Inside in = inside(j, g.stride, g.pad, g.w, g.ow);
+        const int64_t tap = (c * g.kh + i) * g.kw + j;
         for (int64_t y = 0; y < g.oh; ++y) {
-          int64_t Y = g.stride * y + i - g.pad;
-          for (int64_t x = 0; x < g.ow; ++x) {
-            int64_t X = g.stride * x + j - g.pad;
-            if (Y < 0 || Y >= g.h || X < 0 || X >= g.w) outside(row + y * g.ow + x);
-            else inside(row + y * g.ow + x, (c * g.h + Y) * g.w + X);
-          }
+          const int64_t Y = g.stride * y + i - g.pad;
+          row(tap * g.positions() + y * g.ow, Y >= 0 && Y < g.h, (c * g.h + Y) * g.w + j - g.pad, in);
         }
       }
 }
 
-void im2col(const Geometry &g, const float *large, float *col) {
-  for_each_patch_entry(
-      g, [&](int64_t at, int64_t from) { col[at] = large[from]; }, [&](int64_t at) { col[at] = 0; });
+// Where each entry of the patch matrix comes from in the large image (-1: the zero padding), in
+// the patch matrix's order. Made once per geometry and thread, then im2col and col2im are one
+// plain loop each over it, free of the per-row bookkeeping that dominated them.
+const std::vector<int32_t> &patch_index(const Geometry &g) {
+  thread_local std::map<std::array<int64_t, 10>, std::vector<int32_t>> made;
+  std::vector<int32_t> &index = made[{g.o, g.c, g.kh, g.kw, g.h, g.w, g.oh, g.ow, g.stride, g.pad}];
+  if (!index.empty()) return index;
+  index.assign(size_t(g.taps() * g.positions()), -1);
+  for_each_patch_row(g, [&](int64_t at, bool row_inside, int64_t from, Inside in) {
+    if (row_inside)
+      for (int64_t x = in.first; x < in.end; ++x) index[size_t(at + x)] = static_cast<int32_t>(from + g.stride * x);
+  });
+  return index;
 }
 
+// col[tap, y, x] = large[c, s y + i - p, s x + j - p], zero in the padding.
+// A masked gather: vectorized where the CPU has AVX2 or AVX-512 (copies: the same bits anywhere).
+AEC_CPU_DISPATCH void gather(const int32_t *index, size_t count, const float *from, float *to) {
+  for (size_t e = 0; e < count; ++e) to[e] = index[e] >= 0 ? from[index[e]] : 0.0f;
+}
+
+void im2col(const Geometry &g, const float *large, float *col) {
+  const std::vector<int32_t> &index = patch_index(g);
+  gather(index.data(), index.size(), large, col);
+}
+
+// large[c, s y + i - p, s x + j - p] += col[tap, y, x], the padding dropped (in the patch
+// matrix's order, so the sums are always made in one order).
 void col2im(const Geometry &g, const float *col, float *large) {
   std::fill(large, large + g.large(), 0.0f);
-  for_each_patch_entry(
-      g, [&](int64_t at, int64_t to) { large[to] += col[at]; }, [](int64_t) {});
+  const std::vector<int32_t> &index = patch_index(g);
+  for (size_t e = 0; e < index.size(); ++e)
+    if (index[e] >= 0) large[index[e]] += col[e];
 }
 
 // The patch matrix of one sample, in this thread's scratch (or the image itself).

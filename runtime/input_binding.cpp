@@ -29,8 +29,9 @@ LoadedSources load_sources(const std::vector<DataBinding> &bindings) {
   for (const DataBinding &b : bindings) {
     for (const DataBinding &earlier : s.bindings)
       if (earlier.input == b.input)
-        throw InputError(b.flag() + ": " + (b.input.empty() ? "a second source for the program's input" : "input " + b.input + " is bound twice") +
-                         " (" + earlier.flag() + " came first)");
+        throw InputError(b.flag() + ": " +
+                         (b.input.empty() ? "a second source for the program's input" : "input " + b.input + " is bound twice") + " (" +
+                         earlier.flag() + " came first)");
     s.bindings.push_back(b);
     s.data.push_back(load_dataset(b.spec));
     if (b.input.empty()) s.only_width = s.data.back().width;
@@ -68,7 +69,8 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
     const DataBinding &b = sources.bindings[k];
     if (b.input.empty()) {
       if (m.inputs.size() > 1)
-        throw InputError(b.flag() + " names no input, but the program has several (" + names_of(m) + "): bind each with --data NAME=SOURCE");
+        throw InputError(b.flag() + " names no input, but the program has several (" + names_of(m) +
+                         "): bind each with --data NAME=SOURCE");
       bound.push_back({&m.inputs[0], k});
       continue;
     }
@@ -88,11 +90,13 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
   for (auto &[in, k] : bound) {
     const Dataset &d = sources.data[k];
     if (d.n != out.n)
-      throw InputError(sources.bindings[k].flag() + ": " + std::to_string(d.n) + " samples, but " + sources.bindings[bound[0].second].flag() +
-                       " has " + std::to_string(out.n) + ": the sources of one program's inputs hold the same samples");
+      throw InputError(sources.bindings[k].flag() + ": " + std::to_string(d.n) + " samples, but " +
+                       sources.bindings[bound[0].second].flag() + " has " + std::to_string(out.n) +
+                       ": the sources of one program's inputs hold the same samples");
     out.inputs.push_back({in->name, out.width, in->width});
     out.width += in->width;
-    out.description += (out.description.empty() ? "" : ", ") + in->name + " = " + d.description + (in->class_ids ? " as one-hot class ids" : "");
+    out.description +=
+        (out.description.empty() ? "" : ", ") + in->name + " = " + d.description + (in->class_ids ? " as one-hot class ids" : "");
   }
   out.values.resize(size_t(out.n * out.width));
   for (size_t j = 0; j < bound.size(); ++j) {

@@ -25,7 +25,7 @@ DataBinding parse_binding(const std::string &flag_value);
 // Loaded sources by input name ("" for the only input), and the widths sema binds to the inputs.
 struct LoadedSources {
   std::vector<DataBinding> bindings;
-  std::vector<Dataset> data; // one per binding
+  std::vector<Dataset> data;                   // one per binding
   std::optional<int64_t> only_width;           // ElaborateOptions::data_width
   std::map<std::string, int64_t> input_widths; // ElaborateOptions::input_widths
 };

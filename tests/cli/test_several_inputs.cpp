@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+using aec::test::npy_bytes;
 using aec::test::Run;
 using aec::test::run_aec;
-using aec::test::npy_bytes;
 
 namespace {
 
@@ -72,13 +72,15 @@ TEST_CASE("two inputs bound by name train a classifier on class ids from NPY or 
   CHECK(aec::test::json_field(aec::test::last_line(csv.output), "final_loss") ==
         aec::test::json_field(aec::test::last_line(train.output), "final_loss"));
 
-  Run accuracy = run_aec("run " + program + " --load " + ckpt + " --data x=" + f.x + " --data y=" + f.labels_npy + " --output correct --json");
+  Run accuracy =
+      run_aec("run " + program + " --load " + ckpt + " --data x=" + f.x + " --data y=" + f.labels_npy + " --output correct --json");
   INFO(accuracy.output);
   REQUIRE(accuracy.status == 0);
   CHECK(aec::test::json_field(aec::test::last_line(accuracy.output), "mean") > 0.8); // it learned
 
   // Predictions read only x: no labels needed.
-  Run predicted = run_aec("run " + program + " --load " + ckpt + " --data x=" + f.x + " --output predicted --out " + (t.dir / "p.csv").string());
+  Run predicted =
+      run_aec("run " + program + " --load " + ckpt + " --data x=" + f.x + " --output predicted --out " + (t.dir / "p.csv").string());
   INFO(predicted.output);
   CHECK(predicted.status == 0);
   check_error(run_aec("run " + program + " --load " + ckpt + " --data x=" + f.x + " --output correct"),
@@ -91,7 +93,8 @@ TEST_CASE("binding errors name the flag, the input and the sample") {
   std::string program = t.write("cls.ae", kClassifier);
   std::string x = " --data x=" + f.x;
   check_error(run_aec("train " + program + x), "input y has no data: bind it with --data y=SOURCE");
-  check_error(run_aec("train " + program + x + " --data z=" + f.labels_npy), "--data z=" + f.labels_npy + ": the program has no input z (it has: x, y)");
+  check_error(run_aec("train " + program + x + " --data z=" + f.labels_npy),
+              "--data z=" + f.labels_npy + ": the program has no input z (it has: x, y)");
   check_error(run_aec("train " + program + " --data " + f.x), "--data " + f.x + " names no input, but the program has several (x, y)");
   check_error(run_aec("train " + program + x + " --data x=" + f.x), "--data x=" + f.x + ": input x is bound twice");
   check_error(run_aec("train " + program + x + " --data y=" + f.short_labels),
@@ -112,7 +115,8 @@ TEST_CASE("--init starts the params of the same name and shape from another prog
   std::string ae_ckpt = (t.dir / "ae.ckpt").string(), cls_ckpt = (t.dir / "cls.ckpt").string();
   REQUIRE(run_aec("train " + ae + " --data " + f.x + " --save " + ae_ckpt).status == 0);
   std::string program = t.write("cls.ae", kClassifier);
-  Run r = run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --init " + ae_ckpt + " --freeze W --epochs 2 --save " + cls_ckpt);
+  Run r = run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --init " + ae_ckpt +
+                  " --freeze W --epochs 2 --save " + cls_ckpt);
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK(r.output.find("--init " + ae_ckpt + ": W, b start from it; U from their initializers") != std::string::npos);
@@ -128,7 +132,9 @@ TEST_CASE("--init starts the params of the same name and shape from another prog
   CHECK(bytes((t.dir / "ae" / "W.npy").string()) == bytes((t.dir / "cls" / "W.npy").string()));
   CHECK(bytes((t.dir / "ae" / "b.npy").string()) != bytes((t.dir / "cls" / "b.npy").string()));
 
-  check_error(run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --freeze Q"), "--freeze Q: the program has no param Q");
-  check_error(run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --init " + ae_ckpt + " --resume " + cls_ckpt),
-              "--init starts a new run");
+  check_error(run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --freeze Q"),
+              "--freeze Q: the program has no param Q");
+  check_error(
+      run_aec("train " + program + " --data x=" + f.x + " --data y=" + f.labels_npy + " --init " + ae_ckpt + " --resume " + cls_ckpt),
+      "--init starts a new run");
 }

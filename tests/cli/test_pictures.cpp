@@ -76,6 +76,23 @@ TEST_CASE("aec run --grid draws inputs above their reconstructions") {
   CHECK(differing > 100);
 }
 
+TEST_CASE("aec run --grid draws an image output [1, h, w] as it draws the vector [h w]") {
+  aec::test::TempDir t;
+  const std::string program = t.write("img.ae", "dim D\ninput x : [D]\nparam W : [4, D] = glorot\n"
+                                                "minimize ||x - W' * W * x||^2\n"
+                                                "output flat = W' * W * x\noutput image = reshape(W' * W * x, 1, 8, 8)\n");
+  std::string ckpt = t.path("m.ckpt");
+  REQUIRE(run_aec("train " + program + " --data " + kImages + " --epochs 1 --save " + ckpt).status == 0);
+  auto grid = [&](const std::string &output) {
+    std::string png = t.path(output + ".png");
+    Run r = run_aec("run " + program + " --data " + kImages + " --load " + ckpt + " --output " + output + " --grid " + png);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    return decode(png).pixels;
+  };
+  CHECK(grid("image") == grid("flat"));
+}
+
 TEST_CASE("aec run --grid on a two-dimensional code draws a scatter plot, other widths are refused") {
   aec::test::TempDir t;
   std::string ckpt = t.path("p.ckpt"), png = t.path("codes.png");

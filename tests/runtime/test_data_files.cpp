@@ -2,6 +2,7 @@
 // file is an InputError that names the file and the place (sample, column, line, byte offset).
 #include "runtime/data_files.h"
 #include "source/diagnostics.h"
+#include "support/npy_text.h"
 #include "support/temp_dir.h"
 
 #include <doctest/doctest.h>
@@ -36,16 +37,7 @@ std::string idx_bytes(uint32_t n) {
   return b;
 }
 
-std::string npy_bytes(const std::string &descr, const std::string &shape, const std::string &data, bool fortran = false) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header += '\n';
-  std::string out = "\x93NUMPY\x01";
-  out += '\0';
-  out += char(header.size() & 0xff);
-  out += char(header.size() >> 8);
-  return out + header + data;
-}
+using aec::test::npy_bytes;
 
 template <class T> std::string raw(std::initializer_list<T> values) {
   std::string s;

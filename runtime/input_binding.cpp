@@ -83,8 +83,15 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
       throw InputError("input " + name + " has no data: bind it with --data " + name + "=SOURCE");
   std::sort(bound.begin(), bound.end(), [](auto &a, auto &b) { return a.first < b.first; }); // declaration order
 
-  if (m.inputs.size() == 1 && !bound.empty() && !bound[0].first->class_ids) return std::move(sources.data[bound[0].second]); // as loaded
   if (bound.empty()) throw InputError("no data: bind the inputs with --data NAME=SOURCE (" + names_of(m) + ")");
+  // One value per sample for an input declared wider: class ids, read as one-hot vectors.
+  auto class_ids = [](const InputInfo &in, const Dataset &d) { return d.width == 1 && in.width > 1; };
+  for (auto &[in, k] : bound)
+    if (sources.data[k].width != in->width && !class_ids(*in, sources.data[k]))
+      throw InputError(sources.bindings[k].flag() + ": samples of width " + std::to_string(sources.data[k].width) + ", but input " +
+                       in->name + " is [" + std::to_string(in->width) + "]");
+  if (m.inputs.size() == 1 && !class_ids(*bound[0].first, sources.data[bound[0].second]))
+    return std::move(sources.data[bound[0].second]); // as loaded
   Dataset out;
   out.n = sources.data[bound[0].second].n;
   for (auto &[in, k] : bound) {
@@ -96,7 +103,7 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
     out.inputs.push_back({in->name, out.width, in->width});
     out.width += in->width;
     out.description +=
-        (out.description.empty() ? "" : ", ") + in->name + " = " + d.description + (in->class_ids ? " as one-hot class ids" : "");
+        (out.description.empty() ? "" : ", ") + in->name + " = " + d.description + (class_ids(*in, d) ? " as one-hot class ids" : "");
   }
   out.values.resize(size_t(out.n * out.width));
   for (size_t j = 0; j < bound.size(); ++j) {
@@ -105,7 +112,7 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
     const int64_t offset = out.inputs[j].offset;
     for (int64_t i = 0; i < out.n; ++i) {
       float *row = out.values.data() + i * out.width + offset;
-      if (in.class_ids) one_hot(d, sources.bindings[bound[j].second], in, i, row);
+      if (class_ids(in, d)) one_hot(d, sources.bindings[bound[j].second], in, i, row);
       else std::copy_n(d.sample(i), d.width, row);
     }
   }

@@ -15,7 +15,8 @@ namespace aec::runtime {
 struct DataBinding {
   std::string input; // empty: the program's only input
   std::string spec;  // the source, as load_dataset reads it
-  std::string flag() const { return "--data " + (input.empty() ? spec : input + "=" + spec); }
+  std::string shown; // how messages name the binding; empty: as the flag
+  std::string flag() const { return !shown.empty() ? shown : "--data " + (input.empty() ? spec : input + "=" + spec); }
 };
 
 // `NAME=SOURCE` binds the input NAME; anything else is a source for the only input. A source may

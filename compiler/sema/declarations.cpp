@@ -130,11 +130,12 @@ void Elaborator::resolve_dims() {
 
   for (const ast::Stmt *in : inputs_) {
     const ast::Size &size = in->shape[0];
-    InputInfo info{in->name, size_of(size), size.value ? "" : size.name, false, in->name_span};
+    InputInfo info{in->name, size_of(size), size.value ? "" : size.name, in->name_span};
     if (std::optional<ir::Size> w = bound_width(*in); w && *w != info.width) {
-      // One value per sample for an input declared wider: class ids, read as one-hot vectors.
-      info.class_ids = *w == 1 && info.width > 1;
-      if (!info.class_ids)
+      // One value per sample for an input declared wider: class ids, read as one-hot vectors
+      // (runtime/input_binding.h).
+      bool class_ids = *w == 1 && info.width > 1;
+      if (!class_ids)
         fail(size.span, "the data's samples have " + std::to_string(*w) + " values, but input " + in->name + " is declared [" +
                             std::to_string(info.width) + "]");
     }

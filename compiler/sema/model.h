@@ -24,9 +24,8 @@ struct ParamInfo {
 // An `input`: one sample of a data source bound to it by name.
 struct InputInfo {
   std::string name;
-  ir::Size width = 0;     // as declared (concrete once data is bound, or a literal)
-  std::string dim;        // the dim its size names, when it names one
-  bool class_ids = false; // its source holds one class id per sample, read as one-hot vectors of `width`
+  ir::Size width = 0; // as declared (concrete once data is bound, or a literal)
+  std::string dim;    // the dim its size names, when it names one
   Span span;
 };
 

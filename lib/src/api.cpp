@@ -2,6 +2,7 @@
 // an aec::Error, and a Program carries its trained params between calls.
 #include "aec/aec.h"
 #include "internal.h"
+#include "runtime/input_binding.h"
 #include "runtime/optimizer.h"
 
 #include <cmath>
@@ -152,10 +153,28 @@ std::vector<std::string> Program::params() const {
   return names;
 }
 
-TrainReport Program::train(const Data &data, const TrainSettings &settings, const ProgressCallback &progress) {
-  return translated([&] {
+namespace {
+// `inputs` bound to the program's inputs as the command line binds its --data NAME=SOURCE.
+runtime::Dataset bound(const Model &m, const Inputs &inputs, const std::vector<std::string> &required) {
+  runtime::LoadedSources sources;
+  for (const auto &[name, data] : inputs) {
+    sources.bindings.push_back({name, data.description, "inputs[\"" + name + "\"]"});
+    sources.data.push_back(to_dataset(data));
+  }
+  return runtime::bind_inputs(m, std::move(sources), required);
+}
+
+std::vector<std::string> input_names(const Model &m) {
+  std::vector<std::string> names;
+  for (const InputInfo &in : m.inputs) names.push_back(in.name);
+  return names;
+}
+} // namespace
+
+namespace {
+TrainReport train_on(Program::Impl &impl, runtime::Dataset d, const TrainSettings &settings, const ProgressCallback &progress) {
+  {
     TrainConfig c = to_config(settings);
-    runtime::Dataset d = to_dataset(data);
     std::optional<Checkpoint> resume;
     CallbackObserver observer(progress);
     runtime::TrainOptions o;
@@ -164,14 +183,14 @@ TrainReport Program::train(const Data &data, const TrainSettings &settings, cons
     o.save_every = settings.save_every;
     if (!settings.resume_path.empty()) {
       resume = runtime::load_checkpoint(settings.resume_path);
-      runtime::check_checkpoint_matches(*resume, impl_->program.model(), settings.resume_path, runtime::CheckpointUse::Resume);
+      runtime::check_checkpoint_matches(*resume, impl.program.model(), settings.resume_path, runtime::CheckpointUse::Resume);
       o.resume = &*resume;
     }
-    TrainResult r = aec::train(impl_->program, d, c, o);
-    impl_->params = std::move(r.params);
-    impl_->mean = r.center_mean;
-    impl_->samples = data.samples;
-    impl_->progress = r.progress;
+    TrainResult r = aec::train(impl.program, d, c, o);
+    impl.params = std::move(r.params);
+    impl.mean = r.center_mean;
+    impl.samples = d.n;
+    impl.progress = r.progress;
     TrainReport report;
     report.initial_loss = r.initial_loss;
     report.final_loss = r.final_loss;
@@ -186,22 +205,49 @@ TrainReport Program::train(const Data &data, const TrainSettings &settings, cons
     report.best_epoch = r.best_epoch;
     for (const auto &p : r.pca) report.pca.push_back({p.param, p.max_angle_deg, p.recon_error, p.optimal_error});
     return report;
+  }
+}
+} // namespace
+
+TrainReport Program::train(const Data &data, const TrainSettings &settings, const ProgressCallback &progress) {
+  return translated([&] { return train_on(*impl_, to_dataset(data), settings, progress); });
+}
+
+TrainReport Program::train(const Inputs &inputs, const TrainSettings &settings, const ProgressCallback &progress) {
+  return translated([&] {
+    const Model &m = impl_->program.model();
+    return train_on(*impl_, bound(m, inputs, input_names(m)), settings, progress);
   });
 }
 
-Output Program::evaluate(const std::string &output, const Data &data) const {
-  return translated([&] {
-    if (impl_->params.empty())
+namespace {
+Output evaluate_on(const Program::Impl &impl, const std::string &output, runtime::Dataset d) {
+  {
+    if (impl.params.empty())
       throw InputError("evaluate(" + output + "): the program has no params yet: train it or load a checkpoint first");
-    Checkpoint ck = runtime::make_checkpoint(impl_->program.model(), impl_->samples, impl_->mean, impl_->params);
-    ck.training = impl_->progress; // the batch statistics' averages
-    runtime::Dataset d = to_dataset(data);
-    check_data_width(impl_->program, d, "evaluate(" + output + "): ");
+    Checkpoint ck = runtime::make_checkpoint(impl.program.model(), impl.samples, impl.mean, impl.params);
+    ck.training = impl.progress; // the batch statistics' averages
     std::ostringstream quiet;
-    OutputValues v = runtime::run_output(impl_->program.model(), d, ck, output, RunConfig{}, quiet);
+    OutputValues v = runtime::run_output(impl.program.model(), d, ck, output, RunConfig{}, quiet);
     // An image [c, h, w] is handed out as its row-major entries: a vector of c h w per sample.
     if (v.shape.rank > 2) return Output{v.n, v.shape.numel(), 1, std::move(v.values)};
     return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values)};
+  }
+}
+} // namespace
+
+Output Program::evaluate(const std::string &output, const Data &data) const {
+  return translated([&] {
+    runtime::Dataset d = to_dataset(data);
+    check_data_width(impl_->program, d, "evaluate(" + output + "): ");
+    return evaluate_on(*impl_, output, std::move(d));
+  });
+}
+
+Output Program::evaluate(const std::string &output, const Inputs &inputs) const {
+  return translated([&] {
+    const Model &m = impl_->program.model();
+    return evaluate_on(*impl_, output, bound(m, inputs, runtime::inputs_read(m, {"out." + output})));
   });
 }
 

@@ -208,3 +208,44 @@ TEST_CASE("independent programs train on two threads at once with the results of
   CHECK(together16 == alone16);
   CHECK(together24 == alone24);
 }
+
+TEST_CASE("several named inputs: a classifier trained on class ids, predictions from the features alone") {
+  const char *program = "dim D\ninput x : [D]\ninput y : [3]\nparam W : [8, D] = glorot\nparam U : [3, 8] = glorot\n"
+                        "logits = U * tanh(W * x)\nminimize cross_entropy(y, logits)\n"
+                        "output correct = equal(argmax(logits), argmax(y))\noutput predicted = argmax(logits)\n";
+  std::vector<float> x, ids;
+  for (int i = 0; i < 90; ++i) {
+    float f[3] = {float((i * 7) % 11), float((i * 5) % 13), float((i * 3) % 7)};
+    x.insert(x.end(), f, f + 3);
+    ids.push_back(f[0] >= f[1] && f[0] >= f[2] ? 0.0f : f[1] >= f[2] ? 1.0f : 2.0f);
+  }
+  aec::Inputs inputs = {{"x", aec::Data::from_rows(x.data(), 90, 3)}, {"y", aec::Data::from_rows(ids.data(), 90, 1)}};
+  aec::Program p = aec::Program::from_string("cls.ae", program, 3); // the width of x, the first input
+  aec::TrainSettings s = p.defaults();
+  s.epochs = 40;
+  s.batch = 16;
+  s.lr = 0.03;
+  s.threads = 1;
+  aec::TrainReport r = p.train(inputs, s);
+  CHECK(r.final_loss < r.initial_loss);
+  aec::Output correct = p.evaluate("correct", inputs);
+  double accuracy = 0;
+  for (float c : correct.values) accuracy += c / 90;
+  CHECK(accuracy > 0.8);
+  aec::Output predicted = p.evaluate("predicted", aec::Inputs{{"x", inputs.at("x")}}); // labels not needed
+  CHECK(predicted.samples == 90);
+  // A missing input and a class id out of range are errors naming them.
+  try {
+    p.evaluate("correct", aec::Inputs{{"x", inputs.at("x")}});
+    FAIL("accepted an output without the input it reads");
+  } catch (const aec::Error &e) {
+    CHECK(std::string(e.what()).find("input y has no data") != std::string::npos);
+  }
+  ids[5] = 7;
+  try {
+    p.train(aec::Inputs{{"x", inputs.at("x")}, {"y", aec::Data::from_rows(ids.data(), 90, 1)}}, s);
+    FAIL("accepted a class id out of range");
+  } catch (const aec::Error &e) {
+    CHECK(std::string(e.what()).find("inputs[\"y\"]: sample 5 holds 7") != std::string::npos);
+  }
+}

@@ -58,3 +58,20 @@ TEST_CASE("aec run uses the saved average of a batch_mean, and summarizes every 
   CHECK(r.output.find("spread: mean ") != std::string::npos);
   CHECK(r.output.find("err: mean ") != std::string::npos);
 }
+
+TEST_CASE("a resumed run ends with the same batch statistics as an uninterrupted one") {
+  aec::test::TempDir t;
+  std::string program = (t.dir / "stat.ae").string(), whole = (t.dir / "whole.ckpt").string(), parts = (t.dir / "parts.ckpt").string();
+  std::ofstream(program) << kProgram;
+  const std::string data = " --data 'synthetic:lowrank?n=300&d=8&rank=2' --batch 32 --threads 1";
+  REQUIRE(run_aec("train " + program + data + " --epochs 3 --save " + whole).status == 0);
+  REQUIRE(run_aec("train " + program + data + " --epochs 1 --save " + parts).status == 0);
+  REQUIRE(run_aec("train " + program + data + " --epochs 3 --resume " + parts).status == 0);
+  auto summary = [&](const std::string &ckpt) {
+    Run r = run_aec("run " + program + " --load " + ckpt + data.substr(0, data.find(" --batch")) + " --output err --json");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    return aec::test::last_line(r.output);
+  };
+  CHECK(summary(whole) == summary(parts));
+}

@@ -105,6 +105,10 @@ struct TrainReport {
 // A named output on every sample: `rows` x `cols` floats per sample (column-major within it),
 // sample after sample. An image output [c, h, w] comes as its c h w entries in row-major order
 // (rows = c h w, cols = 1).
+// The data of several inputs, by the inputs' names: sample i of each belongs together. Data of
+// one value per sample for an input `[c]` with c > 1 holds class ids, read as one-hot vectors.
+using Inputs = std::map<std::string, Data>;
+
 struct Output {
   int64_t samples = 0, rows = 0, cols = 0;
   std::vector<float> values;
@@ -126,9 +130,14 @@ public:
   // Trains from freshly initialized params (or from settings.resume_path). `data` is left as it
   // is (with center=true, the model subtracts the training mean, and evaluate() does too).
   TrainReport train(const Data &data, const TrainSettings &settings, const ProgressCallback &progress = {});
+  // The same for a program with several inputs, each bound by name (the width the program was
+  // loaded with is the first input's).
+  TrainReport train(const Inputs &inputs, const TrainSettings &settings, const ProgressCallback &progress = {});
   // A named output on every sample with the current params (after train or load); per-sample params
   // are fitted to the samples first.
   Output evaluate(const std::string &output, const Data &data) const;
+  // The same with several inputs: only those the output reads are needed.
+  Output evaluate(const std::string &output, const Inputs &inputs) const;
   std::vector<float> param(const std::string &name) const; // current values, column-major
 
   void save(const std::string &path) const; // a checkpoint of the current params

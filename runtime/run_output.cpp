@@ -109,11 +109,11 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   run.fixed_batch_statistics = true;
   auto kernel = driver::compile(m, run, kernel_options(batch, 1));
   // batch_mean(...) is its average over the last training epoch
+  const std::map<std::string, std::vector<float>> saved = ckpt.training ? ckpt.training->batch_means : decltype(saved){};
   std::map<std::string, std::vector<float>> statistics;
   for (const BatchStatistic &s : m.batch_statistics) {
-    const std::map<std::string, std::vector<float>> *saved = ckpt.training ? &ckpt.training->batch_means : nullptr;
-    auto it = saved ? saved->find(s.name) : decltype(saved->end()){};
-    if (!saved || it == saved->end() || int64_t(it->second.size()) != s.shape.numel())
+    auto it = saved.find(s.name);
+    if (it == saved.end() || int64_t(it->second.size()) != s.shape.numel())
       throw InputError("the checkpoint has no average of batch_mean(...) at line " + std::to_string(s.span.line) +
                        " over a training epoch: train the model for at least one whole epoch with this aec");
     statistics[s.name] = it->second;

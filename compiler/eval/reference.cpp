@@ -88,7 +88,11 @@ template <class T> std::vector<Mat<T>> evaluate(const ir::Graph &g, const std::v
         T m = x.maxCoeff(&best); // the first largest
         if (n.op == Op::SumAll) out(0, b) = x.sum();
         else if (n.op == Op::ArgMax) out(0, b) = static_cast<T>(best);
-        else out(0, b) = m + std::log((x.array() - m).exp().sum()); // LogSumExp
+        else { // LogSumExp, as a plain loop: Eigen's vectorized exp trips GCC 12's -Wuninitialized at -march=x86-64-v4
+          T sum = 0;
+          for (Eigen::Index i = 0; i < x.size(); ++i) sum += std::exp(x(i) - m);
+          out(0, b) = m + std::log(sum);
+        }
       }
       break;
     case ir::OpKind::Batch:

@@ -28,6 +28,7 @@ uint64_t env_number(const char *name, uint64_t otherwise) {
 
 struct Tally {
   int programs = 0, jacobians = 0, unrolls = 0, noise = 0, per_sample = 0, inverses = 0, kernels_checked = 0;
+  int images = 0, inputs = 0, batch_statistics = 0;
 };
 
 void check_program(uint64_t seed, Tally &tally) {
@@ -55,6 +56,9 @@ void check_program(uint64_t seed, Tally &tally) {
                  p.text.find("rand(") != std::string::npos;
   tally.per_sample += p.text.find("per sample") != std::string::npos;
   tally.inverses += p.text.find("inv(") != std::string::npos || p.text.find("solve(") != std::string::npos;
+  tally.images += p.text.find("conv(") != std::string::npos || p.text.find("upsample(") != std::string::npos;
+  tally.inputs += p.text.find("input u") != std::string::npos;
+  tally.batch_statistics += p.text.find("batch_mean(") != std::string::npos;
 
   // 1. Unoptimized against optimized, in double.
   auto bind = test::random_bindings<double>(m, plain, 3, seed);
@@ -98,7 +102,8 @@ TEST_CASE("random programs: reference against JIT, finite differences against gr
   for (uint64_t seed = 1; seed <= count; ++seed) check_program(seed, tally);
   MESSAGE(tally.programs << " programs checked three ways: " << tally.jacobians << " with Jacobians, " << tally.unrolls << " with unrolls, "
                          << tally.noise << " with noise, " << tally.per_sample << " with per-sample params, " << tally.inverses
-                         << " with inverses or solves");
+                         << " with inverses or solves, " << tally.images << " with images, " << tally.inputs << " with two inputs, "
+                         << tally.batch_statistics << " with batch statistics");
   CHECK(tally.programs == int(count));
   // The generator reaches every construct often.
   CHECK(tally.jacobians > int(count) / 5);
@@ -106,4 +111,7 @@ TEST_CASE("random programs: reference against JIT, finite differences against gr
   CHECK(tally.noise > int(count) / 10);
   CHECK(tally.per_sample > int(count) / 10);
   CHECK(tally.inverses > int(count) / 10);
+  CHECK(tally.images > int(count) / 10);
+  CHECK(tally.inputs > int(count) / 10);
+  CHECK(tally.batch_statistics > int(count) / 10);
 }

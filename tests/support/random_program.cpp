@@ -41,6 +41,10 @@ public:
     const int64_t width = 2 + pick(4);
     const int k = 2 + pick(3);
     out_ << "# random program\ndim D\ndim k = " << k << "\ninput x : [D]\n";
+    if (chance(0.3)) { // a second input, bound to its own source
+      out_ << "input u : [k]\n";
+      second_input_ = true;
+    }
     declare_params();
     out_ << "hyper lam = " << number(0.05, 0.5) << "\n";
     define_function("f", "a", vector('D'), 'k', "W * a");
@@ -67,6 +71,7 @@ private:
   std::vector<std::string> per_sample_;
   bool functions_ = false;
   int unrolls_ = 0;
+  bool second_input_ = false;
 
   int pick(int n) { return int(std::uniform_int_distribution<int>(0, n - 1)(rng_)); }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
@@ -95,6 +100,8 @@ private:
     if (chance(0.4)) param("A", matrix('D', 'D'));
     if (chance(0.4)) param("S", matrix('k', 'k'));
     if (chance(0.3)) param("z", vector('k'), true);
+    // Filter banks for images made of a vector (reshape(v, 1, 1, n)): 1 -> 2 channels, 2 -> 1.
+    out_ << "param K : [2, 1, 1, 3] = glorot\nparam KT : [2, 1, 1, 2] = glorot\nparam kb : [2] = normal(0.3)\n";
   }
 
   // `name(arg) = body`, smooth (so that it can be differentiated as a Jacobian), with the
@@ -137,6 +144,7 @@ private:
       if (same(p.type, t)) out.push_back(p.name);
     if (s.top) {
       if (same(t, vector('D'))) out.push_back("x"), out.push_back("x");
+      if (same(t, vector('k')) && second_input_ && !s.smooth) out.push_back("u");
       if (!s.smooth)
         for (const Name &n : named_)
           if (same(n.type, t)) out.push_back(n.name);
@@ -160,7 +168,7 @@ private:
     if (depth <= 0) return leaf(scalar(), s);
     const char n = chance(0.5) ? 'D' : 'k';
     auto v = [&] { return vector_expr(n, depth - 1, s); };
-    switch (pick(12)) {
+    switch (pick(13)) {
     case 0: return "sum(" + v() + ")";
     case 1: return "mean(" + v() + ")";
     case 2: return "dot(" + v() + ", " + v() + ")";
@@ -174,6 +182,9 @@ private:
       if (s.top) return "bce(x, sigmoid(" + vector_expr('D', depth - 1, s) + "))";
       return "sum(" + v() + ")";
     case 10: return "kl_normal(" + vector_expr('k', depth - 1, s) + ", tanh(" + vector_expr('k', depth - 1, s) + "))";
+    case 11:
+      if (s.smooth) return scalar_expr(depth - 1, s); // Jacobians stay away from images
+      return image_scalar(n, depth - 1, s);
     default: return "sum(" + matrix_expr(n, 'k', depth - 1, s) + ")";
     }
   }
@@ -182,7 +193,7 @@ private:
     if (depth <= 0) return leaf(vector(n), s);
     auto v = [&](int d) { return vector_expr(n, d, s); };
     const char m = chance(0.5) ? 'D' : 'k';
-    switch (pick(s.smooth ? 14 : 18)) {
+    switch (pick(s.smooth ? 14 : 20)) {
     case 0: return "(" + v(depth - 1) + " + " + v(depth - 1) + ")";
     case 1: return "(" + v(depth - 1) + " - " + v(depth - 1) + ")";
     case 2: return "-(" + v(depth - 1) + ")";
@@ -241,9 +252,31 @@ private:
       case 1: return "(" + v(depth - 1) + " .* bernoulli(0.8, " + size(n) + "))";
       default: return "(" + v(depth - 1) + " + rand(" + size(n) + "))";
       }
+    case 17: // the batch's mean of a value, shared by its samples
+      if (!s.top) return v(depth - 1);
+      return "batch_mean(" + v(depth - 1) + ")";
+    case 18: { // through an image and back: pooling after upsampling is the identity
+      std::string img = "reshape(" + v(depth - 1) + ", 1, 1, " + size(n) + ")";
+      return chance(0.5) ? "flatten(avgpool(upsample(" + img + ", 2), 2))" : "flatten(maxpool(upsample(" + img + ", 2), 2))";
+    }
     default:
       if (!s.top || n != 'D') return v(depth - 1);
       return "grad(" + scalar_expr(depth - 1, Scope{true, true, {}}) + ", x)";
+    }
+  }
+
+  // A scalar of an image made of a vector of size n: convolutions (stride, padding), a bias per
+  // channel, pooling, conv_t.
+  std::string image_scalar(char n, int depth, const Scope &s) {
+    std::string img = "reshape(" + vector_expr(n, depth, s) + ", 1, 1, " + size(n) + ")";
+    std::string h = "tanh(conv(K, " + img + ", pad=" + std::to_string(1 + pick(2)) + ") + kb)"; // [2, 1, n + 2p - 2]
+    // Means, not sums: a sum over the image's many entries makes a scalar large enough that the
+    // gradient through it is too small for finite differences to check.
+    switch (pick(4)) {
+    case 0: return "mean(" + h + ")";
+    case 1: return "mean(maxpool(" + h + ", 1) .* " + h + ")";
+    case 2: return "mean(conv_t(KT, " + h + ", stride=" + std::to_string(1 + pick(2)) + "))";
+    default: return "mean(avgpool(conv(K, " + img + ", stride=2, pad=1), 1) .* avgpool(conv(K, " + img + ", stride=2, pad=1), 1))";
     }
   }
 

@@ -224,10 +224,7 @@ private:
   }
 
   void take_initial_values(const Checkpoint &ck) {
-    r_.initialized = params_found_in(m_, ck, data_.n);
-    for (const std::string &name : r_.initialized) params_[name] = ck.params.at(name).values;
-    for (const ParamInfo &p : m_.params)
-      if (std::find(r_.initialized.begin(), r_.initialized.end(), p.name) == r_.initialized.end()) r_.not_initialized.push_back(p.name);
+    for (const std::string &name : params_found_in(m_, ck, data_.n)) params_[name] = ck.params.at(name).values;
   }
 
   void resume(const Checkpoint &ck, uint64_t fingerprint) {

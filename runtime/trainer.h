@@ -90,10 +90,9 @@ struct TrainResult {
   StopReason stop = StopReason::Completed;
   int64_t best_epoch = 0; // with early stopping: the epoch whose params are returned
   std::vector<PcaResult> pca;
-  std::vector<std::string> initialized, not_initialized; // with TrainOptions::init: the params taken from it, and the others
-  std::map<std::string, std::vector<float>> params;      // per-sample ones: one row per training sample
-  std::vector<float> center_mean;                        // the mean subtracted when center=true, else empty
-  TrainingProgress progress;                             // where the run stands: what a checkpoint resumes
+  std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
+  std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty
+  TrainingProgress progress;                        // where the run stands: what a checkpoint resumes
 };
 
 // Trains `m` on `data` (centered in place when the config says so).

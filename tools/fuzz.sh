@@ -11,8 +11,9 @@
 # tokens (tests/fuzz/ae.dict) and seeds of deep and long programs (tests/fuzz/deep_programs.py);
 # an input may take 30 s instead of 2 (a sum of 20000 terms takes 17 s in this build). Its
 # corpus is kept apart (corpus/TARGET-large).
-# A crash, a sanitizer report, a leak, an input over the time bound or an uncaught exception is a
-# finding: saved in build-asan/fuzz/findings/TARGET/, and the exit status is 1.
+# A crash, a sanitizer report, a leak, an input over the time bound (libFuzzer's slow-unit report,
+# 10 s by default, is set to the same bound) or an uncaught exception is a finding: saved in
+# build-asan/fuzz/findings/TARGET/, and the exit status is 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-compiler}
@@ -33,7 +34,8 @@ name=$target
 corpus=build-asan/fuzz/corpus/$name findings=build-asan/fuzz/findings/$name
 mkdir -p "$corpus" "$findings"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
-options=(-timeout=2 -max_len=4096)
+bound=2 # seconds an input may take
+options=(-max_len=4096)
 case "$target" in
 data) cp -n tests/fuzz/data-seeds/* "$corpus/" ;;
 checkpoint)
@@ -46,21 +48,23 @@ checkpoint)
   build-asan/tools/aec train examples/denoising.ae --data "$data" --set k=4 --epochs 1 --batch 16 --optimizer momentum --save "$seeds/dae" >/dev/null
   for f in "$seeds"/*; do head -c -23 "$f" >"$corpus/seed-$(basename "$f")"; done
   rm -r "$seeds"
-  options=(-timeout=5 -max_len=65536)
+  bound=5
+  options=(-max_len=65536)
   ;;
 *)
   cp -n examples/*.ae tests/diagnostics/*.ae "$corpus/" 2>/dev/null || true
   if ((large)); then
     python3 tests/fuzz/deep_programs.py "$corpus"
-    options=(-timeout=30 -max_len=1048576 -dict=tests/fuzz/ae.dict)
+    bound=30
+    options=(-max_len=1048576 -dict=tests/fuzz/ae.dict)
   fi
   ;;
 esac
 echo "fuzzing $name for $seconds s (corpus $corpus: $(ls "$corpus" | wc -l) inputs)"
 log=build-asan/fuzz/$name.log
 status=0
-"build-asan/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" "${options[@]}" -rss_limit_mb=4096 \
-  -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+"build-asan/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout="$bound" "${options[@]}" \
+  -report_slow_units="$bound" -rss_limit_mb=4096 -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1 || status=$?
 grep -v -E "^#[0-9]+\s+(NEW|REDUCE|pulse)" "$log" | tail -n 40 # the whole output stays in the log
 if ((status != 0)) || compgen -G "$findings/*" >/dev/null; then
   echo "fuzz $name: exit status $status; findings in $findings: $(ls "$findings" | tr '\n' ' ') (full output: $log)" >&2

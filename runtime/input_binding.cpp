@@ -1,6 +1,7 @@
 #include "runtime/input_binding.h"
 #include "ir/algorithms.h"
 #include "source/diagnostics.h"
+#include "support/number_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -53,9 +54,8 @@ void one_hot(const Dataset &ids, const DataBinding &b, const InputInfo &in, int6
   double v = ids.values[size_t(i)];
   if (ids.bytes_scaled) v = std::round(v * 255.0);
   if (v != std::floor(v) || v < 0 || v >= double(in.width))
-    throw InputError(b.flag() + ": sample " + std::to_string(i) + " holds " + std::to_string(ids.values[size_t(i)]) +
-                     ", not a class id of input " + in.name + " : [" + std::to_string(in.width) + "] (an integer in [0, " +
-                     std::to_string(in.width) + "))");
+    throw InputError(b.flag() + ": sample " + std::to_string(i) + " holds " + shortest_text(v) + ", not a class id of input " + in.name +
+                     " : [" + std::to_string(in.width) + "] (an integer in [0, " + std::to_string(in.width) + "))");
   std::fill(out, out + in.width, 0.0f);
   out[int64_t(v)] = 1.0f;
 }

@@ -19,7 +19,7 @@ namespace {
 
 // 60 samples of 4 features whose class (0, 1 or 2) is the largest of the first three.
 struct Files {
-  std::string x, labels_npy, labels_csv, bad_label, short_labels;
+  std::string x, labels_npy, labels_csv, bad_label, bad_idx_label, short_labels;
 };
 Files write_data(const aec::test::TempDir &t) {
   std::vector<float> x;
@@ -39,6 +39,10 @@ Files write_data(const aec::test::TempDir &t) {
   std::vector<int64_t> bad = y;
   bad[17] = 3;
   files.bad_label = t.write("bad.npy", npy_bytes("<i8", "(60,)", bad));
+  std::string idx = {0, 0, 8, 1, 0, 0, 0, 60}; // IDX: unsigned bytes, one dimension of 60
+  for (int64_t c : y) idx += char(c);
+  idx[8 + 23] = char(200);
+  files.bad_idx_label = t.write("bad-labels-idx1-ubyte", idx);
   files.short_labels = t.write("short.npy", npy_bytes("<i8", "(50,)", std::vector<int64_t>(y.begin(), y.begin() + 50)));
   return files;
 }
@@ -100,7 +104,9 @@ TEST_CASE("binding errors name the flag, the input and the sample") {
   check_error(run_aec("train " + program + x + " --data y=" + f.short_labels),
               "--data y=" + f.short_labels + ": 50 samples, but --data x=" + f.x + " has 60");
   check_error(run_aec("train " + program + x + " --data y=" + f.bad_label),
-              "--data y=" + f.bad_label + ": sample 17 holds 3.000000, not a class id of input y : [3] (an integer in [0, 3))");
+              "--data y=" + f.bad_label + ": sample 17 holds 3, not a class id of input y : [3] (an integer in [0, 3))");
+  check_error(run_aec("train " + program + x + " --data y=" + f.bad_idx_label), // the byte, not the pixel scale
+              "--data y=" + f.bad_idx_label + ": sample 23 holds 200, not a class id of input y : [3] (an integer in [0, 3))");
   Run wide = run_aec("train " + program + x + " --data y=" + f.x); // located at the declaration
   CHECK(wide.status == 1);
   CHECK(wide.output.find("cls.ae:3:12: error: the data's samples have 4 values, but input y is declared [3]") != std::string::npos);

@@ -2,7 +2,7 @@
 # aec against PyTorch (Debian's python3-torch with OpenBLAS), one thread each, pinned to one
 # core, same models, Fashion-MNIST, Adam, in one run. Prints samples/s of both, the ratio, aec's
 # compile time and both peak memories (medians over REPEATS runs), then aec's compile time for
-# every example.
+# every example, and conv_ae's convolutions through each lowering (bench/conv_shapes).
 # Usage: bench/run.sh [REPEATS]   (default 3; ONLY="relu_ae conv_ae" runs those rows alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,10 @@ for row in "${rows[@]}"; do
 done
 rm -f "$tmp"
 
+if [[ -z ${ONLY:-} || " $ONLY " == *" conv_ae "* ]]; then
+  echo
+  taskset -c 0 "$(dirname "$AEC")/../bench/conv_shapes" # why conv_ae's convolutions go where they go
+fi
 if [[ -n ${ONLY:-} ]]; then exit 0; fi
 echo
 echo "compile time (parse to runnable kernels), ms, median of $REPEATS:"

@@ -1,11 +1,15 @@
-// Convolutions as GEMMs: each sample's large image is unfolded into the matrix of its patches
-// (im2col: one row per filter tap (c, i, j), one column per output position), so that
+// Convolutions by one of two lowerings, chosen per operation and geometry (conv_lowering):
+// oneDNN's primitives on blocked layouts (runtime/conv_onednn.h), or GEMMs on OpenBLAS: each
+// sample's large image is unfolded into the matrix of its patches (im2col: one row per filter tap
+// (c, i, j), one column per output position), so that
 //   conv:        small[o, yx]    = K[o, cij] col[cij, yx]
 //   conv_t:      col[cij, yx]    = K[o, cij]' small[o, yx], then folded back (col2im, summing overlaps)
 //   conv_filter: K[o, cij]      += small[o, yx] col[cij, yx]'
 // Samples are independent for conv and conv_t and go to the team; conv_filter sums over them in a
-// fixed partition of the batch, so any team size gives the same bits.
+// fixed partition of the batch, so any team size gives the same bits. oneDNN gets the same fixed
+// chunks of samples, one chunk per call on one thread.
 #include "runtime/conv_calls.h"
+#include "runtime/conv_onednn.h"
 #include "runtime/cpu_dispatch.h"
 #include "runtime/work_sharing.h"
 
@@ -18,18 +22,13 @@
 
 namespace {
 
-struct Geometry {
-  int64_t o, c, kh, kw, h, w, oh, ow, stride, pad;
-  explicit Geometry(const int64_t *g)
-      : o(g[0]), c(g[1]), kh(g[2]), kw(g[3]), h(g[4]), w(g[5]), oh(g[6]), ow(g[7]), stride(g[8]), pad(g[9]) {}
-  int64_t taps() const { return c * kh * kw; }
-  int64_t positions() const { return oh * ow; }
-  int64_t large() const { return c * h * w; }
-  int64_t small() const { return o * oh * ow; }
-  int64_t filters() const { return o * taps(); }
-  // A 1 x 1 convolution with stride 1 and no padding: the image is its own patch matrix.
-  bool patches_are_the_image() const { return kh == 1 && kw == 1 && stride == 1 && pad == 0; }
-};
+using aec::runtime::ConvGeometry;
+using aec::runtime::ConvLowering;
+using aec::runtime::ConvOp;
+using Geometry = ConvGeometry;
+
+// A 1 x 1 convolution with stride 1 and no padding: the image is its own patch matrix.
+bool patches_are_the_image(const Geometry &g) { return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pad == 0; }
 
 // Row-major C[M, N] = op(A) op(B) + beta C.
 void sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
@@ -72,7 +71,7 @@ template <class Row> void for_each_patch_row(const Geometry &g, Row row) {
 // plain loop each over it, free of the per-row bookkeeping that dominated them.
 const std::vector<int32_t> &patch_index(const Geometry &g) {
   thread_local std::map<std::array<int64_t, 10>, std::vector<int32_t>> made;
-  std::vector<int32_t> &index = made[{g.o, g.c, g.kh, g.kw, g.h, g.w, g.oh, g.ow, g.stride, g.pad}];
+  std::vector<int32_t> &index = made[g.key()];
   if (!index.empty()) return index;
   index.assign(size_t(g.taps() * g.positions()), -1);
   for_each_patch_row(g, [&](int64_t at, bool row_inside, int64_t from, Inside in) {
@@ -104,7 +103,7 @@ void col2im(const Geometry &g, const float *col, float *large) {
 
 // The patch matrix of one sample, in this thread's scratch (or the image itself).
 const float *patches(const Geometry &g, const float *large, std::vector<float> &scratch) {
-  if (g.patches_are_the_image()) return large;
+  if (patches_are_the_image(g)) return large;
   scratch.resize(static_cast<size_t>(g.taps() * g.positions()));
   im2col(g, large, scratch.data());
   return scratch.data();
@@ -112,14 +111,40 @@ const float *patches(const Geometry &g, const float *large, std::vector<float> &
 
 thread_local std::vector<float> t_scratch;
 
-// Samples summed together by conv_filter before the partial sums are added in order.
-constexpr int64_t kFilterChunk = 16;
+// Samples in one oneDNN call, and summed together by conv_filter before the partial sums are
+// added in order.
+constexpr int64_t kChunk = 16;
+
+ConvLowering g_forced = ConvLowering::ByRule;
+
+// oneDNN for every convolution it can take (filters shared by the samples, operands one sample
+// after another), except the input gradient onto an image of one channel. Measured at conv_ae's
+// shapes, batch 128, one thread (bench/conv_shapes, AVX-512 Xeon): oneDNN's blocked kernels with
+// the reorders around them take 0.22-0.67 of im2col's time on every operation but that one, where
+// they take 4-6 times as long (a blocked layout of one channel leaves the vectors 1/16 full);
+// oneDNN on aec's own layouts (its gemm:jit, an im2col too) takes 0.9-1.9 of it. All twelve: 6.2
+// ms by this rule in chunks of 16 samples, 15.5 by im2col alone.
+bool onednn_takes(ConvOp op, const Geometry &g, int64_t k_stride, int64_t operand_stride, int64_t operand_size) {
+  if (g_forced == ConvLowering::Im2col || k_stride != 0 || operand_stride != operand_size) return false;
+  return g_forced == ConvLowering::OneDnn || !(op == ConvOp::InputGradient && g.c == 1);
+}
+
+// body(first sample, samples) over the fixed chunks of `count` samples, on the team.
+template <class Body> void for_each_chunk(int64_t count, int64_t work_per_sample, Body body) {
+  const int64_t chunks = (count + kChunk - 1) / kChunk;
+  aec::runtime::share_items(chunks, kChunk * work_per_sample, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) body(c * kChunk, std::min(kChunk, count - c * kChunk));
+  });
+}
 
 } // namespace
 
 extern "C" void aec_conv(const int64_t *geometry, const float *k, int64_t k_stride, const float *large, int64_t large_stride, float *small,
                          int64_t count) {
   const Geometry g(geometry);
+  if (onednn_takes(ConvOp::Forward, g, k_stride, large_stride, g.large()))
+    return for_each_chunk(count, g.small() * g.taps(),
+                          [&](int64_t b, int64_t n) { aec::runtime::onednn::conv(g, k, large + b * g.large(), small + b * g.small(), n); });
   aec::runtime::share_items(count, g.small() * g.taps(), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const float *col = patches(g, large + b * large_stride, t_scratch);
@@ -132,11 +157,15 @@ extern "C" void aec_conv(const int64_t *geometry, const float *k, int64_t k_stri
 extern "C" void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_stride, const float *small, int64_t small_stride,
                            float *large, int64_t count) {
   const Geometry g(geometry);
+  if (onednn_takes(ConvOp::InputGradient, g, k_stride, small_stride, g.small()))
+    return for_each_chunk(count, g.small() * g.taps(), [&](int64_t b, int64_t n) {
+      aec::runtime::onednn::conv_t(g, k, small + b * g.small(), large + b * g.large(), n);
+    });
   aec::runtime::share_items(count, g.small() * g.taps(), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       float *out = large + b * g.large();
       float *col = out;
-      if (!g.patches_are_the_image()) {
+      if (!patches_are_the_image(g)) {
         t_scratch.resize(static_cast<size_t>(g.taps() * g.positions()));
         col = t_scratch.data();
       }
@@ -150,13 +179,20 @@ extern "C" void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_st
 extern "C" void aec_conv_filter(const int64_t *geometry, const float *small, int64_t small_stride, const float *large, int64_t large_stride,
                                 float *k, int64_t count) {
   const Geometry g(geometry);
-  const int64_t chunks = std::max<int64_t>(1, (count + kFilterChunk - 1) / kFilterChunk);
+  const int64_t chunks = std::max<int64_t>(1, (count + kChunk - 1) / kChunk);
+  const bool onednn = count > 0 && onednn_takes(ConvOp::FilterGradient, g, 0, small_stride, g.small()) &&
+                      onednn_takes(ConvOp::FilterGradient, g, 0, large_stride, g.large());
   std::vector<float> partial(static_cast<size_t>(chunks * g.filters()));
-  aec::runtime::share_items(chunks, kFilterChunk * g.small() * g.taps(), [&](int64_t c0, int64_t c1) {
+  aec::runtime::share_items(chunks, kChunk * g.small() * g.taps(), [&](int64_t c0, int64_t c1) {
     for (int64_t chunk = c0; chunk < c1; ++chunk) {
       float *sum = partial.data() + chunk * g.filters();
+      const int64_t first = chunk * kChunk, n = std::min(kChunk, count - first);
+      if (onednn) {
+        aec::runtime::onednn::conv_filter(g, small + first * g.small(), large + first * g.large(), sum, n);
+        continue;
+      }
       std::fill(sum, sum + g.filters(), 0.0f);
-      for (int64_t b = chunk * kFilterChunk; b < std::min(count, (chunk + 1) * kFilterChunk); ++b) {
+      for (int64_t b = first; b < first + n; ++b) {
         const float *col = patches(g, large + b * large_stride, t_scratch);
         sgemm(false, true, g.o, g.taps(), g.positions(), small + b * small_stride, g.positions(), col, g.positions(), 1.0f, sum, g.taps());
       }
@@ -166,3 +202,7 @@ extern "C" void aec_conv_filter(const int64_t *geometry, const float *small, int
   for (int64_t chunk = 1; chunk < chunks; ++chunk)
     for (int64_t i = 0; i < g.filters(); ++i) k[i] += partial[static_cast<size_t>(chunk * g.filters() + i)];
 }
+
+namespace aec::runtime {
+void force_conv_lowering(ConvLowering lowering) { g_forced = lowering; }
+} // namespace aec::runtime

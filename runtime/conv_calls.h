@@ -1,5 +1,6 @@
-// The convolutions JIT-compiled kernels call, lowered to SGEMMs (im2col): conv, its transpose and
-// its filter gradient (ir/ops.def). Images are row-major [c, h, w], one sample after another.
+// The convolutions JIT-compiled kernels call: conv, its transpose and its filter gradient
+// (ir/ops.def), through oneDNN or lowered to SGEMMs (im2col), whichever is faster for the
+// operation and geometry (conv_calls.cpp). Images are row-major [c, h, w], one sample after another.
 #pragma once
 #include <cstdint>
 
@@ -16,3 +17,11 @@ void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_stride, const
 void aec_conv_filter(const int64_t *geometry, const float *small, int64_t small_stride, const float *large, int64_t large_stride, float *k,
                      int64_t count);
 }
+
+namespace aec::runtime {
+// For tests and benchmarks: every convolution through one lowering (oneDNN where it can take the
+// call), or back to the choice by operation and geometry. Not thread-safe: set it while no
+// kernel runs.
+enum class ConvLowering { ByRule, Im2col, OneDnn };
+void force_conv_lowering(ConvLowering lowering);
+} // namespace aec::runtime

@@ -9,6 +9,7 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           llvm-19-dev libzstd-dev libeigen3-dev
           antlr4 libantlr4-runtime-dev
           libboost-graph-dev doctest-dev libopenblas-dev
+          libdnnl-dev  # oneDNN: convolutions
           libcairo2-dev fonts-dejavu-core
           dataset-fashion-mnist
           python3      # the layering check and the golden tests of the passes

@@ -21,9 +21,12 @@ namespace {
 void check_jit_model(const Model &m, const std::string &name, int batch, int threads = 1) {
   ir::Graph g = passes::optimize(driver::training_graph(m));
   passes::verify(g);
+  // Within 1e-5 of the reference's norm, plus ten times the float reference's own error against
+  // double: an output that float32 computes only roughly (a sum whose terms cancel, such as
+  // conv_ae's gradient of its last bias) differs by more in any other order of the sums.
   for (const test::JitError &e : test::jit_errors(m, g, batch, 3, threads)) {
-    INFO(name << " output " << e.output << " relative error " << e.relative);
-    CHECK(e.relative < 1e-5);
+    INFO(name << " output " << e.output << " relative error " << e.relative << "; float32's own " << e.float_error / e.reference_norm);
+    CHECK(e.absolute <= 1e-5 * e.reference_norm + 10 * e.float_error);
   }
 }
 

@@ -149,4 +149,9 @@ void conv_filter(const ConvGeometry &g, const float *small, const float *large, 
   prepared(ConvOp::FilterGradient, g, n).run(small, large, k);
 }
 
+std::string version() {
+  const dnnl_version_t *v = dnnl_version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+}
+
 } // namespace aec::runtime::onednn

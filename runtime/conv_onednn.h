@@ -6,6 +6,8 @@
 #pragma once
 #include "runtime/conv_geometry.h"
 
+#include <string>
+
 namespace aec::runtime::onednn {
 
 // small[n] = conv(k, large[n]) for n samples one after another
@@ -14,5 +16,8 @@ void conv(const ConvGeometry &g, const float *k, const float *large, float *smal
 void conv_t(const ConvGeometry &g, const float *k, const float *small, float *large, int64_t n);
 // k = the sum over the n samples of conv_filter(small[n], large[n])
 void conv_filter(const ConvGeometry &g, const float *small, const float *large, float *k, int64_t n);
+
+// The version of the oneDNN loaded ("2.6.3").
+std::string version();
 
 } // namespace aec::runtime::onednn

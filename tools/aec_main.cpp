@@ -3,6 +3,7 @@
 #include "args.h"
 #include "commands.h"
 #include "runtime/blas_core.h"
+#include "runtime/conv_onednn.h"
 #include "source/diagnostics.h"
 
 #include <algorithm>
@@ -79,7 +80,7 @@ int main(int argc, char **argv) {
   if (cmd == "--version" || cmd == "version") {
     std::string kernels = aec::runtime::ensure_blas_kernels();
     std::cout << "aec " << AEC_VERSION << " (LLVM " << AEC_LLVM_VERSION << (kernels.empty() ? "" : ", OpenBLAS kernels " + kernels)
-              << ")\n";
+              << ", oneDNN " << aec::runtime::onednn::version() << ")\n";
     return 0;
   }
   std::vector<std::string> args(argv + 2, argv + argc);

@@ -16,9 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <tuple>
 #include <random>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -61,7 +61,6 @@ std::vector<float> random_floats(int64_t n, std::mt19937 &rng) {
   return v;
 }
 
-
 // A primitive on the memory layouts it prefers (format_tag::any): its time alone, what oneDNN
 // could give if aec kept its images in oneDNN's blocked layouts, and its time with the reorders
 // from and to aec's layouts (`inputs` and `output`, the plain primitive's memories) around it.
@@ -90,10 +89,12 @@ Blocked time_blocked(const PrimitiveDesc &pd, const std::unordered_map<int, memo
   reorder_inputs(); // the blocked operands hold the same numbers
   strm.wait();
   Primitive p(pd);
-  Blocked b{pd.impl_info_str(), median_ms(repeats, [&] {
-              p.execute(strm, args);
-              strm.wait();
-            }),
+  Blocked b{pd.impl_info_str(),
+            median_ms(repeats,
+                      [&] {
+                        p.execute(strm, args);
+                        strm.wait();
+                      }),
             0};
   b.with_reorders_ms = median_ms(repeats, [&] {
     reorder_inputs();
@@ -171,8 +172,8 @@ std::vector<Row> measure(const Shape &s, int repeats, dnnl::engine &eng, dnnl::s
   };
   auto [a, chosen] = im2col_and_chosen([&] { aec_conv(g.data(), k.data(), 0, x.data(), large, y_aec.data(), kBatch); });
   double d = time_plain(dnnl::convolution_forward(plain.fwd), {{DNNL_ARG_SRC, mx}, {DNNL_ARG_WEIGHTS, mk}, {DNNL_ARG_DST, my_out}});
-  Blocked b = time_blocked<dnnl::convolution_forward>(best.fwd, {{DNNL_ARG_SRC, mx}, {DNNL_ARG_WEIGHTS, mk}}, {DNNL_ARG_DST, my_out}, repeats,
-                                                      eng, strm);
+  Blocked b = time_blocked<dnnl::convolution_forward>(best.fwd, {{DNNL_ARG_SRC, mx}, {DNNL_ARG_WEIGHTS, mk}}, {DNNL_ARG_DST, my_out},
+                                                      repeats, eng, strm);
   rows.push_back({"forward (conv)", plain.fwd.impl_info_str(), a, d, b, chosen, max_abs_diff(y_aec, y_dnnl)});
 
   std::tie(a, chosen) = im2col_and_chosen([&] { aec_conv_t(g.data(), k.data(), 0, y.data(), small, x_aec.data(), kBatch); });
@@ -207,8 +208,8 @@ int main(int argc, char **argv) {
     for (const Row &r : measure(s, repeats, eng, strm)) {
       const double base = r.im2col_ms;
       std::printf("%-24s %-30s %7.3f | %7.3f %5.2fx | %7.3f %5.2fx %7.3f %5.2fx %-16s | %7.3f %5.2fx  %.1e\n", s.name, r.op.c_str(), base,
-                  r.dnnl_ms, r.dnnl_ms / base, r.blocked.ms, r.blocked.ms / base, r.blocked.with_reorders_ms, r.blocked.with_reorders_ms / base,
-                  r.blocked.impl.c_str(), r.chosen_ms, r.chosen_ms / base, r.max_diff);
+                  r.dnnl_ms, r.dnnl_ms / base, r.blocked.ms, r.blocked.ms / base, r.blocked.with_reorders_ms,
+                  r.blocked.with_reorders_ms / base, r.blocked.impl.c_str(), r.chosen_ms, r.chosen_ms / base, r.max_diff);
       im2col += base;
       plain += r.dnnl_ms;
       blocked += r.blocked.ms;

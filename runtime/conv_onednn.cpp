@@ -86,8 +86,8 @@ std::unique_ptr<Prepared> prepare(ConvOp op, const ConvGeometry &g, int64_t n) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   using namespace dnnl;
-  convolution_forward::primitive_desc forward(convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, any.large,
-                                                                        any.filters, any.small, strides, pad, pad_far),
+  convolution_forward::primitive_desc forward(convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct,
+                                                                        any.large, any.filters, any.small, strides, pad, pad_far),
                                               attr, e);
   auto made = std::make_unique<Prepared>();
   auto operand = [&](const primitive_desc_base &pd, int arg, const memory::desc &plain_md, bool input) {
@@ -117,8 +117,8 @@ std::unique_ptr<Prepared> prepare(ConvOp op, const ConvGeometry &g, int64_t n) {
   }
   case ConvOp::FilterGradient: {
     convolution_backward_weights::primitive_desc pd(
-        convolution_backward_weights::desc(algorithm::convolution_direct, any.large, any.filters, any.small, strides, pad, pad_far), attr, e,
-        forward);
+        convolution_backward_weights::desc(algorithm::convolution_direct, any.large, any.filters, any.small, strides, pad, pad_far), attr,
+        e, forward);
     made->inputs = {operand(pd, DNNL_ARG_DIFF_DST, plain.small, true), operand(pd, DNNL_ARG_SRC, plain.large, true)};
     made->result = operand(pd, DNNL_ARG_DIFF_WEIGHTS, plain.filters, false);
     finish(pd, convolution_backward_weights(pd));

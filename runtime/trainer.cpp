@@ -63,16 +63,20 @@ double sum_of_squares(const float *g, int64_t n) {
   return s;
 }
 
-// The mean per-sample objective over some samples, noise at its expected value.
+// The mean per-sample objective over some samples, noise at its expected value, and each
+// batch_mean(...) at the value given (as `aec run` evaluates it: the training's average), not
+// at the mean over the evaluated samples.
 class ObjectiveEvaluator {
 public:
   ObjectiveEvaluator(const Model &m, int threads)
-      : m_(m), kernel_(driver::compile(m, driver::Request::forward("objective", {"objective"}), kernel_options(kBatch, threads))) {}
+      : m_(m), kernel_(driver::compile(m, objective_request(), kernel_options(kBatch, threads))) {}
 
-  double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples) {
+  using Statistics = std::map<std::string, std::vector<float>>;
+  double mean(const Dataset &d, ParamStore &params, const std::vector<int64_t> &samples, Statistics statistics) {
     if (!ex_) ex_.emplace(*kernel_, kBatch); // allocated on first use, after the run's memory plan is checked
     Executor &ex = *ex_;
     bind_shared_params(ex, m_, params);
+    for (auto &[name, values] : statistics) ex.bind_param(name, values.data());
     double total = 0;
     for (int64_t start = 0; start < int64_t(samples.size()); start += kBatch) {
       int64_t count = std::min<int64_t>(kBatch, int64_t(samples.size()) - start);
@@ -92,6 +96,12 @@ private:
   const Model &m_;
   std::unique_ptr<codegen::Kernel> kernel_;
   std::optional<Executor> ex_;
+
+  static driver::Request objective_request() {
+    driver::Request r = driver::Request::forward("objective", {"objective"});
+    r.fixed_batch_statistics = true;
+    return r;
+  }
 };
 
 std::string epoch_and_step(const TrainingProgress &p) {
@@ -311,13 +321,16 @@ private:
     double val = NAN;
     bool best = false;
     if (c_.val > 0) {
-      val = objective_->mean(data_, params_, p_.held_out);
+      val = objective_->mean(data_, params_, p_.held_out, p_.batch_means);
       p_.val_losses.push_back(val);
       best = val < p_.best_val;
       if (best) {
         p_.best_val = val;
         p_.best_epoch = p_.epoch;
-        if (c_.patience > 0) p_.best_params = params_;
+        if (c_.patience > 0) {
+          p_.best_params = params_;
+          p_.best_batch_means = p_.batch_means;
+        }
       } else if (c_.patience > 0 && p_.epoch - p_.best_epoch >= c_.patience) {
         r_.stop = StopReason::EarlyStopped;
       }
@@ -326,6 +339,16 @@ private:
       o_.observer->on_epoch({p_.epoch, c_.epochs, loss, val, best, secs > 0 ? double(epoch_trained_) / secs : 0, secs, last_lr_});
     epoch_trained_ = 0;
     save();
+  }
+
+  // Each batch statistic's average over the last complete epoch, or over the steps of this one
+  // when none is complete (a run stopped in its first epoch).
+  std::map<std::string, std::vector<float>> batch_means_so_far() const {
+    std::map<std::string, std::vector<float>> means = p_.batch_means;
+    for (const auto &[name, sum] : p_.batch_mean_sums)
+      if (!means.count(name) && p_.batch_mean_steps > 0)
+        for (double v : sum) means[name].push_back(static_cast<float>(v / double(p_.batch_mean_steps)));
+    return means;
   }
 
   void save() {
@@ -371,7 +394,9 @@ private:
   void finish() {
     if (r_.stop == StopReason::EarlyStopped && !p_.best_params.empty()) {
       params_ = p_.best_params;
-      save(); // the checkpoint holds what the run returns
+      p_.batch_means = p_.best_batch_means;
+      saved_step_ = -1; // the last epoch's checkpoint is of this step, but holds its params
+      save();           // the checkpoint holds what the run returns
     }
     r_.epochs = p_.epoch;
     r_.epoch_losses = p_.epoch_losses;
@@ -382,7 +407,7 @@ private:
       Spectrum s = spectrum(columns_of(data_, first_input_columns()));
       std::vector<int64_t> all(static_cast<size_t>(data_.n));
       std::iota(all.begin(), all.end(), 0);
-      double recon = objective_->mean(data_, params_, all);
+      double recon = objective_->mean(data_, params_, all, batch_means_so_far());
       for (const CheckInfo &c : m_.checks) {
         const ParamInfo *p = m_.param(c.param);
         PcaCheck pc = check_pca(s, params_[c.param].data(), p->shape.rows(), p->shape.cols());

@@ -87,10 +87,16 @@ void write_progress(Writer &file, const TrainingProgress &p) {
     best.put_array(values);
     file.section("best", best);
   }
+  for (const auto &[name, values] : p.best_batch_means) {
+    Writer best;
+    best.put_string(name);
+    best.put_array(values);
+    file.section("best_stats", best);
+  }
 }
 
 bool is_progress_section(const std::string &tag) {
-  return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best" || tag == "batch_stats";
+  return tag == "config" || tag == "progress" || tag == "optimizer" || tag == "best" || tag == "batch_stats" || tag == "best_stats";
 }
 
 void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &p) {
@@ -139,6 +145,9 @@ void read_progress_section(const std::string &tag, Reader &s, TrainingProgress &
   } else if (tag == "best") {
     std::string name = s.get_string();
     p.best_params[name] = s.get_array<float>();
+  } else if (tag == "best_stats") {
+    std::string name = s.get_string();
+    p.best_batch_means[name] = s.get_array<float>();
   }
 }
 
@@ -163,6 +172,11 @@ std::string progress_inconsistency(const TrainingProgress &p, int64_t samples, c
   for (const auto &[name, values] : p.best_params) {
     auto it = param_sizes.find(name);
     if (it == param_sizes.end() || it->second != values.size()) return "the best epoch's values of " + name + " do not match its param";
+  }
+  for (const auto &[name, values] : p.best_batch_means) {
+    auto it = p.batch_means.find(name);
+    if (it == p.batch_means.end() || it->second.size() != values.size())
+      return "the best epoch's average of " + name + " does not match the last epoch's";
   }
   return "";
 }

@@ -36,10 +36,11 @@ struct TrainingProgress {
   std::map<std::string, std::vector<double>> batch_mean_sums;
   int64_t batch_mean_steps = 0;
   std::map<std::string, std::vector<float>> batch_means;
+  std::map<std::string, std::vector<float>> best_batch_means; // with early stopping: batch_means at best_epoch
   OptimizerState optimizer;
 };
 
-// Checkpoint sections "config", "progress", "optimizer" and "best".
+// Checkpoint sections "config", "progress", "optimizer", "batch_stats", "best" and "best_stats".
 void write_progress(Writer &file, const TrainingProgress &p);
 bool is_progress_section(const std::string &tag);
 // Reads one of those sections into `p`.

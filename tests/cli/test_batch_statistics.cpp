@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <fstream>
 #include <regex>
 
@@ -74,4 +75,36 @@ TEST_CASE("a resumed run ends with the same batch statistics as an uninterrupted
     return aec::test::last_line(r.output);
   };
   CHECK(summary(whole) == summary(parts));
+}
+
+// One held-out sample: its own batch mean is itself, so a validation on the held-out batch's
+// statistics would give 0 here; the training's average gives ||x_held - mean of the others||^2.
+TEST_CASE("--val evaluates the held-out samples with the training's batch statistics, as aec run does") {
+  aec::test::TempDir t;
+  std::string program = t.write("val.ae", "dim D\ninput x : [D]\nparam b : [D] = zeros\nminimize ||x - batch_mean(x)||^2 + ||b||^2\n");
+  std::vector<std::array<double, 3>> x;
+  std::string csv;
+  for (int i = 0; i < 20; ++i) {
+    x.push_back({double((i * 7) % 11) - 5, double((i * 7 + 3) % 11) - 4.5, double((i * 7 + 6) % 11) - 4});
+    csv += std::to_string(x.back()[0]) + "," + std::to_string(x.back()[1]) + "," + std::to_string(x.back()[2]) + "\n";
+  }
+  std::string data = t.write("x.csv", csv);
+  // 19 training samples in one batch: the statistic's epoch average is their mean.
+  Run r = run_aec("train " + program + " --data " + data + " --val 0.05 --batch 19 --epochs 1 --json");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  std::smatch m;
+  std::string json = aec::test::last_line(r.output);
+  REQUIRE(std::regex_search(json, m, std::regex("\"val_losses\": \\[([-0-9.eE+]+)\\]")));
+  const double val = std::stod(m[1]);
+  double closest = 1e300;
+  for (size_t held = 0; held < x.size(); ++held) {
+    double mean[3] = {0, 0, 0}, err = 0;
+    for (size_t i = 0; i < x.size(); ++i)
+      for (int j = 0; j < 3; ++j) mean[j] += i == held ? 0 : x[i][j] / double(x.size() - 1);
+    for (int j = 0; j < 3; ++j) err += (x[held][j] - mean[j]) * (x[held][j] - mean[j]);
+    closest = std::min(closest, std::abs(err - val));
+  }
+  CHECK(val > 1);
+  CHECK(closest < 1e-5 * val);
 }

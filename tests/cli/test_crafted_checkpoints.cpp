@@ -75,6 +75,9 @@ TEST_CASE("params, the mean and the training state that contradict the rest of t
       "held out", [](Checkpoint &c) { c.training->held_out = {70}; }, "the held-out samples are not increasing indices below 64");
   check_refused(
       "best", [](Checkpoint &c) { c.training->best_params["B"] = {1.0f}; }, "the best epoch's values of B do not match its param");
+  check_refused(
+      "best statistics", [](Checkpoint &c) { c.training->best_batch_means["batch_mean.1"] = {1.0f}; },
+      "the best epoch's average of batch_mean.1 does not match the last epoch's");
 }
 
 TEST_CASE("a checkpoint path that is not a file is refused at once") {

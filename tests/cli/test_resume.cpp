@@ -110,6 +110,12 @@ TEST_CASE("per-sample params and their optimizer rows resume bit for bit") {
       aec::test::example_path("sparse_coding") + " --set k=64 --data 'synthetic:lowrank?n=8000&d=256&rank=8' --epochs 6 --batch 8", 2);
 }
 
+// Mid-epoch: the batch statistics' sums so far resume with the rest, and validation uses the
+// last epoch's averages.
+TEST_CASE("batch statistics stopped in the middle of an epoch resume bit for bit") {
+  check_stop_and_resume(aec::test::example_path("sparse_ae_kl") + " --data " + kData + " --epochs 8 --batch 32 --val 0.1", 2);
+}
+
 TEST_CASE("a run extended with more --epochs, on another number of threads, continues bit for bit") {
   aec::test::TempDir t;
   const std::string run = aec::test::example_path("denoising") + " --set k=64 --data " + kData + " --epochs 3 --batch 256";

@@ -85,9 +85,11 @@ TEST_CASE("divergence keeps the last good checkpoint, which still loads") {
 }
 
 TEST_CASE("--val reports a held-out loss every epoch, --patience stops early and keeps the best params") {
+  aec::test::TempDir t;
   Run r = run_aec("train " + aec::test::example_path("relu_ae") +
                   " --data 'synthetic:lowrank?n=3000&d=64' --set h=32 --set k=8 --epochs 40 --lr 0.02 "
-                  "--val 0.2 --patience 2 --json");
+                  "--val 0.2 --patience 2 --json --save " +
+                  t.path("best.ckpt"));
   INFO(r.output);
   REQUIRE(r.status == 0);
   std::string json = last_line(r.output);
@@ -102,6 +104,14 @@ TEST_CASE("--val reports a held-out loss every epoch, --patience stops early and
                       ": no better validation loss for 2 epochs; keeping the params of epoch " + std::to_string(best)) !=
         std::string::npos);
   CHECK(std::regex_search(r.output, std::regex("epoch +1/40  loss [0-9.e+-]+  val [0-9.e+-]+ \\*")));
+  // The checkpoint holds the best epoch's params, not the last one's.
+  aec::runtime::Checkpoint c = aec::runtime::load_checkpoint(t.path("best.ckpt"));
+  REQUIRE(c.training);
+  REQUIRE(c.training->best_params.size() == c.params.size());
+  for (const auto &entry : c.params) {
+    INFO(entry.first);
+    CHECK(entry.second.values == c.training->best_params.at(entry.first));
+  }
 }
 
 TEST_CASE("settings that cannot work are refused before training") {

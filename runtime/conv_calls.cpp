@@ -126,7 +126,7 @@ ConvLowering g_forced = ConvLowering::ByRule;
 // ms by this rule in chunks of 16 samples, 15.5 by im2col alone.
 bool onednn_takes(ConvOp op, const Geometry &g, int64_t k_stride, int64_t operand_stride, int64_t operand_size) {
   if (g_forced == ConvLowering::Im2col || k_stride != 0 || operand_stride != operand_size) return false;
-  return g_forced == ConvLowering::OneDnn || !(op == ConvOp::InputGradient && g.c == 1);
+  return (g_forced == ConvLowering::OneDnn || !(op == ConvOp::InputGradient && g.c == 1)) && aec::runtime::onednn::available(op, g);
 }
 
 // body(first sample, samples) over the fixed chunks of `count` samples, on the team.

@@ -137,6 +137,16 @@ Prepared &prepared(ConvOp op, const ConvGeometry &g, int64_t n) {
 
 } // namespace
 
+bool available(ConvOp op, const ConvGeometry &g) {
+  thread_local std::map<std::pair<ConvOp, std::array<int64_t, 10>>, bool> known;
+  auto [it, inserted] = known.try_emplace({op, g.key()}, false);
+  if (inserted) try {
+      prepared(op, g, 1);
+      it->second = true;
+    } catch (const dnnl::error &) {}
+  return it->second;
+}
+
 void conv(const ConvGeometry &g, const float *k, const float *large, float *small, int64_t n) {
   prepared(ConvOp::Forward, g, n).run(k, large, small);
 }

@@ -10,6 +10,10 @@
 
 namespace aec::runtime::onednn {
 
+// Whether oneDNN makes a primitive for the operation on this geometry (asked once per thread,
+// operation and geometry; a refusal of oneDNN's leaves the convolution to im2col).
+bool available(ConvOp op, const ConvGeometry &g);
+
 // small[n] = conv(k, large[n]) for n samples one after another
 void conv(const ConvGeometry &g, const float *k, const float *large, float *small, int64_t n);
 // large[n] = conv_t(k, small[n])

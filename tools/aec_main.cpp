@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "runtime/blas_core.h"
 #include "runtime/conv_onednn.h"
+#include "runtime/world.h"
 #include "source/diagnostics.h"
 
 #include <algorithm>
@@ -80,7 +81,8 @@ int main(int argc, char **argv) {
   if (cmd == "--version" || cmd == "version") {
     std::string kernels = aec::runtime::ensure_blas_kernels();
     std::cout << "aec " << AEC_VERSION << " (LLVM " << AEC_LLVM_VERSION << (kernels.empty() ? "" : ", OpenBLAS kernels " + kernels)
-              << ", oneDNN " << aec::runtime::onednn::version() << ")\n";
+              << ", oneDNN " << aec::runtime::onednn::version()
+              << (aec::runtime::mpi_library().empty() ? "" : ", " + aec::runtime::mpi_library()) << ")\n";
     return 0;
   }
   std::vector<std::string> args(argv + 2, argv + argc);

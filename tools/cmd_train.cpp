@@ -6,6 +6,7 @@
 #include "runtime/optimizer.h"
 #include "runtime/pictures.h"
 #include "runtime/work_sharing.h"
+#include "runtime/world.h"
 #include "source/diagnostics.h"
 #include "support/train_options.h"
 #include "train_report.h"
@@ -72,6 +73,11 @@ int cmd_train(const std::vector<std::string> &argv) {
   auto tol = a.get_double("pca-tol", 0.0);
   auto save_every = a.get_int("save-every", 1);
   if (save_every && !a.has("save") && !a.has("resume")) throw InputError("--save-every needs --save CKPT (where to write)");
+  // Until training is data-parallel, N processes would each train the whole run and write the
+  // same files.
+  if (const runtime::World &world = runtime::World::get(); world.distributed())
+    throw InputError("mpirun started " + std::to_string(world.size()) +
+                     " processes, but aec train runs as one process in this version: run it without mpirun (or -np 1)");
   const int64_t max_memory = a.has("max-memory") ? runtime::parse_memory_size(*a.get("max-memory"), "--max-memory") : 0;
   check_output_path(a.get("save"), "--save");
   check_output_path(a.get("plot"), "--plot");

@@ -10,6 +10,7 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           antlr4 libantlr4-runtime-dev
           libboost-graph-dev doctest-dev libopenblas-dev
           libdnnl-dev  # oneDNN: convolutions
+          libopenmpi-dev openmpi-bin  # mpirun -np N aec train
           libcairo2-dev fonts-dejavu-core
           dataset-fashion-mnist
           python3      # the layering check and the golden tests of the passes

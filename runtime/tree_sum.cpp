@@ -1,0 +1,74 @@
+#include "runtime/tree_sum.h"
+
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <stdexcept>
+
+namespace aec::runtime {
+namespace {
+
+// Where [lo, hi) splits: after the largest power of two below hi - lo.
+int64_t split(TreeNode n) { return n.lo + int64_t(std::bit_floor(uint64_t(n.hi - n.lo - 1))); }
+
+void collect(TreeNode n, int64_t first, int64_t end, std::vector<TreeNode> &out) {
+  if (n.hi <= first || n.lo >= end) return;
+  if (first <= n.lo && n.hi <= end) {
+    out.push_back(n);
+    return;
+  }
+  const int64_t mid = split(n);
+  collect({n.lo, mid}, first, end, out);
+  collect({mid, n.hi}, first, end, out);
+}
+
+void add(const float *a, float *out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] += a[i];
+}
+
+// out = entries [begin, end) of node n's sum, where known(node) points at those entries of a
+// node's sum when it is at hand (else null).
+void evaluate(TreeNode n, const std::function<const float *(TreeNode)> &known, int64_t begin, int64_t end, float *out) {
+  if (const float *sum = known(n)) {
+    std::copy(sum, sum + (end - begin), out);
+    return;
+  }
+  if (n.hi - n.lo < 2) throw std::logic_error("tree_sum: a vector of the sum is missing");
+  const int64_t mid = split(n);
+  evaluate({n.lo, mid}, known, begin, end, out);
+  std::vector<float> right(size_t(end - begin));
+  evaluate({mid, n.hi}, known, begin, end, right.data());
+  add(right.data(), out, end - begin);
+}
+
+} // namespace
+
+std::vector<TreeNode> partial_sums_of(int64_t total, int64_t first, int64_t end) {
+  std::vector<TreeNode> out;
+  if (total > 0 && first < end) collect({0, total}, first, end, out);
+  return out;
+}
+
+void tree_sum(TreeNode node, const std::function<const float *(int64_t)> &leaf, int64_t begin, int64_t end, float *out) {
+  if (begin >= end) return; // no entries (and pointers to them may be null)
+  evaluate(
+      node, [&](TreeNode n) { return n.hi - n.lo == 1 ? leaf(n.lo) + begin : nullptr; }, begin, end, out);
+}
+
+void combine_partial_sums(int64_t total, const std::vector<TreeNode> &nodes, const std::vector<const float *> &sums, int64_t begin,
+                          int64_t end, float *out) {
+  if (begin >= end) return; // no entries (and pointers to them may be null)
+  std::map<std::pair<int64_t, int64_t>, const float *> at;
+  for (size_t i = 0; i < nodes.size(); ++i) at[{nodes[i].lo, nodes[i].hi}] = sums[i];
+  evaluate(
+      {0, total},
+      [&](TreeNode n) {
+        auto it = at.find({n.lo, n.hi});
+        return it == at.end() ? nullptr : it->second;
+      },
+      begin, end, out);
+}
+
+Range share_of(int64_t total, int rank, int processes) { return {total * rank / processes, total * (rank + 1) / processes}; }
+
+} // namespace aec::runtime

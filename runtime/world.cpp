@@ -1,0 +1,174 @@
+#include "runtime/world.h"
+#include "runtime/tree_sum.h"
+#include "source/diagnostics.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#ifdef AEC_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace aec::runtime {
+namespace {
+
+// The number of processes mpirun started, from Open MPI's environment (1 without mpirun).
+int launched_processes() {
+  const char *size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  return size ? std::max(1, std::atoi(size)) : 1;
+}
+
+#ifdef AEC_HAVE_MPI
+int checked_int(int64_t n, const char *what) {
+  if (n < 0 || n > INT_MAX) throw std::length_error(std::string("MPI: ") + what + " of " + std::to_string(n) + " exceeds an int");
+  return static_cast<int>(n);
+}
+
+void check(int status, const char *call) {
+  if (status == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(status, text, &length);
+  throw std::runtime_error(std::string(call) + " failed: " + std::string(text, size_t(length)));
+}
+#endif
+
+} // namespace
+
+const World &World::get() {
+  static const World world = [] {
+    if (launched_processes() == 1) return World(0, 1);
+#ifdef AEC_HAVE_MPI
+    int provided = 0;
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    std::atexit([] {
+      int finalized = 0;
+      MPI_Finalized(&finalized);
+      if (!finalized) MPI_Finalize();
+    });
+    // Errors come back as codes (turned into exceptions by check) instead of aborting the job.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    int rank = 0, size = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return World(rank, size);
+#else
+    throw InputError("mpirun started " + std::to_string(launched_processes()) +
+                     " processes, but this aec was built without MPI: install libopenmpi-dev (tools/setup.sh does) and "
+                     "build again");
+#endif
+  }();
+  return world;
+}
+
+void World::broadcast(void *data, int64_t bytes) const {
+  if (!distributed()) return;
+#ifdef AEC_HAVE_MPI
+  check(MPI_Bcast(data, checked_int(bytes, "a broadcast"), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+#endif
+}
+
+void World::tree_sum(int64_t total, int64_t length, const std::function<const float *(int64_t)> &mine, float *out) const {
+  const Range held = share_of(total, rank_, size_);
+  // This process's partial sums: the whole subtrees inside what it holds.
+  const std::vector<TreeNode> own = partial_sums_of(total, held.first, held.end);
+  std::vector<std::vector<float>> own_sums;
+  for (TreeNode n : own) {
+    own_sums.emplace_back(static_cast<size_t>(length));
+    runtime::tree_sum(n, mine, 0, length, own_sums.back().data());
+  }
+  if (!distributed()) {
+    std::vector<const float *> sums;
+    for (auto &s : own_sums) sums.push_back(s.data());
+    combine_partial_sums(total, own, sums, 0, length, out);
+    return;
+  }
+#ifdef AEC_HAVE_MPI
+  // Process q adds up entries share_of(length, q, size) of every partial sum.
+  std::vector<int> send_counts(static_cast<size_t>(size_)), send_at(static_cast<size_t>(size_)), receive_counts(static_cast<size_t>(size_)),
+      receive_at(static_cast<size_t>(size_));
+  std::vector<float> send;
+  for (int q = 0; q < size_; ++q) {
+    const Range segment = share_of(length, q, size_);
+    send_at[size_t(q)] = checked_int(int64_t(send.size()), "a send buffer");
+    for (const auto &s : own_sums) send.insert(send.end(), s.begin() + segment.first, s.begin() + segment.end);
+    send_counts[size_t(q)] = checked_int(int64_t(send.size()) - send_at[size_t(q)], "a send count");
+  }
+  const Range mine_segment = share_of(length, rank_, size_);
+  const int64_t segment_length = mine_segment.end - mine_segment.first;
+  std::vector<TreeNode> nodes; // every process's partial sums, in rank order
+  int64_t received = 0;
+  for (int p = 0; p < size_; ++p) {
+    const Range r = share_of(total, p, size_);
+    const std::vector<TreeNode> theirs = partial_sums_of(total, r.first, r.end);
+    nodes.insert(nodes.end(), theirs.begin(), theirs.end());
+    receive_at[size_t(p)] = checked_int(received, "a receive buffer");
+    receive_counts[size_t(p)] = checked_int(int64_t(theirs.size()) * segment_length, "a receive count");
+    received += receive_counts[size_t(p)];
+  }
+  std::vector<float> receive(static_cast<size_t>(received));
+  check(MPI_Alltoallv(send.data(), send_counts.data(), send_at.data(), MPI_FLOAT, receive.data(), receive_counts.data(), receive_at.data(),
+                      MPI_FLOAT, MPI_COMM_WORLD),
+        "MPI_Alltoallv");
+  std::vector<const float *> sums;
+  for (size_t i = 0; i < nodes.size(); ++i) sums.push_back(receive.data() + int64_t(i) * segment_length);
+  std::vector<float> segment(static_cast<size_t>(segment_length));
+  combine_partial_sums(total, nodes, sums, mine_segment.first, mine_segment.end, segment.data());
+
+  std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
+  for (int q = 0; q < size_; ++q) {
+    const Range s = share_of(length, q, size_);
+    at[size_t(q)] = checked_int(s.first, "a gathered offset");
+    counts[size_t(q)] = checked_int(s.end - s.first, "a gathered count");
+  }
+  check(MPI_Allgatherv(segment.data(), checked_int(segment_length, "a segment"), MPI_FLOAT, out, counts.data(), at.data(), MPI_FLOAT,
+                       MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+#endif
+}
+
+std::vector<std::string> World::all_gather(const std::string &bytes) const {
+  if (!distributed()) return {bytes};
+  std::vector<std::string> all(static_cast<size_t>(size_));
+#ifdef AEC_HAVE_MPI
+  int mine = checked_int(int64_t(bytes.size()), "a gathered string");
+  std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
+  check(MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+  int64_t total = 0;
+  for (int p = 0; p < size_; ++p) {
+    at[size_t(p)] = checked_int(total, "a gathered offset");
+    total += counts[size_t(p)];
+  }
+  std::string joined(static_cast<size_t>(total), '\0');
+  check(MPI_Allgatherv(bytes.data(), mine, MPI_BYTE, joined.data(), counts.data(), at.data(), MPI_BYTE, MPI_COMM_WORLD), "MPI_Allgatherv");
+  for (int p = 0; p < size_; ++p) all[size_t(p)] = joined.substr(size_t(at[size_t(p)]), size_t(counts[size_t(p)]));
+#endif
+  return all;
+}
+
+double World::max(double value) const {
+  if (!distributed()) return value;
+  double result = value;
+#ifdef AEC_HAVE_MPI
+  check(MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+#endif
+  return result;
+}
+
+std::string mpi_library() {
+#ifdef AEC_HAVE_MPI
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(version, &length);
+  std::string text(version, size_t(length));
+  // "Open MPI v4.1.4, package: ..." -> "Open MPI v4.1.4"
+  return text.substr(0, text.find(','));
+#else
+  return "";
+#endif
+}
+
+} // namespace aec::runtime

@@ -1,0 +1,46 @@
+// The processes of a data-parallel run: those `mpirun` started (Open MPI; MPI is initialized on
+// first use), or this process alone. Everything a run shares across processes goes through
+// here, so the rest of the runtime never sees MPI, and a build without MPI changes nothing.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace aec::runtime {
+
+class World {
+public:
+  // This process's world. Throws InputError when mpirun started more than one process and this
+  // aec was built without MPI.
+  static const World &get();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool first() const { return rank_ == 0; }
+  bool distributed() const { return size_ > 1; }
+
+  // Every process gets the first process's `bytes` bytes at `data`.
+  void broadcast(void *data, int64_t bytes) const;
+
+  // out[0, length) on every process = the sum of vectors 0..total-1, of which this process holds
+  // share_of(total, rank, size) (mine(i) gives vector i of those): summed along tree_sum.h's fixed
+  // tree, so that any number of processes gives the bits of one. Each process adds up a segment
+  // of the entries (reduce-scatter), then the segments are gathered.
+  void tree_sum(int64_t total, int64_t length, const std::function<const float *(int64_t)> &mine, float *out) const;
+
+  // Each process's bytes, in rank order, on every process.
+  std::vector<std::string> all_gather(const std::string &bytes) const;
+
+  // The largest of each process's value, on every process.
+  double max(double value) const;
+
+private:
+  World(int rank, int size) : rank_(rank), size_(size) {}
+  int rank_, size_;
+};
+
+// Whether this aec was built with MPI ("Open MPI 4.1.4") or "" without.
+std::string mpi_library();
+
+} // namespace aec::runtime

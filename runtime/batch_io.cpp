@@ -31,24 +31,24 @@ void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &para
   }
 }
 
-void draw_noise(Executor &ex, int64_t batch, std::mt19937_64 &rng) {
-  std::normal_distribution<float> normal;
-  std::uniform_real_distribution<float> unit;
-  for (auto &nb : ex.noise()) {
-    int64_t count = nb.node->shape.numel() * batch;
-    switch (nb.node->op) {
-    case ir::Op::RandN:
-      for (int64_t i = 0; i < count; ++i) nb.data[i] = normal(rng);
-      break;
-    case ir::Op::RandU:
-      for (int64_t i = 0; i < count; ++i) nb.data[i] = unit(rng);
-      break;
-    default: {
-      float p = static_cast<float>(nb.node->attr.value);
-      for (int64_t i = 0; i < count; ++i) nb.data[i] = unit(rng) < p ? 1.0f : 0.0f;
-    }
-    }
+void NoiseDraws::draw(const ir::Node &noise, float *out, int64_t count) {
+  switch (noise.op) {
+  case ir::Op::RandN:
+    for (int64_t i = 0; i < count; ++i) out[i] = normal(rng);
+    break;
+  case ir::Op::RandU:
+    for (int64_t i = 0; i < count; ++i) out[i] = unit(rng);
+    break;
+  default: {
+    float p = static_cast<float>(noise.attr.value);
+    for (int64_t i = 0; i < count; ++i) out[i] = unit(rng) < p ? 1.0f : 0.0f;
   }
+  }
+}
+
+void draw_noise(Executor &ex, int64_t batch, std::mt19937_64 &rng) {
+  NoiseDraws draws{rng};
+  for (auto &nb : ex.noise()) draws.draw(*nb.node, nb.data, nb.node->shape.numel() * batch);
 }
 
 // Noise at its expected value: evaluation outside training.

@@ -23,6 +23,16 @@ void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &para
 
 // Fresh noise for every draw of the kernel.
 void draw_noise(Executor &ex, int64_t batch, std::mt19937_64 &rng);
+// The draws of one batch: one generator and one pair of distributions for all its noise nodes
+// (a normal distribution keeps its second value for the next draw), so drawing node by node
+// gives what draw_noise gives.
+struct NoiseDraws {
+  std::mt19937_64 &rng;
+  std::normal_distribution<float> normal{};
+  std::uniform_real_distribution<float> unit{};
+  // `count` fresh draws of the noise node `noise` (randn, randu or bernoulli).
+  void draw(const ir::Node &noise, float *out, int64_t count);
+};
 // Noise at its expected value: evaluation outside training.
 void mean_noise(Executor &ex, int64_t batch);
 

@@ -1,4 +1,5 @@
 #include "runtime/trainer.h"
+#include "runtime/batch_gradient.h"
 #include "runtime/batch_io.h"
 #include "runtime/checkpoint_io.h"
 #include "runtime/executor.h"
@@ -132,6 +133,7 @@ public:
     batch_ = std::min(c_.batch, train_samples_);
     ex_.emplace(*kernel_, batch_);
     bind_shared_params(*ex_, m_, params_);
+    steps_.emplace(m_, *ex_, World::get());
 
     auto train_start = Clock::now();
     int64_t trained = 0;
@@ -152,7 +154,7 @@ public:
       epoch_trained_ += count;
       if (p_.position == train_samples_) end_epoch();
       else if (o_.save_every > 0 && p_.step % o_.save_every == 0) save();
-      if (r_.stop == StopReason::Completed && o_.observer && o_.observer->stop_requested()) {
+      if (r_.stop == StopReason::Completed && stop_requested()) {
         r_.stop = StopReason::Interrupted;
         save();
       }
@@ -175,6 +177,7 @@ private:
   std::mt19937_64 rng_;
   std::unique_ptr<codegen::Kernel> kernel_;
   std::optional<Executor> ex_;
+  std::optional<StepComputer> steps_; // the batch's gradients, on this process or across mpirun's
   std::optional<ObjectiveEvaluator> objective_;
   std::unique_ptr<Optimizer> opt_;
   std::vector<size_t> slots_;
@@ -199,6 +202,8 @@ private:
                            " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
+    if (World::get().data_parallel() && !m_.batch_statistics.empty())
+      throw InputError("batch_mean(...) under mpirun: batch statistics across processes are not supported yet; train with one process");
     for (const std::string &name : train_options::split_names(c_.freeze))
       if (!m_.param(name)) throw InputError("--freeze " + c_.freeze + ": the program has no param " + name);
   }
@@ -256,15 +261,13 @@ private:
   }
 
   void step(int64_t count) {
-    load_batch(*ex_, m_, data_, params_, p_.order, p_.position, count);
-    draw_noise(*ex_, count, rng_);
-    ex_->run(count);
-    const double loss = ex_->output("loss")[0];
+    BatchGradient batch = steps_->compute(data_, params_, p_.order, p_.position, count, rng_);
+    const double loss = batch.loss;
     grads_.clear();
     double grad_sq = 0;
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
-      grads_.push_back(ex_->output("grad." + p.name));
+      grads_.push_back(batch.grad[k]);
       if (!frozen_[k]) grad_sq += sum_of_squares(grads_.back(), p.shape.numel() * (p.per_sample ? count : 1));
     }
     if (!std::isfinite(loss) || !std::isfinite(grad_sq)) fail_non_finite(count, loss);
@@ -351,12 +354,22 @@ private:
     return means;
   }
 
+  // A stop asked for (SIGINT, SIGTERM, the API's observer); under mpirun, asked of any process,
+  // so that every process stops after the same step.
+  bool stop_requested() const {
+    const bool here = o_.observer && o_.observer->stop_requested();
+    const World &world = World::get();
+    return world.distributed() ? world.max(here ? 1.0 : 0.0) > 0 : here;
+  }
+
   void save() {
     if (o_.save_path.empty() || saved_step_ == p_.step) return;
     auto start = Clock::now();
-    Checkpoint ck = make_checkpoint(m_, data_.n, r_.center_mean, params_);
-    ck.training = progress();
-    save_checkpoint(o_.save_path, ck);
+    if (World::get().first()) { // every process holds the same; the first writes it
+      Checkpoint ck = make_checkpoint(m_, data_.n, r_.center_mean, params_);
+      ck.training = progress();
+      save_checkpoint(o_.save_path, ck);
+    }
     saved_step_ = p_.step;
     const double secs = seconds_since(start);
     r_.checkpoint_seconds += secs;
@@ -381,6 +394,7 @@ private:
                            ? "; the last good checkpoint, " + o_.save_path + " (after step " + std::to_string(saved_step_) + "), is kept"
                        : o_.save_path.empty() ? ""
                                               : "; no checkpoint had been written yet";
+    steps_->reload_batch(data_, params_, p_.order, p_.position, count); // (a process may hold only its last chunk)
     if (auto d = locate_non_finite(m_, batch_bindings(m_, *ex_, params_, count))) {
       d->note = when + kept;
       NonFiniteError e({*d});

@@ -15,10 +15,10 @@
 namespace aec::runtime {
 namespace {
 
-// The number of processes mpirun started, from Open MPI's environment (1 without mpirun).
+// The number of processes mpirun started, from Open MPI's environment (0 without mpirun).
 int launched_processes() {
   const char *size = std::getenv("OMPI_COMM_WORLD_SIZE");
-  return size ? std::max(1, std::atoi(size)) : 1;
+  return size ? std::max(1, std::atoi(size)) : 0;
 }
 
 #ifdef AEC_HAVE_MPI
@@ -40,7 +40,7 @@ void check(int status, const char *call) {
 
 const World &World::get() {
   static const World world = [] {
-    if (launched_processes() == 1) return World(0, 1);
+    if (launched_processes() == 0) return World(0, 1, false);
 #ifdef AEC_HAVE_MPI
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
@@ -54,7 +54,7 @@ const World &World::get() {
     int rank = 0, size = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    return World(rank, size);
+    return World(rank, size, true);
 #else
     throw InputError("mpirun started " + std::to_string(launched_processes()) +
                      " processes, but this aec was built without MPI: install libopenmpi-dev (tools/setup.sh does) and "

@@ -19,6 +19,9 @@ public:
   int size() const { return size_; }
   bool first() const { return rank_ == 0; }
   bool distributed() const { return size_ > 1; }
+  // Whether mpirun started this process (also with -np 1): training then cuts batches into chunks
+  // the same way for any number of processes (runtime/batch_gradient.h).
+  bool data_parallel() const { return mpi_; }
 
   // Every process gets the first process's `bytes` bytes at `data`.
   void broadcast(void *data, int64_t bytes) const;
@@ -36,8 +39,9 @@ public:
   double max(double value) const;
 
 private:
-  World(int rank, int size) : rank_(rank), size_(size) {}
+  World(int rank, int size, bool mpi) : rank_(rank), size_(size), mpi_(mpi) {}
   int rank_, size_;
+  bool mpi_;
 };
 
 // Whether this aec was built with MPI ("Open MPI 4.1.4") or "" without.

@@ -2,6 +2,7 @@
 //   [--resume CKPT] [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
 // where each OPTION is a training option that may be a flag (support/train_options.def).
 #include "commands.h"
+#include "runtime/batch_gradient.h"
 #include "runtime/memory_plan.h"
 #include "runtime/optimizer.h"
 #include "runtime/pictures.h"
@@ -61,6 +62,11 @@ TrainConfig resumed_config(const runtime::TrainingProgress &run, const std::stri
   return c;
 }
 
+// Where the output of every process but the first goes.
+struct NullBuffer : std::streambuf {
+  int overflow(int c) override { return c; }
+};
+
 } // namespace
 
 int cmd_train(const std::vector<std::string> &argv) {
@@ -73,11 +79,13 @@ int cmd_train(const std::vector<std::string> &argv) {
   auto tol = a.get_double("pca-tol", 0.0);
   auto save_every = a.get_int("save-every", 1);
   if (save_every && !a.has("save") && !a.has("resume")) throw InputError("--save-every needs --save CKPT (where to write)");
-  // Until training is data-parallel, N processes would each train the whole run and write the
-  // same files.
-  if (const runtime::World &world = runtime::World::get(); world.distributed())
-    throw InputError("mpirun started " + std::to_string(world.size()) +
-                     " processes, but aec train runs as one process in this version: run it without mpirun (or -np 1)");
+  // Under mpirun every process trains its share of each batch; only the first prints and writes.
+  const runtime::World &world = runtime::World::get();
+  static NullBuffer silent;
+  if (!world.first()) {
+    std::cout.rdbuf(&silent);
+    std::cerr.rdbuf(&silent);
+  }
   const int64_t max_memory = a.has("max-memory") ? runtime::parse_memory_size(*a.get("max-memory"), "--max-memory") : 0;
   check_output_path(a.get("save"), "--save");
   check_output_path(a.get("plot"), "--plot");
@@ -110,6 +118,10 @@ int cmd_train(const std::vector<std::string> &argv) {
     options.init = &*init;
   }
   print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
+  if (world.data_parallel())
+    std::cout << "mpirun: " << world.size() << " process" << (world.size() == 1 ? "" : "es") << "; each batch is cut into chunks of up to "
+              << runtime::StepComputer::chunk_samples(std::min(c.batch, data.n))
+              << " samples, shared among them and summed in one fixed order (the same bits for any number of processes)" << std::endl;
   if (resume && !a.has("save"))
     std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path
               << "; --save CKPT keeps that one and writes elsewhere)" << std::endl;
@@ -130,7 +142,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   }
   TrainResult r = train(prog, data, c, options);
   r.compile_ms += front_ms;
-  if (auto plot = a.get("plot")) {
+  if (auto plot = a.get("plot"); plot && world.first()) {
     runtime::plot_losses(*plot, r.epoch_losses, r.val_losses, prog.source().name.substr(prog.source().name.rfind('/') + 1));
     std::cout << "drew " << *plot << std::endl;
   }

@@ -1,0 +1,99 @@
+#include "runtime/batch_gradient.h"
+#include "runtime/tree_sum.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace aec::runtime {
+
+StepComputer::StepComputer(const Model &m, Executor &ex, const World &world) : m_(m), ex_(ex), world_(world) {}
+
+int64_t StepComputer::chunk_samples(int64_t batch) { return std::max<int64_t>(32, (batch + 7) / 8); }
+
+BatchGradient StepComputer::compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
+                                    std::mt19937_64 &rng) {
+  if (world_.data_parallel()) return distributed(d, params, order, start, count, rng);
+  load_batch(ex_, m_, d, params, order, start, count);
+  draw_noise(ex_, count, rng);
+  ex_.run(count);
+  BatchGradient g{ex_.output("loss")[0], {}};
+  for (const ParamInfo &p : m_.params) g.grad.push_back(ex_.output("grad." + p.name));
+  return g;
+}
+
+void StepComputer::reload_batch(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count) {
+  if (!world_.data_parallel()) return; // the executor holds it
+  load_batch(ex_, m_, d, params, order, start, count);
+  for (size_t k = 0; k < noise_.size(); ++k) std::copy(noise_[k].begin(), noise_[k].end(), ex_.noise()[k].data);
+}
+
+BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start,
+                                        int64_t count, std::mt19937_64 &rng) {
+  // The whole batch's noise, drawn as one process would, so each chunk takes its samples' draws.
+  noise_.resize(ex_.noise().size());
+  NoiseDraws draws{rng};
+  for (size_t k = 0; k < noise_.size(); ++k) {
+    noise_[k].resize(size_t(ex_.noise()[k].node->shape.numel() * count));
+    draws.draw(*ex_.noise()[k].node, noise_[k].data(), int64_t(noise_[k].size()));
+  }
+  // Where each shared param's gradient sits in a chunk's vector; the loss comes last.
+  std::vector<int64_t> offset;
+  int64_t length = 0;
+  for (const ParamInfo &p : m_.params) {
+    offset.push_back(length);
+    if (!p.per_sample) length += p.shape.numel();
+  }
+  const int64_t q = chunk_samples(ex_.max_batch()), chunks = (count + q - 1) / q;
+  const Range mine = share_of(chunks, world_.rank(), world_.size());
+  rows_.resize(m_.params.size());
+  for (size_t k = 0; k < m_.params.size(); ++k)
+    if (m_.params[k].per_sample) rows_[k].resize(size_t(m_.params[k].shape.numel() * count)); // (a process may hold no chunk)
+  chunk_sums_.resize(size_t(mine.end - mine.first));
+  for (int64_t c = mine.first; c < mine.end; ++c) {
+    const int64_t first = c * q, n = std::min(q, count - first);
+    load_batch(ex_, m_, d, params, order, start + first, n);
+    for (size_t k = 0; k < noise_.size(); ++k) {
+      const int64_t numel = ex_.noise()[k].node->shape.numel();
+      std::copy_n(noise_[k].data() + first * numel, n * numel, ex_.noise()[k].data);
+    }
+    ex_.run(n);
+    // The chunk's share of the batch's mean: its mean times n / count.
+    const float weight = static_cast<float>(double(n) / double(count));
+    std::vector<float> &sum = chunk_sums_[size_t(c - mine.first)];
+    sum.assign(size_t(length + 1), 0.0f);
+    for (size_t k = 0; k < m_.params.size(); ++k) {
+      const ParamInfo &p = m_.params[k];
+      const float *grad = ex_.output("grad." + p.name);
+      const int64_t numel = p.shape.numel();
+      if (p.per_sample) {
+        for (int64_t i = 0; i < numel * n; ++i) rows_[k][size_t(first * numel + i)] = weight * grad[i];
+      } else {
+        for (int64_t i = 0; i < numel; ++i) sum[size_t(offset[k] + i)] = weight * grad[i];
+      }
+    }
+    sum[size_t(length)] = weight * ex_.output("loss")[0];
+  }
+  shared_.assign(size_t(length + 1), 0.0f);
+  world_.tree_sum(
+      chunks, length + 1, [&](int64_t c) { return chunk_sums_[size_t(c - mine.first)].data(); }, shared_.data());
+
+  // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
+  const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);
+  for (size_t k = 0; k < m_.params.size(); ++k) {
+    const ParamInfo &p = m_.params[k];
+    if (!p.per_sample) continue;
+    const int64_t numel = p.shape.numel();
+    std::string own(reinterpret_cast<const char *>(rows_[k].data() + first_sample * numel),
+                    size_t((end_sample - first_sample) * numel) * sizeof(float));
+    int64_t at = 0;
+    for (const std::string &theirs : world_.all_gather(own)) {
+      std::memcpy(rows_[k].data() + at, theirs.data(), theirs.size());
+      at += int64_t(theirs.size() / sizeof(float));
+    }
+  }
+  BatchGradient g{shared_[size_t(length)], {}};
+  for (size_t k = 0; k < m_.params.size(); ++k) g.grad.push_back(m_.params[k].per_sample ? rows_[k].data() : shared_.data() + offset[k]);
+  return g;
+}
+
+} // namespace aec::runtime

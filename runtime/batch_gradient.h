@@ -1,0 +1,51 @@
+// One training step's loss and gradients for a batch, on this process alone (one run of the
+// training kernel over the whole batch) or across the run's processes (runtime/world.h): the
+// batch is cut into chunks fixed by its size alone, each process runs the kernel on its share of
+// the chunks, and the chunks' gradients meet in one fixed tree (runtime/tree_sum.h), so that any
+// number of processes gives the same bits.
+#pragma once
+#include "runtime/batch_io.h"
+#include "runtime/world.h"
+
+#include <random>
+#include <vector>
+
+namespace aec::runtime {
+
+struct BatchGradient {
+  double loss = 0;                 // the batch's mean loss
+  std::vector<const float *> grad; // by m.params: the gradient of the mean loss (per-sample: the batch's rows)
+};
+
+class StepComputer {
+public:
+  // `ex`: the training kernel's executor, sized for the batch (alone) or for a chunk (distributed).
+  StepComputer(const Model &m, Executor &ex, const World &world);
+
+  // Samples order[start, start + count), noise drawn from `rng` for the whole batch (every process
+  // draws the same). Pointers are valid until the next call.
+  BatchGradient compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
+                        std::mt19937_64 &rng);
+
+  // Puts the last computed batch, samples and noise, into the executor whole (after compute, for
+  // evaluating it again: locating a NaN).
+  void reload_batch(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count);
+
+  // The chunks a batch of `count` samples is cut into across processes: a fixed number of samples
+  // each (the last fewer), the same for any number of processes.
+  static int64_t chunk_samples(int64_t batch);
+
+private:
+  const Model &m_;
+  Executor &ex_;
+  const World &world_;
+  std::vector<std::vector<float>> noise_;      // the whole batch's draws, by ex_.noise()
+  std::vector<std::vector<float>> chunk_sums_; // this process's chunks: the weighted shared gradients, then the loss
+  std::vector<float> shared_;                  // their sum over the batch
+  std::vector<std::vector<float>> rows_;       // by m.params: per-sample gradient rows of the batch
+
+  BatchGradient distributed(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
+                            std::mt19937_64 &rng);
+};
+
+} // namespace aec::runtime

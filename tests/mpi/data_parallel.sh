@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `mpirun -np N aec train`: the same checkpoint, byte for byte, on 1, 2 and 3 processes (with
+# fresh noise every step, and with per-sample params, whose rows the processes share out); a run
+# checkpointed on 3 processes and resumed on 2 ends as the uninterrupted one, and so does one
+# stopped by SIGTERM to mpirun and resumed on 3; only the first process prints; batch statistics
+# are refused; a killed process ends the run within seconds.
+# Usage: data_parallel.sh PATH/TO/aec EXAMPLES_DIR   (mpirun --oversubscribe; root allowed by the
+# caller's OMPI_ALLOW_RUN_AS_ROOT variables)
+set -euo pipefail
+aec=$1 examples=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+status=0
+fail() { echo "FAILED: $*"; status=1; }
+run() { local n=$1; shift; mpirun --oversubscribe -np "$n" "$aec" train "$@" --threads 1; }
+
+denoising=("$examples/denoising.ae" --data 'synthetic:lowrank?n=1000&d=32&rank=4' --set k=8 --epochs 2 --batch 100)
+factorization=("$examples/factorization.ae" --data 'synthetic:lowrank?n=300&d=16&rank=4' --set k=4 --epochs 3 --batch 64)
+for n in 1 2 3; do
+  run "$n" "${denoising[@]}" --save "$dir/d$n.ckpt" >"$dir/d$n.log" 2>&1 || fail "denoising on $n processes: $(tail -n 3 "$dir/d$n.log")"
+  run "$n" "${factorization[@]}" --save "$dir/f$n.ckpt" >"$dir/f$n.log" 2>&1 || [[ $? == 2 ]] || fail "factorization on $n processes" # 2: its pca check
+done
+for n in 2 3; do
+  cmp -s "$dir/d1.ckpt" "$dir/d$n.ckpt" && echo "denoising: -np $n = -np 1, byte for byte" || fail "denoising: -np $n differs from -np 1"
+  cmp -s "$dir/f1.ckpt" "$dir/f$n.ckpt" && echo "factorization (per-sample rows): -np $n = -np 1" || fail "factorization: -np $n differs"
+done
+[[ $(grep -c "^final loss" "$dir/d3.log") == 1 ]] && echo "one process printed" || fail "$(grep -c "^final loss" "$dir/d3.log") processes printed"
+
+run 3 "${factorization[@]}" --epochs 1 --save "$dir/r.ckpt" >/dev/null 2>&1 || [[ $? == 2 ]] || fail "the first epoch on 3 processes"
+run 2 "${factorization[@]}" --resume "$dir/r.ckpt" >"$dir/r.log" 2>&1 || [[ $? == 2 ]] || fail "the resume on 2 processes"
+cmp -s "$dir/r.ckpt" "$dir/f1.ckpt" && echo "resumed from 3 processes on 2: = uninterrupted" || fail "the resume from 3 on 2 differs"
+
+printf '%s\n' 'dim D' 'input x : [D]' 'param W : [4, D] = glorot' 'h = sigmoid(W * x)' \
+  'minimize ||x - W'"'"' * h||^2 + sum((batch_mean(h) - 0.1) ^ 2)' >"$dir/stat.ae"
+out=$(run 2 "$dir/stat.ae" --data 'synthetic:lowrank?n=100&d=8' 2>&1) && fail "batch statistics were not refused"
+grep -q "batch_mean(...) under mpirun" <<<"$out" && echo "batch statistics refused" || fail "no message for batch statistics: $out"
+
+# SIGTERM to mpirun: every process stops after the same step, the first writes the checkpoint,
+# and the run resumed on 3 processes ends as an uninterrupted one on 1.
+long=("$examples/denoising.ae" --data 'synthetic:lowrank?n=20000&d=64&rank=8' --set k=16 --epochs 20 --batch 64)
+mpirun --oversubscribe -np 2 "$aec" train "${long[@]}" --threads 1 --save "$dir/t.ckpt" >"$dir/t.log" 2>&1 &
+runner=$! # mpirun itself, which passes SIGTERM on to the processes
+for _ in $(seq 100); do grep -q "epoch *2/20" "$dir/t.log" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$runner"
+wait "$runner" && fail "the run stopped by SIGTERM exited 0"
+grep -q "interrupted in epoch" "$dir/t.log" && echo "SIGTERM: $(grep -o "interrupted in epoch [0-9]* after step [0-9]*" "$dir/t.log")" ||
+  fail "SIGTERM: no checkpoint written: $(tail -c 300 "$dir/t.log")"
+run 3 "${long[@]}" --resume "$dir/t.ckpt" >/dev/null 2>&1 || fail "the resume on 3 processes"
+run 1 "${long[@]}" --save "$dir/t1.ckpt" >/dev/null 2>&1 || fail "the uninterrupted run"
+cmp -s "$dir/t.ckpt" "$dir/t1.ckpt" && echo "stopped on 2, resumed on 3: = uninterrupted on 1" || fail "the run stopped by SIGTERM and resumed differs"
+
+# A process killed in the middle: mpirun ends the others and says which one died.
+mpirun --oversubscribe -np 2 "$aec" train "$examples/denoising.ae" --data 'synthetic:lowrank?n=20000&d=64&rank=8' --set k=16 \
+  --epochs 1000 --threads 1 >"$dir/kill.log" 2>&1 &
+runner=$!
+for _ in $(seq 100); do [[ $(pgrep -f "$aec train $examples/denoising.ae" | wc -l) == 2 ]] && break; sleep 0.1; done
+sleep 1
+kill -9 "$(pgrep -f "$aec train $examples/denoising.ae" | tail -n 1)"
+start=$(date +%s)
+wait "$runner" && fail "the run with a killed process exited 0"
+took=$(($(date +%s) - start))
+((took <= 10)) && echo "a killed process ended the run in ${took} s" || fail "a killed process ended the run only after ${took} s"
+grep -q "exited on signal 9" "$dir/kill.log" || fail "no word of the killed process: $(tail -n 5 "$dir/kill.log")"
+
+((status == 0)) && echo "data-parallel: ok"
+exit $status

@@ -40,7 +40,7 @@ grep -q "batch_mean(...) under mpirun" <<<"$out" && echo "batch statistics refus
 long=("$examples/denoising.ae" --data 'synthetic:lowrank?n=20000&d=64&rank=8' --set k=16 --epochs 20 --batch 64)
 mpirun --oversubscribe -np 2 "$aec" train "${long[@]}" --threads 1 --save "$dir/t.ckpt" >"$dir/t.log" 2>&1 &
 runner=$! # mpirun itself, which passes SIGTERM on to the processes
-for _ in $(seq 100); do grep -q "epoch *2/20" "$dir/t.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q "epoch *2/20" "$dir/t.log" 2>/dev/null && break; sleep 0.1; done
 kill -TERM "$runner"
 wait "$runner" && fail "the run stopped by SIGTERM exited 0"
 grep -q "interrupted in epoch" "$dir/t.log" && echo "SIGTERM: $(grep -o "interrupted in epoch [0-9]* after step [0-9]*" "$dir/t.log")" ||
@@ -53,7 +53,7 @@ cmp -s "$dir/t.ckpt" "$dir/t1.ckpt" && echo "stopped on 2, resumed on 3: = unint
 mpirun --oversubscribe -np 2 "$aec" train "$examples/denoising.ae" --data 'synthetic:lowrank?n=20000&d=64&rank=8' --set k=16 \
   --epochs 1000 --threads 1 >"$dir/kill.log" 2>&1 &
 runner=$!
-for _ in $(seq 100); do [[ $(pgrep -f "$aec train $examples/denoising.ae" | wc -l) == 2 ]] && break; sleep 0.1; done
+for _ in $(seq 600); do [[ $(pgrep -f "$aec train $examples/denoising.ae" | wc -l) == 2 ]] && break; sleep 0.1; done
 sleep 1
 kill -9 "$(pgrep -f "$aec train $examples/denoising.ae" | tail -n 1)"
 start=$(date +%s)

@@ -6,7 +6,12 @@
 
 namespace aec::runtime {
 
-StepComputer::StepComputer(const Model &m, Executor &ex, const World &world) : m_(m), ex_(ex), world_(world) {}
+StepComputer::StepComputer(const Model &m, Executor &ex, const World &world) : m_(m), ex_(ex), world_(world) {
+  for (const ParamInfo &p : m_.params) {
+    offset_.push_back(length_);
+    if (!p.per_sample) length_ += p.shape.numel();
+  }
+}
 
 int64_t StepComputer::chunk_samples(int64_t batch) { return std::max<int64_t>(32, (batch + 7) / 8); }
 
@@ -36,13 +41,6 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     noise_[k].resize(size_t(ex_.noise()[k].node->shape.numel() * count));
     draws.draw(*ex_.noise()[k].node, noise_[k].data(), int64_t(noise_[k].size()));
   }
-  // Where each shared param's gradient sits in a chunk's vector; the loss comes last.
-  std::vector<int64_t> offset;
-  int64_t length = 0;
-  for (const ParamInfo &p : m_.params) {
-    offset.push_back(length);
-    if (!p.per_sample) length += p.shape.numel();
-  }
   const int64_t q = chunk_samples(ex_.max_batch()), chunks = (count + q - 1) / q;
   const Range mine = share_of(chunks, world_.rank(), world_.size());
   rows_.resize(m_.params.size());
@@ -60,7 +58,7 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
     std::vector<float> &sum = chunk_sums_[size_t(c - mine.first)];
-    sum.assign(size_t(length + 1), 0.0f);
+    sum.assign(size_t(length_ + 1), 0.0f);
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       const float *grad = ex_.output("grad." + p.name);
@@ -68,14 +66,14 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
       if (p.per_sample) {
         for (int64_t i = 0; i < numel * n; ++i) rows_[k][size_t(first * numel + i)] = weight * grad[i];
       } else {
-        for (int64_t i = 0; i < numel; ++i) sum[size_t(offset[k] + i)] = weight * grad[i];
+        for (int64_t i = 0; i < numel; ++i) sum[size_t(offset_[k] + i)] = weight * grad[i];
       }
     }
-    sum[size_t(length)] = weight * ex_.output("loss")[0];
+    sum[size_t(length_)] = weight * ex_.output("loss")[0];
   }
-  shared_.assign(size_t(length + 1), 0.0f);
+  shared_.assign(size_t(length_ + 1), 0.0f);
   world_.tree_sum(
-      chunks, length + 1, [&](int64_t c) { return chunk_sums_[size_t(c - mine.first)].data(); }, shared_.data());
+      chunks, length_ + 1, [&](int64_t c) { return chunk_sums_[size_t(c - mine.first)].data(); }, shared_.data());
 
   // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
   const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);
@@ -91,8 +89,8 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
       at += int64_t(theirs.size() / sizeof(float));
     }
   }
-  BatchGradient g{shared_[size_t(length)], {}};
-  for (size_t k = 0; k < m_.params.size(); ++k) g.grad.push_back(m_.params[k].per_sample ? rows_[k].data() : shared_.data() + offset[k]);
+  BatchGradient g{shared_[size_t(length_)], {}};
+  for (size_t k = 0; k < m_.params.size(); ++k) g.grad.push_back(m_.params[k].per_sample ? rows_[k].data() : shared_.data() + offset_[k]);
   return g;
 }
 

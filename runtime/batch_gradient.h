@@ -39,6 +39,8 @@ private:
   const Model &m_;
   Executor &ex_;
   const World &world_;
+  std::vector<int64_t> offset_;                // by m.params: where a shared param's gradient sits in a chunk's vector
+  int64_t length_ = 0;                         // the shared gradients' floats; the loss follows them
   std::vector<std::vector<float>> noise_;      // the whole batch's draws, by ex_.noise()
   std::vector<std::vector<float>> chunk_sums_; // this process's chunks: the weighted shared gradients, then the loss
   std::vector<float> shared_;                  // their sum over the batch

@@ -19,7 +19,7 @@ void load_batch(Executor &ex, const Model &m, const Dataset &d, ParamStore &para
     if (!dst) continue; // not read by this kernel
     std::optional<InputColumns> cols = d.columns(in.name, &in == &m.inputs.front());
     if (!cols) throw InputError("input " + in.name + " has no data: bind it with --data " + in.name + "=SOURCE");
-    for (int64_t k = 0; k < count; ++k) std::copy_n(d.sample(order[size_t(start + k)]) + cols->offset, cols->width, dst + k * cols->width);
+    for (int64_t k = 0; k < count; ++k) d.read(order[size_t(start + k)], cols->offset, cols->width, dst + k * cols->width);
   }
   for (const ParamInfo &p : m.params) {
     if (!p.per_sample) continue;

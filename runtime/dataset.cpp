@@ -46,12 +46,61 @@ std::vector<unsigned char> read_file_bytes(const std::string &path) {
   return out;
 }
 
+FileBytes open_file_bytes(const std::string &path) {
+  if (std::string why = unreadable_file_reason(path); !why.empty()) throw InputError(path + ": " + why);
+  FileBytes f;
+  f.mapped = std::make_shared<const MappedFile>(path);
+  const bool gzipped = f.mapped->size() >= 2 && f.mapped->bytes()[0] == 0x1f && f.mapped->bytes()[1] == 0x8b;
+  if (gzipped) {
+    f.mapped.reset();
+    f.inflated = read_file_bytes(path);
+  }
+  return f;
+}
+
+namespace {
+
+void check_finite_values(const float *v, int64_t count, int64_t first_sample, int64_t width, const std::string &path) {
+  for (int64_t i = 0; i < count; ++i)
+    if (!std::isfinite(v[i]))
+      throw InputError(path + ": sample " + std::to_string(first_sample + i / width) + ", column " + std::to_string(i % width + 1) +
+                       " is " + (std::isnan(v[i]) ? "NaN" : "infinite or beyond float range") + "; clean the data or drop the sample");
+}
+
+} // namespace
+
 void check_finite(const Dataset &d, const std::string &path) {
-  for (size_t i = 0; i < d.values.size(); ++i)
-    if (!std::isfinite(d.values[i]))
-      throw InputError(path + ": sample " + std::to_string(int64_t(i) / d.width) + ", column " + std::to_string(int64_t(i) % d.width + 1) +
-                       " is " + (std::isnan(d.values[i]) ? "NaN" : "infinite or beyond float range") +
-                       "; clean the data or drop the sample");
+  if (d.in_memory()) return check_finite_values(d.values.data(), int64_t(d.values.size()), 0, d.width, path);
+  if (!d.mapped->type().may_be_non_finite()) return;
+  std::vector<float> sample(static_cast<size_t>(d.width));
+  for (int64_t i = 0; i < d.n; ++i) {
+    d.read(i, 0, d.width, sample.data());
+    check_finite_values(sample.data(), d.width, i, d.width, path);
+  }
+}
+
+void Dataset::read(int64_t i, int64_t offset, int64_t count, float *out) const {
+  if (!mapped) {
+    std::copy_n(values.data() + i * width + offset, count, out);
+    return;
+  }
+  mapped->read(i, offset, count, out);
+  if (!shift.empty())
+    for (int64_t j = 0; j < count; ++j) out[j] -= shift[size_t(offset + j)];
+}
+
+void Dataset::load_into_memory() {
+  if (!mapped) return;
+  std::vector<float> all(static_cast<size_t>(n * width));
+  for (int64_t i = 0; i < n; ++i) read(i, 0, width, all.data() + i * width);
+  values = std::move(all);
+  mapped.reset();
+  shift.clear();
+}
+
+void Dataset::keep_first(int64_t count) {
+  n = count;
+  if (!mapped) values.resize(static_cast<size_t>(n * width));
 }
 
 std::string default_data_spec() {
@@ -78,6 +127,7 @@ Dataset load_dataset(const std::string &spec) {
     std::string s(suffix);
     return spec.size() >= s.size() && spec.compare(spec.size() - s.size(), s.size(), s) == 0;
   };
+  if (is_shard_pattern(spec) && !file_exists(spec)) return load_shard_list(spec);
   if (std::string why = unreadable_file_reason(spec); why == "no such file")
     throw InputError(spec + ": no such file, and not a known source (fashion-mnist, fashion-mnist:test, fashion-mnist:labels, "
                             "fashion-mnist:test-labels, synthetic:lowrank?...)");
@@ -92,8 +142,11 @@ std::vector<float> center_in_place(Dataset &d) { return center_in_place(d, {"", 
 
 std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
   std::vector<double> sum(static_cast<size_t>(c.width), 0.0);
-  for (int64_t i = 0; i < d.n; ++i)
-    for (int64_t j = 0; j < c.width; ++j) sum[size_t(j)] += d.values[size_t(i * d.width + c.offset + j)];
+  std::vector<float> sample(static_cast<size_t>(c.width));
+  for (int64_t i = 0; i < d.n; ++i) {
+    d.read(i, c.offset, c.width, sample.data());
+    for (int64_t j = 0; j < c.width; ++j) sum[size_t(j)] += sample[size_t(j)];
+  }
   std::vector<float> mean(sum.size());
   for (size_t j = 0; j < sum.size(); ++j) mean[j] = static_cast<float>(sum[j] / double(d.n));
   subtract_mean(d, c, mean);
@@ -101,19 +154,13 @@ std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
 }
 
 void subtract_mean(Dataset &d, const InputColumns &c, const std::vector<float> &mean) {
+  if (!d.in_memory()) {
+    if (d.shift.empty()) d.shift.assign(static_cast<size_t>(d.width), 0.0f);
+    for (int64_t j = 0; j < c.width; ++j) d.shift[size_t(c.offset + j)] += mean[size_t(j)];
+    return;
+  }
   for (int64_t i = 0; i < d.n; ++i)
     for (int64_t j = 0; j < c.width; ++j) d.values[size_t(i * d.width + c.offset + j)] -= mean[size_t(j)];
-}
-
-Dataset columns_of(const Dataset &d, const InputColumns &c) {
-  if (c.offset == 0 && c.width == d.width && d.inputs.empty()) return d;
-  Dataset out;
-  out.n = d.n;
-  out.width = c.width;
-  out.description = d.description;
-  out.values.resize(size_t(d.n * c.width));
-  for (int64_t i = 0; i < d.n; ++i) std::copy_n(d.sample(i) + c.offset, c.width, out.values.data() + i * c.width);
-  return out;
 }
 
 } // namespace aec::runtime

@@ -1,8 +1,10 @@
 // Data sets as the model sees them: n samples of `width` floats, sample after sample.
 // Sources: IDX, NPY and CSV files (gzipped or not, see data_files.h), `fashion-mnist[:test]`,
-// `synthetic:lowrank?...`.
+// `synthetic:lowrank?...`. Uncompressed NPY and IDX files are memory-mapped (mapped_samples.h),
+// everything else is read into memory.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,15 +17,33 @@ struct InputColumns {
   int64_t offset = 0, width = 0;
 };
 
+class MappedSamples;
+
 struct Dataset {
   int64_t n = 0, width = 0;
-  std::vector<float> values; // n * width
+  std::vector<float> values;                   // n * width when the samples are in memory
+  std::shared_ptr<const MappedSamples> mapped; // else: read in place from an uncompressed NPY or IDX file
+  // By column, subtracted from mapped samples as they are read (`center` of a mapped data set;
+  // one in memory is centered in place). Empty: nothing.
+  std::vector<float> shift;
   std::string description;   // what was loaded, for the user
   bool bytes_scaled = false; // unsigned bytes divided by 255 (IDX, uint8 NPY): ids are value * 255
   // The inputs of a model bound to it (bind_inputs), side by side in each sample; empty: one input,
   // every column.
   std::vector<InputColumns> inputs;
-  const float *sample(int64_t i) const { return values.data() + i * width; }
+
+  bool in_memory() const { return !mapped; }
+  // Columns [offset, offset + count) of sample i, into `out`.
+  void read(int64_t i, int64_t offset, int64_t count, float *out) const;
+  float value(int64_t i, int64_t column) const {
+    float v;
+    read(i, column, 1, &v);
+    return v;
+  }
+  // Reads a mapped data set's samples into `values` (for whoever needs them all at once).
+  void load_into_memory();
+  // Keeps the first `count` samples.
+  void keep_first(int64_t count);
   // The columns of `input`; nullopt when no source is bound to it.
   std::optional<InputColumns> columns(const std::string &input, bool first) const;
 };
@@ -43,7 +63,5 @@ std::vector<float> center_in_place(Dataset &d);
 std::vector<float> center_in_place(Dataset &d, const InputColumns &c);
 // Subtracts `mean` from those columns.
 void subtract_mean(Dataset &d, const InputColumns &c, const std::vector<float> &mean);
-// Those columns of every sample, as a data set of their own (a copy).
-Dataset columns_of(const Dataset &d, const InputColumns &c);
 
 } // namespace aec::runtime

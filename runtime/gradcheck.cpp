@@ -25,7 +25,7 @@ std::vector<GradcheckEntry> gradcheck(const Model &m, const Dataset &data, int64
     eval::Mat<double> &v = b.inputs[in.name];
     v.resize(cols->width, samples);
     for (int64_t s = 0; s < samples; ++s)
-      for (int64_t j = 0; j < cols->width; ++j) v(j, s) = data.sample(s)[cols->offset + j];
+      for (int64_t j = 0; j < cols->width; ++j) v(j, s) = data.value(s, cols->offset + j);
   }
   std::normal_distribution<double> normal;
   for (const ParamInfo &p : m.params) { // a per-sample param: one column per sample

@@ -1,6 +1,8 @@
 // IDX: magic 0x0000 TT NN (TT the element type, NN the number of dimensions), NN big-endian u32
-// sizes, then the elements, big-endian. Samples run along the first dimension.
+// sizes, then the elements, big-endian. Samples run along the first dimension. An uncompressed
+// file is memory-mapped, a gzipped one decoded into memory.
 #include "runtime/data_files.h"
+#include "runtime/element_type.h"
 #include "source/diagnostics.h"
 
 #include <cstring>
@@ -13,24 +15,16 @@ uint32_t big_endian_u32(const unsigned char *p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-template <class T> T big_endian_value(const unsigned char *p) {
-  unsigned char bytes[sizeof(T)];
-  for (size_t i = 0; i < sizeof(T); ++i) bytes[i] = p[sizeof(T) - 1 - i];
-  T v;
-  std::memcpy(&v, bytes, sizeof(T));
-  return v;
-}
-
 struct IdxType {
   const char *name;
-  size_t bytes;
+  ElementType element; // big-endian
 };
 
 IdxType idx_type(unsigned code, const std::string &path) {
   switch (code) {
-  case 0x08: return {"unsigned byte", 1};
-  case 0x0D: return {"float", 4};
-  case 0x0E: return {"double", 8};
+  case 0x08: return {"unsigned byte", {1, true, 'b'}};
+  case 0x0D: return {"float", {4, true, 'f'}};
+  case 0x0E: return {"double", {8, true, 'f'}};
   default: break;
   }
   char hex[8];
@@ -41,24 +35,25 @@ IdxType idx_type(unsigned code, const std::string &path) {
 } // namespace
 
 Dataset load_idx(const std::string &path) {
-  std::vector<unsigned char> bytes = read_file_bytes(path);
-  if (bytes.empty()) throw InputError(path + ": the file is empty");
-  if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
+  const FileBytes file = open_file_bytes(path);
+  if (file.size() == 0) throw InputError(path + ": the file is empty");
+  const unsigned char *bytes = file.data();
+  if (file.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
     throw InputError(path + ": not an IDX file (its magic number must start with two zero bytes, found " + std::to_string(bytes[0]) +
-                     (bytes.size() > 1 ? " " + std::to_string(bytes[1]) : "") + ")");
+                     (file.size() > 1 ? " " + std::to_string(bytes[1]) : "") + ")");
   IdxType type = idx_type(bytes[2], path);
   unsigned dims = bytes[3];
   if (dims < 1) throw InputError(path + ": the IDX header declares no dimensions");
   size_t header = 4 + 4 * size_t(dims);
-  if (bytes.size() < header)
+  if (file.size() < header)
     throw InputError(path + ": truncated IDX header (" + std::to_string(dims) + " dimensions need " + std::to_string(header) +
-                     " bytes, the file has " + std::to_string(bytes.size()) + ")");
+                     " bytes, the file has " + std::to_string(file.size()) + ")");
   Dataset d;
   d.n = big_endian_u32(&bytes[4]);
   d.width = 1;
   // Sizes whose product exceeds the file's byte count are a truncated file whatever the rest
   // says; checking as they multiply also keeps the product from overflowing.
-  const int64_t file_bytes = int64_t(bytes.size());
+  const int64_t file_bytes = int64_t(file.size());
   auto promise_too_large = [&] {
     std::string sizes;
     for (unsigned k = 0; k < dims; ++k) sizes += (k ? " x " : "") + std::to_string(big_endian_u32(&bytes[4 + 4 * k]));
@@ -72,22 +67,24 @@ Dataset load_idx(const std::string &path) {
   }
   if (d.n == 0 || d.width == 0) throw InputError(path + ": the file holds no samples");
   if (d.n > file_bytes / d.width) throw promise_too_large();
-  size_t count = size_t(d.n) * size_t(d.width), need = count * type.bytes, have = bytes.size() - header;
+  size_t count = size_t(d.n) * size_t(d.width), need = count * type.element.bytes, have = file.size() - header;
   if (have < need)
     throw InputError(path + ": truncated: the header promises " + std::to_string(d.n) + " samples of " + std::to_string(d.width) + " " +
                      type.name + "s (" + std::to_string(need) + " bytes) but only " + std::to_string(have) + " follow (sample " +
-                     std::to_string(have / type.bytes / size_t(d.width)) + " is cut at byte offset " + std::to_string(bytes.size()) + ")");
+                     std::to_string(have / type.element.bytes / size_t(d.width)) + " is cut at byte offset " + std::to_string(file.size()) +
+                     ")");
   if (have > need)
     throw InputError(path + ": " + std::to_string(have - need) + " bytes follow the " + std::to_string(d.n) +
                      " samples the header promises (at byte offset " + std::to_string(header + need) + ")");
-  d.values.resize(count);
-  const unsigned char *p = bytes.data() + header;
-  for (size_t i = 0; i < count; ++i) {
-    if (type.bytes == 1) d.values[i] = static_cast<float>(p[i]) / 255.0f;
-    else if (type.bytes == 4) d.values[i] = big_endian_value<float>(p + 4 * i);
-    else d.values[i] = static_cast<float>(big_endian_value<double>(p + 8 * i));
+  if (file.mapped) {
+    auto mapped = std::make_shared<MappedSamples>(d.width, type.element);
+    mapped->add_file(file.mapped, header, d.n);
+    d.mapped = std::move(mapped);
+  } else {
+    d.values.resize(count);
+    decode_elements(bytes + header, type.element, int64_t(count), d.values.data());
   }
-  d.bytes_scaled = type.bytes == 1;
+  d.bytes_scaled = type.element.kind == 'b';
   check_finite(d, path);
   d.description = path + " (" + std::to_string(d.n) + " samples of width " + std::to_string(d.width) + ")";
   return d;

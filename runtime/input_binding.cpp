@@ -51,7 +51,7 @@ std::string names_of(const Model &m) {
 
 // Sample i's one-hot vector of width c from its class id.
 void one_hot(const Dataset &ids, const DataBinding &b, const InputInfo &in, int64_t i, float *out) {
-  double v = ids.values[size_t(i)];
+  double v = ids.value(i, 0);
   if (ids.bytes_scaled) v = std::round(v * 255.0);
   if (v != std::floor(v) || v < 0 || v >= double(in.width))
     throw InputError(b.flag() + ": sample " + std::to_string(i) + " holds " + shortest_text(v) + ", not a class id of input " + in.name +
@@ -113,7 +113,7 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
     for (int64_t i = 0; i < out.n; ++i) {
       float *row = out.values.data() + i * out.width + offset;
       if (class_ids(in, d)) one_hot(d, sources.bindings[bound[j].second], in, i, row);
-      else std::copy_n(d.sample(i), d.width, row);
+      else d.read(i, 0, d.width, row);
     }
   }
   return out;

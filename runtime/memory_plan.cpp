@@ -1,5 +1,6 @@
 #include "runtime/memory_plan.h"
 #include "runtime/executor.h"
+#include "runtime/mapped_samples.h"
 #include "source/diagnostics.h"
 
 #include <algorithm>
@@ -76,6 +77,19 @@ void MemoryPlan::add_kernel(const codegen::Kernel &k, int64_t max_batch, const s
   }
   Span span = largest >= 0 ? k.graph().node(largest).span : Span{};
   parts_.push_back({what + " at batch " + std::to_string(max_batch), floats * 4, span, "its largest buffer holds the value marked here"});
+}
+
+void MemoryPlan::add_data(const Dataset &d, int64_t limit) {
+  if (!d.in_memory())
+    d.mapped->set_resident_window(limit > 0 ? std::min(limit - int64_t(bytes()), limit / 4) : available_memory() / 2 - int64_t(bytes()));
+  const std::string samples = std::to_string(d.n) + " samples of width " + std::to_string(d.width);
+  if (d.in_memory()) parts_.push_back({"the data (" + samples + ", in memory)", double(d.values.size()) * 4, {}, ""});
+  else
+    parts_.push_back({"the data file's resident pages (memory-mapped: at most this much of its " +
+                          memory_text(double(d.mapped->file_bytes())) + " at once)",
+                      double(d.mapped->resident_window()),
+                      {},
+                      ""});
 }
 
 void MemoryPlan::add_output(const std::string &name, const ir::Shape &shape, int64_t samples) {

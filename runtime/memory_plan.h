@@ -4,6 +4,7 @@
 // value whose buffer is largest), instead of being killed by the operating system halfway.
 #pragma once
 #include "codegen/kernel.h"
+#include "runtime/dataset.h"
 #include "sema/model.h"
 
 #include <cstdint>
@@ -34,6 +35,12 @@ public:
   void add_param(const ParamInfo &p, int64_t samples, int copies, const std::string &copies_are);
   // What an Executor for `k` allocates at `max_batch`; `what` names the kernel.
   void add_kernel(const codegen::Kernel &k, int64_t max_batch, const std::string &what);
+  // The data set's samples: all of them when they are in memory, the resident window of a
+  // memory-mapped file (runtime/mapped_samples.h), which it sets first: with a --max-memory of
+  // `limit`, what the parts added so far leave of it, at most a quarter of it (aec's own code
+  // and libraries, outside the plan, are resident too); without (0), what half the memory
+  // available leaves.
+  void add_data(const Dataset &d, int64_t limit);
   // The values of output `name` for every sample.
   void add_output(const std::string &name, const ir::Shape &shape, int64_t samples);
 

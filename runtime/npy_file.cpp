@@ -1,7 +1,9 @@
 // NPY (numpy.save): "\x93NUMPY", version, header length, a Python dict literal with 'descr',
 // 'fortran_order' and 'shape', then the array. float32, float64 and uint8 (scaled to [0, 1]),
-// little- or big-endian, C or Fortran order; samples run along the first axis.
+// little- or big-endian, C or Fortran order; samples run along the first axis. An uncompressed
+// file in C order is memory-mapped; anything else is decoded into memory.
 #include "runtime/data_files.h"
+#include "runtime/element_type.h"
 #include "source/diagnostics.h"
 
 #include <cstring>
@@ -25,22 +27,23 @@ std::string header_value(const std::string &dict, const std::string &key, const 
   return m[1].str();
 }
 
-NpyHeader parse_header(const std::vector<unsigned char> &bytes, const std::string &path) {
+NpyHeader parse_header(const FileBytes &file, const std::string &path) {
+  const unsigned char *bytes = file.data();
+  const size_t size = file.size();
   static const unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-  if (bytes.size() < 10 || std::memcmp(bytes.data(), magic, 6) != 0)
-    throw InputError(path + ": not an NPY file (it must start with \\x93NUMPY)");
+  if (size < 10 || std::memcmp(bytes, magic, 6) != 0) throw InputError(path + ": not an NPY file (it must start with \\x93NUMPY)");
   unsigned major = bytes[6];
   size_t length_bytes = major == 1 ? 2 : major == 2 || major == 3 ? 4 : 0;
   if (!length_bytes) throw InputError(path + ": NPY format version " + std::to_string(major) + " is not supported (1, 2 or 3)");
-  if (bytes.size() < 8 + length_bytes) throw InputError(path + ": truncated NPY header");
+  if (size < 8 + length_bytes) throw InputError(path + ": truncated NPY header");
   size_t length = 0;
   for (size_t i = 0; i < length_bytes; ++i) length |= size_t(bytes[8 + i]) << (8 * i);
   NpyHeader h;
   h.data_offset = 8 + length_bytes + length;
-  if (bytes.size() < h.data_offset)
+  if (size < h.data_offset)
     throw InputError(path + ": truncated NPY header (it declares " + std::to_string(length) + " bytes, the file ends at byte " +
-                     std::to_string(bytes.size()) + ")");
-  std::string dict(bytes.begin() + long(8 + length_bytes), bytes.begin() + long(h.data_offset));
+                     std::to_string(size) + ")");
+  std::string dict(bytes + 8 + length_bytes, bytes + h.data_offset);
   std::string descr = header_value(dict, "descr", path);
   h.descr = descr.substr(1, descr.size() - 2);
   h.fortran_order = header_value(dict, "fortran_order", path) == "True";
@@ -52,12 +55,6 @@ NpyHeader parse_header(const std::vector<unsigned char> &bytes, const std::strin
   }
   return h;
 }
-
-struct ElementType {
-  size_t bytes;
-  bool big_endian;
-  char kind; // 'f' float, 'b' unsigned byte (scaled to [0, 1]), 'i' signed or 'u' unsigned integer (class ids)
-};
 
 ElementType element_type(const std::string &descr, const std::string &path) {
   if (descr == "<f4" || descr == "=f4") return {4, false, 'f'};
@@ -71,27 +68,6 @@ ElementType element_type(const std::string &descr, const std::string &path) {
     return {size_t(descr[2] - '0'), descr[0] == '>', descr[1]};
   throw InputError(path + ": NPY element type '" + descr +
                    "' is not supported (float32 '<f4', float64 '<f8', uint8 '|u1', or integers such as '<i8' for class ids)");
-}
-
-double read_element(const unsigned char *p, const ElementType &t) {
-  unsigned char b[8];
-  for (size_t i = 0; i < t.bytes; ++i) b[i] = t.big_endian ? p[t.bytes - 1 - i] : p[i];
-  if (t.kind == 'b') return b[0] / 255.0;
-  if (t.kind == 'i' || t.kind == 'u') { // little-endian two's complement in b
-    uint64_t u = 0;
-    for (size_t i = t.bytes; i-- > 0;) u = (u << 8) | b[i];
-    if (t.kind == 'u') return double(u);
-    if (t.bytes < 8 && (u >> (8 * t.bytes - 1))) u |= ~uint64_t(0) << (8 * t.bytes); // sign-extend
-    return double(int64_t(u));
-  }
-  if (t.bytes == 4) {
-    float f;
-    std::memcpy(&f, b, 4);
-    return f;
-  }
-  double v;
-  std::memcpy(&v, b, 8);
-  return v;
 }
 
 // Where the element at C-order position `i` sits in a Fortran-order array (first axis fastest).
@@ -110,8 +86,8 @@ size_t fortran_offset(const std::vector<int64_t> &shape, size_t i) {
 } // namespace
 
 Dataset load_npy(const std::string &path) {
-  std::vector<unsigned char> bytes = read_file_bytes(path);
-  if (bytes.empty()) throw InputError(path + ": the file is empty");
+  const FileBytes bytes = open_file_bytes(path);
+  if (bytes.size() == 0) throw InputError(path + ": the file is empty");
   NpyHeader h = parse_header(bytes, path);
   ElementType t = element_type(h.descr, path);
   if (h.shape.empty()) throw InputError(path + ": the NPY array is a scalar (shape ()); expected one sample per row");
@@ -132,11 +108,16 @@ Dataset load_npy(const std::string &path) {
   if (have > need)
     throw InputError(path + ": " + std::to_string(have - need) + " bytes follow the array the header describes (at byte offset " +
                      std::to_string(h.data_offset + need) + ")");
-  d.values.resize(count);
   const unsigned char *p = bytes.data() + h.data_offset;
-  for (size_t i = 0; i < count; ++i) {
-    size_t source = h.fortran_order ? fortran_offset(h.shape, i) : i;
-    d.values[i] = static_cast<float>(read_element(p + source * t.bytes, t));
+  if (bytes.mapped && !h.fortran_order) { // samples lie one after another: read in place
+    auto mapped = std::make_shared<MappedSamples>(d.width, t);
+    mapped->add_file(bytes.mapped, h.data_offset, d.n);
+    d.mapped = std::move(mapped);
+  } else {
+    d.values.resize(count);
+    if (!h.fortran_order) decode_elements(p, t, int64_t(count), d.values.data());
+    else
+      for (size_t i = 0; i < count; ++i) decode_elements(p + fortran_offset(h.shape, i) * t.bytes, t, 1, &d.values[i]);
   }
   d.bytes_scaled = t.kind == 'b';
   check_finite(d, path);

@@ -1,4 +1,5 @@
 #include "runtime/pca.h"
+#include "runtime/world.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,17 +18,21 @@ double Spectrum::explained_variance(int64_t k) const {
   return all > 0 ? top / all : 0;
 }
 
-Spectrum spectrum(const Dataset &d) {
-  Eigen::Map<const Eigen::MatrixXf> x(d.values.data(), d.width, d.n);
-  Eigen::MatrixXf gram_f = Eigen::MatrixXf::Zero(d.width, d.width);
-  // Accumulate in float blocks, sum in double: 60000 samples would lose digits in one float sum.
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d.width, d.width);
-  const int64_t block = 4096;
-  for (int64_t start = 0; start < d.n; start += block) {
-    int64_t len = std::min(block, d.n - start);
-    gram_f.noalias() = x.middleCols(start, len) * x.middleCols(start, len).transpose();
-    gram += gram_f.cast<double>();
-  }
+Spectrum spectrum(const Dataset &d, const InputColumns &c) {
+  const int64_t blocks = (d.n + kGramBlock - 1) / kGramBlock;
+  Eigen::MatrixXf x(c.width, kGramBlock), block_gram(c.width, c.width);
+  Eigen::MatrixXf gram_f(c.width, c.width);
+  // A block's Gram matrix is made when the sum asks for it, and read before the next one is.
+  World::get().tree_sum(
+      blocks, c.width * c.width,
+      [&](int64_t b) {
+        const int64_t start = b * kGramBlock, len = std::min(kGramBlock, d.n - start);
+        for (int64_t i = 0; i < len; ++i) d.read(start + i, c.offset, c.width, x.col(i).data());
+        block_gram.noalias() = x.leftCols(len) * x.leftCols(len).transpose();
+        return static_cast<const float *>(block_gram.data());
+      },
+      gram_f.data());
+  Eigen::MatrixXd gram = gram_f.cast<double>();
   Eigen::BDCSVD<Eigen::MatrixXd> svd(gram, Eigen::ComputeFullU);
   Spectrum s;
   s.n = d.n;
@@ -35,6 +40,8 @@ Spectrum spectrum(const Dataset &d) {
   s.directions = svd.matrixU();
   return s;
 }
+
+Spectrum spectrum(const Dataset &d) { return spectrum(d, {"", 0, d.width}); }
 
 PcaCheck check_pca(const Spectrum &s, const float *b, int64_t width, int64_t k) {
   Eigen::MatrixXd basis = Eigen::Map<const Eigen::MatrixXf>(b, width, k).cast<double>();

@@ -17,9 +17,14 @@ struct Spectrum {
   double explained_variance(int64_t k) const; // fraction of sum s_i^2 in the top k
 };
 
-// SVD of X through Eigen's BDCSVD of the Gram matrix X X' (width x width), which costs one GEMM
-// over the data and is exact up to rounding: X X' = U S^2 U'.
-Spectrum spectrum(const Dataset &d);
+// SVD of X (the columns `c` of every sample) through Eigen's BDCSVD of the Gram matrix X X'
+// (width x width), which costs one GEMM over the data and is exact up to rounding: X X' = U S^2 U'.
+// The Gram matrix is summed over blocks of kGramBlock samples along tree_sum.h's fixed tree, the
+// blocks shared out among the run's processes (runtime/world.h): one process or many, the same
+// bits, and a mapped data set is read block by block, never held whole.
+Spectrum spectrum(const Dataset &d, const InputColumns &c);
+Spectrum spectrum(const Dataset &d); // every column
+inline constexpr int64_t kGramBlock = 4096;
 
 struct PcaCheck {
   Eigen::VectorXd angles_deg; // principal angles between span(B) and the top-k subspace

@@ -125,6 +125,7 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   if (fit) plan.add_kernel(*fit, batch, "the fitting step's buffers");
   plan.add_kernel(*kernel, batch, "the output's buffers");
   plan.add_output(output, m.graph.shape(output_node), data.n);
+  plan.add_data(data, config.max_memory); // last: a mapped file's window takes what the rest leaves
   plan.check(config.max_memory);
 
   ParamStore params;

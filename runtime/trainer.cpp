@@ -8,6 +8,7 @@
 #include "runtime/non_finite.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
+#include "runtime/tree_sum.h"
 #include "runtime/work_sharing.h"
 #include "source/diagnostics.h"
 
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -64,7 +66,8 @@ double sum_of_squares(const float *g, int64_t n) {
   return s;
 }
 
-// The mean per-sample objective over some samples, noise at its expected value, and each
+// The mean per-sample objective over some samples (shared out among the run's processes, summed
+// in the same order by any number of them), noise at its expected value, and each
 // batch_mean(...) at the value given (as `aec run` evaluates it: the training's average), not
 // at the mean over the evaluated samples.
 class ObjectiveEvaluator {
@@ -78,15 +81,33 @@ public:
     Executor &ex = *ex_;
     bind_shared_params(ex, m_, params);
     for (auto &[name, values] : statistics) ex.bind_param(name, values.data());
-    double total = 0;
-    for (int64_t start = 0; start < int64_t(samples.size()); start += kBatch) {
-      int64_t count = std::min<int64_t>(kBatch, int64_t(samples.size()) - start);
+    // Batches of kBatch samples, shared out among the run's processes; their sums added in order.
+    const World &world = World::get();
+    const int64_t batches = (int64_t(samples.size()) + kBatch - 1) / kBatch;
+    const Range mine = share_of(batches, world.rank(), world.size());
+    std::vector<double> sums;
+    for (int64_t b = mine.first; b < mine.end; ++b) {
+      const int64_t start = b * kBatch, count = std::min<int64_t>(kBatch, int64_t(samples.size()) - start);
       load_batch(ex, m_, d, params, samples, start, count);
       mean_noise(ex, count);
       ex.run(count);
       const float *obj = ex.output("objective");
-      for (int64_t i = 0; i < count; ++i) total += obj[i];
+      double sum = 0;
+      for (int64_t i = 0; i < count; ++i) sum += obj[i];
+      sums.push_back(sum);
     }
+    if (world.distributed()) { // every batch's sum on every process, in rank order: the batches' order
+      std::vector<double> all;
+      for (const std::string &theirs :
+           world.all_gather(std::string(reinterpret_cast<const char *>(sums.data()), sums.size() * sizeof(double)))) {
+        const size_t at = all.size();
+        all.resize(at + theirs.size() / sizeof(double));
+        std::memcpy(all.data() + at, theirs.data(), theirs.size());
+      }
+      sums = std::move(all);
+    }
+    double total = 0;
+    for (double sum : sums) total += sum;
     return total / double(samples.size());
   }
 
@@ -218,6 +239,7 @@ private:
     for (const ParamInfo &p : m_.params) plan.add_param(p, data_.n, arrays, arrays_are);
     plan.add_kernel(*kernel_, std::min(c_.batch, data_.n), "the training step's buffers");
     if (objective_) plan.add_kernel(objective_->kernel(), ObjectiveEvaluator::kBatch, "the objective's buffers");
+    plan.add_data(data_, o_.max_memory); // last: a mapped file's window takes what the rest leaves
     plan.check(o_.max_memory);
   }
 
@@ -418,7 +440,7 @@ private:
     r_.best_epoch = p_.best_epoch;
     r_.final_loss = r_.epoch_losses.empty() ? 0 : r_.epoch_losses.back();
     if (!m_.checks.empty()) {
-      Spectrum s = spectrum(columns_of(data_, first_input_columns()));
+      Spectrum s = spectrum(data_, first_input_columns());
       std::vector<int64_t> all(static_cast<size_t>(data_.n));
       std::iota(all.begin(), all.end(), 0);
       double recon = objective_->mean(data_, params_, all, batch_means_so_far());
@@ -450,8 +472,8 @@ uint64_t data_fingerprint(const Dataset &d) {
   Writer w;
   w.put<int64_t>(d.n);
   w.put<int64_t>(d.width);
-  size_t stride = std::max<size_t>(1, d.values.size() / 65536);
-  for (size_t i = 0; i < d.values.size(); i += stride) w.put<float>(d.values[i]);
+  const size_t count = size_t(d.n) * size_t(d.width), stride = std::max<size_t>(1, count / 65536);
+  for (size_t i = 0; i < count; i += stride) w.put<float>(d.value(int64_t(i) / d.width, int64_t(i) % d.width));
   return fnv1a(w.bytes);
 }
 

@@ -29,7 +29,9 @@ public:
   // out[0, length) on every process = the sum of vectors 0..total-1, of which this process holds
   // share_of(total, rank, size) (mine(i) gives vector i of those): summed along tree_sum.h's fixed
   // tree, so that any number of processes gives the bits of one. Each process adds up a segment
-  // of the entries (reduce-scatter), then the segments are gathered.
+  // of the entries (reduce-scatter), then the segments are gathered. mine(i) is called once for
+  // each vector this process holds, and what it returns is read before the next call, so it
+  // may make the vector in one buffer.
   void tree_sum(int64_t total, int64_t length, const std::function<const float *(int64_t)> &mine, float *out) const;
 
   // Each process's bytes, in rank order, on every process.

@@ -100,8 +100,10 @@ int cmd_run(const std::vector<std::string> &argv) {
   if (grid) check_drawable(*grid, prog, *output, width);
   std::vector<float> first;
   if (auto cols = data.columns(drawn.name, true))
-    for (int64_t s = 0; s < std::min(kGridSamples, data.n); ++s)
-      first.insert(first.end(), data.sample(s) + cols->offset, data.sample(s) + cols->offset + cols->width);
+    for (int64_t s = 0; s < std::min(kGridSamples, data.n); ++s) {
+      first.resize(first.size() + size_t(cols->width));
+      data.read(s, cols->offset, cols->width, first.data() + first.size() - size_t(cols->width));
+    }
   OutputValues v = run(prog, data, ckpt, *load, *output, c, log);
   if (grid) {
     log << draw(*grid, *output, v, std::move(first), ckpt.mean, width) << "\n";

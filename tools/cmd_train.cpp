@@ -27,10 +27,11 @@ std::atomic<int> g_stop_signal{0};
 extern "C" void request_stop(int sig) { g_stop_signal = sig; }
 
 // Progress lines (a live bar on a terminal) and Ctrl-C / SIGTERM as a request to stop after
-// the current step, with a checkpoint when --save is given.
+// the current step, with a checkpoint when --save is given. Under mpirun, lines only: Open MPI
+// gives every process a terminal whether or not mpirun's own output is one (a log, say).
 class CliObserver : public runtime::LineReporter {
 public:
-  CliObserver() : LineReporter(std::cout, isatty(STDOUT_FILENO) != 0) {
+  CliObserver() : LineReporter(std::cout, isatty(STDOUT_FILENO) != 0 && !runtime::World::get().data_parallel()) {
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
   }

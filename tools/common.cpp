@@ -35,8 +35,7 @@ std::string data_spec(const Args &a, std::ostream &log) {
 namespace {
 void apply_limit(Dataset &d, const Args &a) {
   if (auto limit = a.get_int("limit", 1); limit && *limit < d.n) {
-    d.n = *limit;
-    d.values.resize(static_cast<size_t>(d.n * d.width));
+    d.keep_first(*limit);
     d.description += ", first " + std::to_string(d.n) + " samples";
   }
 }

@@ -116,6 +116,7 @@ TrainSettings to_settings(const TrainConfig &c) {
 Data Data::load(const std::string &spec) {
   return translated([&] {
     runtime::Dataset d = load_data(spec);
+    d.load_into_memory(); // Data holds its values
     return Data{d.n, d.width, std::move(d.values), d.description};
   });
 }

@@ -2,8 +2,8 @@
 # `mpirun -np N aec train`: the same checkpoint, byte for byte, on 1, 2 and 3 processes (with
 # fresh noise every step, and with per-sample params, whose rows the processes share out); a run
 # checkpointed on 3 processes and resumed on 2 ends as the uninterrupted one, and so does one
-# stopped by SIGTERM to mpirun and resumed on 3; only the first process prints; batch statistics
-# are refused; a killed process ends the run within seconds.
+# stopped by SIGTERM to mpirun and resumed on 3; shard files, --val and check pca across processes;
+# only the first process prints; batch statistics are refused; a killed process ends the run within seconds.
 # Usage: data_parallel.sh PATH/TO/aec EXAMPLES_DIR   (mpirun --oversubscribe; root allowed by the
 # caller's OMPI_ALLOW_RUN_AS_ROOT variables)
 set -euo pipefail
@@ -29,6 +29,33 @@ done
 run 3 "${factorization[@]}" --epochs 1 --save "$dir/r.ckpt" >/dev/null 2>&1 || [[ $? == 2 ]] || fail "the first epoch on 3 processes"
 run 2 "${factorization[@]}" --resume "$dir/r.ckpt" >"$dir/r.log" 2>&1 || [[ $? == 2 ]] || fail "the resume on 2 processes"
 cmp -s "$dir/r.ckpt" "$dir/f1.ckpt" && echo "resumed from 3 processes on 2: = uninterrupted" || fail "the resume from 3 on 2 differs"
+
+# Memory-mapped shard files, --val and check pca computed across the processes: 3 processes end
+# as 1 does (checkpoint, validation losses, the check's report), and as the one file does.
+npy_header() { # SAMPLES WIDTH: the header of a uint8 NPY array
+  local header="{'descr': '|u1', 'fortran_order': False, 'shape': ($1, $2), }"
+  while (((10 + ${#header} + 1) % 64)); do header+=" "; done
+  printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $(((${#header} + 1) & 255)))\\x$(printf %02x $(((${#header} + 1) >> 8)))"
+  printf '%s\n' "$header"
+}
+mkdir "$dir/shards"
+npy_header 2100 12 >"$dir/whole.npy"
+for part in a b c; do
+  head -c $((700 * 12)) /dev/urandom >"$dir/part"
+  { npy_header 700 12; cat "$dir/part"; } >"$dir/shards/$part.npy"
+  cat "$dir/part" >>"$dir/whole.npy"
+done
+checked=("$examples/pca_tied.ae" --set k=3 --epochs 2 --batch 100 --val 0.2)
+report() { grep -E "^epoch|^check pca" "$1" | sed -E 's/ +[0-9]+ samples\/s.*//'; }
+for n in 1 3; do
+  run "$n" "${checked[@]}" --data "$dir/shards/*.npy" --save "$dir/s$n.ckpt" >"$dir/s$n.log" 2>&1 || [[ $? == 2 ]] || fail "shards on $n processes: $(tail -n 3 "$dir/s$n.log")"
+done
+run 1 "${checked[@]}" --data "$dir/whole.npy" --save "$dir/w.ckpt" >"$dir/w.log" 2>&1 || [[ $? == 2 ]] || fail "the whole file: $(tail -n 3 "$dir/w.log")"
+grep -q "shards/\*.npy (3 files, 2100 samples of width 12)" "$dir/s1.log" || fail "the shard list is not described: $(head -n 2 "$dir/s1.log")"
+cmp -s "$dir/s1.ckpt" "$dir/s3.ckpt" && cmp -s "$dir/s1.ckpt" "$dir/w.ckpt" && echo "shards on 3 processes = on 1 = the whole file" ||
+  fail "shards: the checkpoints differ"
+[[ -n $(report "$dir/s1.log") && $(report "$dir/s1.log") == $(report "$dir/s3.log") ]] && echo "--val and check pca on 3 processes = on 1" ||
+  fail "--val or check pca differ: $(report "$dir/s1.log") vs $(report "$dir/s3.log")"
 
 printf '%s\n' 'dim D' 'input x : [D]' 'param W : [4, D] = glorot' 'h = sigmoid(W * x)' \
   'minimize ||x - W'"'"' * h||^2 + sum((batch_mean(h) - 0.1) ^ 2)' >"$dir/stat.ae"

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace {
@@ -62,7 +63,7 @@ TEST_CASE("IDX: plain and gzipped files give the same samples, bytes scaled to [
     Dataset d = load_dataset(p);
     CHECK(d.n == 3);
     CHECK(d.width == 6);
-    CHECK(d.sample(2)[5] == doctest::Approx(25 / 255.0));
+    CHECK(d.value(2, 5) == doctest::Approx(25 / 255.0));
   }
 }
 
@@ -97,17 +98,17 @@ TEST_CASE("NPY: float32, float64 and uint8, C and Fortran order, gzipped") {
   Dataset f4 = load_dataset(t.write("f4.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 2, 3, 4, 5, 6}))));
   CHECK(f4.n == 2);
   CHECK(f4.width == 3);
-  CHECK(f4.sample(1)[0] == 4.0f);
+  CHECK(f4.value(1, 0) == 4.0f);
   Dataset f8 = load_dataset(t.write_gz("f8.npy.gz", npy_bytes("<f8", "(2, 3)", raw<double>({1, 2, 3, 4, 5, 6.5}))));
-  CHECK(f8.sample(1)[2] == 6.5f);
+  CHECK(f8.value(1, 2) == 6.5f);
   Dataset u1 = load_dataset(t.write("u1.npy", npy_bytes("|u1", "(1, 2, 2)", std::string("\x00\xff\x33\x66", 4))));
   CHECK(u1.width == 4);
-  CHECK(u1.sample(0)[1] == 1.0f);
-  CHECK(u1.sample(0)[2] == doctest::Approx(0.2));
+  CHECK(u1.value(0, 1) == 1.0f);
+  CHECK(u1.value(0, 2) == doctest::Approx(0.2));
   // Fortran order: the first axis fastest, so the bytes 1..6 of a (2, 3) array are columns.
   Dataset fo = load_dataset(t.write("fo.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 4, 2, 5, 3, 6}), true)));
-  CHECK(fo.sample(0)[1] == 2.0f);
-  CHECK(fo.sample(1)[2] == 6.0f);
+  CHECK(fo.value(0, 1) == 2.0f);
+  CHECK(fo.value(1, 2) == 6.0f);
   // A one-dimensional array is n samples of width 1.
   CHECK(load_dataset(t.write("v.npy", npy_bytes("<f4", "(3,)", raw<float>({1, 2, 3})))).width == 1);
 }
@@ -121,7 +122,7 @@ TEST_CASE("NPY: broken files name the file and what is wrong") {
         std::string::npos);
   // Integers are read as they are (class ids), signed or not, in either byte order.
   Dataset ids = load_dataset(t.write("i8.npy", npy_bytes("<i8", "(3,)", raw<int64_t>({7, -2, 0}))));
-  CHECK(ids.values == std::vector<float>{7, -2, 0});
+  CHECK((ids.value(0, 0) == 7 && ids.value(1, 0) == -2 && ids.value(2, 0) == 0));
   CHECK_FALSE(ids.bytes_scaled);
   CHECK(error_of(t.write("nan.npy", npy_bytes("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})))).find("nan.npy: sample 1, column 2 is NaN") !=
         std::string::npos);
@@ -137,10 +138,10 @@ TEST_CASE("CSV: a header is detected, any common separator, blank lines skipped"
   Dataset plain = load_dataset(t.write("a.csv", "1,2,3\n4, 5 ,6e0\n\n"));
   CHECK(plain.n == 2);
   CHECK(plain.width == 3);
-  CHECK(plain.sample(1)[1] == 5.0f);
+  CHECK(plain.value(1, 1) == 5.0f);
   Dataset header = load_dataset(t.write("h.csv", "x1,x2\r\n0.5,-1\r\n"));
   CHECK(header.n == 1);
-  CHECK(header.sample(0)[1] == -1.0f);
+  CHECK(header.value(0, 1) == -1.0f);
   CHECK(load_dataset(t.write("t.tsv", "1\t2\n3\t4\n")).width == 2);
   CHECK(load_dataset(t.write("s.txt", "1 2  3\n4 5 6\n")).width == 3);
   CHECK(load_dataset(t.write_gz("g.csv.gz", "1,2\n3,4\n")).n == 2);
@@ -177,4 +178,26 @@ TEST_CASE("IDX sizes whose product overflows are a truncated file, not undefined
   CHECK_THROWS_WITH_AS(load_dataset(big),
                        (big + ": truncated: the header promises 65536 x 65536 x 65536 values, more than the file's 16 bytes hold").c_str(),
                        InputError);
+}
+
+TEST_CASE("a list of shard files is their samples one after another: mapped, or in memory when one is gzipped") {
+  TempDir t;
+  std::filesystem::create_directory(t.path("s"));
+  t.write("s/a.npy", npy_bytes("<f4", "(2, 3)", raw<float>({1, 2, 3, 4, 5, 6})));
+  t.write("s/b.npy", npy_bytes("<f4", "(1, 3)", raw<float>({7, 8, 9})));
+  Dataset mapped = load_dataset(t.path("s/*.npy"));
+  CHECK_FALSE(mapped.in_memory());
+  CHECK(mapped.n == 3);
+  CHECK(mapped.description == t.path("s/*.npy") + " (2 files, 3 samples of width 3)");
+  CHECK((mapped.value(0, 0) == 1 && mapped.value(1, 2) == 6 && mapped.value(2, 0) == 7 && mapped.value(2, 2) == 9));
+  t.write_gz("s/c.npy.gz", npy_bytes("<f4", "(1, 3)", raw<float>({10, 11, 12})));
+  Dataset mixed = load_dataset(t.path("s/*"));
+  CHECK(mixed.in_memory());
+  CHECK(mixed.values == std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  CHECK(error_of(t.path("none/*.npy")).find("none/*.npy: no file matches the pattern") != std::string::npos);
+  t.write("s/d.npy", npy_bytes("<f4", "(1, 2)", raw<float>({1, 2})));
+  CHECK(error_of(t.path("s/*.npy")).find("d.npy: samples of width 2, but " + t.path("s/a.npy") + " has width 3") != std::string::npos);
+  std::filesystem::remove(t.path("s/d.npy"));
+  t.write("s/e.npy", npy_bytes("|u1", "(1, 3)", std::string("\x01\x02\x03", 3)));
+  CHECK(error_of(t.path("s/*.npy")).find("e.npy holds unsigned bytes (read as value / 255), but") != std::string::npos);
 }

@@ -42,7 +42,7 @@ TEST_CASE("factorization: codes fitted by run on held-back data are as good as p
   Eigen::MatrixXd B = Bf.cast<double>();
   Eigen::MatrixXd X(64, held.n), Z(8, held.n);
   for (int64_t s = 0; s < held.n; ++s)
-    for (int64_t j = 0; j < 64; ++j) X(j, s) = held.sample(s)[j] - r.center_mean[size_t(j)];
+    for (int64_t j = 0; j < 64; ++j) X(j, s) = held.value(s, j) - r.center_mean[size_t(j)];
   for (int64_t s = 0; s < held.n; ++s)
     for (int64_t j = 0; j < 8; ++j) Z(j, s) = codes.values[size_t(s * 8 + j)];
   double fitted = (X - B * Z).squaredNorm() / double(held.n);

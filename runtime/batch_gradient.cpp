@@ -2,18 +2,20 @@
 #include "runtime/tree_sum.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace aec::runtime {
 
-StepComputer::StepComputer(const Model &m, Executor &ex, const World &world) : m_(m), ex_(ex), world_(world) {
+StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch)
+    : m_(m), ex_(ex), world_(world), chunk_(chunk_samples(batch)) {
   for (const ParamInfo &p : m_.params) {
     offset_.push_back(length_);
     if (!p.per_sample) length_ += p.shape.numel();
   }
 }
 
-int64_t StepComputer::chunk_samples(int64_t batch) { return std::max<int64_t>(32, (batch + 7) / 8); }
+int64_t StepComputer::chunk_samples(int64_t batch) { return std::max<int64_t>(32, (batch + 255) / 256); }
 
 BatchGradient StepComputer::compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
                                     std::mt19937_64 &rng) {
@@ -41,13 +43,15 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     noise_[k].resize(size_t(ex_.noise()[k].node->shape.numel() * count));
     draws.draw(*ex_.noise()[k].node, noise_[k].data(), int64_t(noise_[k].size()));
   }
-  const int64_t q = chunk_samples(ex_.max_batch()), chunks = (count + q - 1) / q;
+  const int64_t q = chunk_, chunks = (count + q - 1) / q;
   const Range mine = share_of(chunks, world_.rank(), world_.size());
   rows_.resize(m_.params.size());
   for (size_t k = 0; k < m_.params.size(); ++k)
     if (m_.params[k].per_sample) rows_[k].resize(size_t(m_.params[k].shape.numel() * count)); // (a process may hold no chunk)
-  chunk_sums_.resize(size_t(mine.end - mine.first));
-  for (int64_t c = mine.first; c < mine.end; ++c) {
+  // Chunk c's weighted gradients, made when the sum asks for them (each once, read before the
+  // next): a process holds one chunk's vector at a time, not all of its chunks'.
+  auto run_chunk = [&](int64_t c) -> const float * {
+    const auto start_time = std::chrono::steady_clock::now();
     const int64_t first = c * q, n = std::min(q, count - first);
     load_batch(ex_, m_, d, params, order, start + first, n);
     for (size_t k = 0; k < noise_.size(); ++k) {
@@ -57,23 +61,21 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     ex_.run(n);
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
-    std::vector<float> &sum = chunk_sums_[size_t(c - mine.first)];
-    sum.assign(size_t(length_ + 1), 0.0f);
+    chunk_sum_.resize(size_t(length_ + 1));
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       const float *grad = ex_.output("grad." + p.name);
       const int64_t numel = p.shape.numel();
-      if (p.per_sample) {
-        for (int64_t i = 0; i < numel * n; ++i) rows_[k][size_t(first * numel + i)] = weight * grad[i];
-      } else {
-        for (int64_t i = 0; i < numel; ++i) sum[size_t(offset_[k] + i)] = weight * grad[i];
-      }
+      float *to = p.per_sample ? rows_[k].data() + first * numel : chunk_sum_.data() + offset_[k];
+      const int64_t floats = p.per_sample ? numel * n : numel;
+      for (int64_t i = 0; i < floats; ++i) to[i] = weight * grad[i];
     }
-    sum[size_t(length_)] = weight * ex_.output("loss")[0];
-  }
-  shared_.assign(size_t(length_ + 1), 0.0f);
-  world_.tree_sum(
-      chunks, length_ + 1, [&](int64_t c) { return chunk_sums_[size_t(c - mine.first)].data(); }, shared_.data());
+    chunk_sum_[size_t(length_)] = weight * ex_.output("loss")[0];
+    chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return chunk_sum_.data();
+  };
+  shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)
+  world_.tree_sum(chunks, length_ + 1, run_chunk, shared_.data());
 
   // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
   const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);

@@ -19,8 +19,9 @@ struct BatchGradient {
 
 class StepComputer {
 public:
-  // `ex`: the training kernel's executor, sized for the batch (alone) or for a chunk (distributed).
-  StepComputer(const Model &m, Executor &ex, const World &world);
+  // `ex`: the training kernel's executor, sized for the batch; `batch`: the configured batch size,
+  // which fixes the chunks.
+  StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch);
 
   // Samples order[start, start + count), noise drawn from `rng` for the whole batch (every process
   // draws the same). Pointers are valid until the next call.
@@ -31,20 +32,26 @@ public:
   // evaluating it again: locating a NaN).
   void reload_batch(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count);
 
-  // The chunks a batch of `count` samples is cut into across processes: a fixed number of samples
-  // each (the last fewer), the same for any number of processes.
+  // The chunks a batch is cut into across processes: a number of samples fixed by the configured
+  // batch size (the last chunk of a batch may hold fewer), the same for any number of processes:
+  // 32, or more for a batch of over 256 x 32, so that up to 256 processes have a chunk each.
   static int64_t chunk_samples(int64_t batch);
+
+  // Wall time spent running the kernel on chunks and weighting their gradients (distributed).
+  double chunk_seconds() const { return chunk_seconds_; }
 
 private:
   const Model &m_;
   Executor &ex_;
   const World &world_;
-  std::vector<int64_t> offset_;                // by m.params: where a shared param's gradient sits in a chunk's vector
-  int64_t length_ = 0;                         // the shared gradients' floats; the loss follows them
-  std::vector<std::vector<float>> noise_;      // the whole batch's draws, by ex_.noise()
-  std::vector<std::vector<float>> chunk_sums_; // this process's chunks: the weighted shared gradients, then the loss
-  std::vector<float> shared_;                  // their sum over the batch
-  std::vector<std::vector<float>> rows_;       // by m.params: per-sample gradient rows of the batch
+  std::vector<int64_t> offset_;           // by m.params: where a shared param's gradient sits in a chunk's vector
+  int64_t length_ = 0;                    // the shared gradients' floats; the loss follows them
+  std::vector<std::vector<float>> noise_; // the whole batch's draws, by ex_.noise()
+  int64_t chunk_ = 0;                     // chunk_samples(batch)
+  std::vector<float> chunk_sum_;          // one chunk's weighted shared gradients, then the loss
+  double chunk_seconds_ = 0;
+  std::vector<float> shared_;            // their sum over the batch
+  std::vector<std::vector<float>> rows_; // by m.params: per-sample gradient rows of the batch
 
   BatchGradient distributed(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
                             std::mt19937_64 &rng);

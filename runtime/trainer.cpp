@@ -154,9 +154,10 @@ public:
     batch_ = std::min(c_.batch, train_samples_);
     ex_.emplace(*kernel_, batch_);
     bind_shared_params(*ex_, m_, params_);
-    steps_.emplace(m_, *ex_, World::get());
+    steps_.emplace(m_, *ex_, World::get(), c_.batch);
 
     auto train_start = Clock::now();
+    const double communication_before = World::get().communication_seconds();
     int64_t trained = 0;
     while (p_.epoch < c_.epochs && r_.stop == StopReason::Completed) {
       if (p_.position == 0) {
@@ -183,6 +184,8 @@ public:
     // Throughput is the training's own: writing checkpoints is I/O, counted apart.
     r_.seconds = seconds_since(train_start) - r_.checkpoint_seconds;
     r_.samples_per_second = r_.seconds > 0 ? double(trained) / r_.seconds : 0;
+    r_.chunk_seconds = steps_->chunk_seconds();
+    r_.communication_seconds = World::get().communication_seconds() - communication_before;
     finish();
     return std::move(r_);
   }

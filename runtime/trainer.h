@@ -86,6 +86,10 @@ struct TrainResult {
   double seconds = 0;            // training time, compile and checkpoint writing excluded
   double checkpoint_seconds = 0; // writing checkpoints (--save)
   double compile_ms = 0;         // graph building, optimization and JIT compilation
+  // Under mpirun, of `seconds` on this process: running the kernel on its chunks, and in MPI's
+  // collectives (moving data and waiting for the others). The rest: the optimizer update,
+  // adding up the chunks' gradients, drawing noise.
+  double chunk_seconds = 0, communication_seconds = 0;
   std::vector<double> epoch_losses, val_losses;
   StopReason stop = StopReason::Completed;
   int64_t best_epoch = 0; // with early stopping: the epoch whose params are returned

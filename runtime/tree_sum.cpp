@@ -26,19 +26,25 @@ void add(const float *a, float *out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] += a[i];
 }
 
+// The right halves' sums under way, one buffer per depth of the tree, kept from sum to sum (a
+// step's gradient sums would otherwise allocate, and fault in, fresh pages every time).
+thread_local std::vector<std::vector<float>> right_halves;
+
 // out = entries [begin, end) of node n's sum, where known(node) points at those entries of a
 // node's sum when it is at hand (else null).
-void evaluate(TreeNode n, const std::function<const float *(TreeNode)> &known, int64_t begin, int64_t end, float *out) {
+void evaluate(TreeNode n, const std::function<const float *(TreeNode)> &known, int64_t begin, int64_t end, float *out, size_t depth = 0) {
   if (const float *sum = known(n)) {
     std::copy(sum, sum + (end - begin), out);
     return;
   }
   if (n.hi - n.lo < 2) throw std::logic_error("tree_sum: a vector of the sum is missing");
   const int64_t mid = split(n);
-  evaluate({n.lo, mid}, known, begin, end, out);
-  std::vector<float> right(size_t(end - begin));
-  evaluate({mid, n.hi}, known, begin, end, right.data());
-  add(right.data(), out, end - begin);
+  evaluate({n.lo, mid}, known, begin, end, out, depth + 1);
+  if (right_halves.size() <= depth) right_halves.resize(depth + 1);
+  if (right_halves[depth].size() < size_t(end - begin)) right_halves[depth].resize(size_t(end - begin));
+  float *right = right_halves[depth].data(); // (stays put when deeper levels add buffers)
+  evaluate({mid, n.hi}, known, begin, end, right, depth + 1);
+  add(right, out, end - begin);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "source/diagnostics.h"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -38,6 +39,12 @@ void check(int status, const char *call) {
 
 } // namespace
 
+template <class Call> void World::timed(Call call) const {
+  const auto start = std::chrono::steady_clock::now();
+  call();
+  communication_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 const World &World::get() {
   static const World world = [] {
     if (launched_processes() == 0) return World(0, 1, false);
@@ -67,7 +74,7 @@ const World &World::get() {
 void World::broadcast(void *data, int64_t bytes) const {
   if (!distributed()) return;
 #ifdef AEC_HAVE_MPI
-  check(MPI_Bcast(data, checked_int(bytes, "a broadcast"), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  timed([&] { check(MPI_Bcast(data, checked_int(bytes, "a broadcast"), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast"); });
 #endif
 }
 
@@ -75,26 +82,30 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<const fl
   const Range held = share_of(total, rank_, size_);
   // This process's partial sums: the whole subtrees inside what it holds.
   const std::vector<TreeNode> own = partial_sums_of(total, held.first, held.end);
-  std::vector<std::vector<float>> own_sums;
-  for (TreeNode n : own) {
-    own_sums.emplace_back(static_cast<size_t>(length));
-    runtime::tree_sum(n, mine, 0, length, own_sums.back().data());
+  if (!distributed() && own.size() == 1) return runtime::tree_sum(own[0], mine, 0, length, out); // the whole tree
+  // Buffers kept from sum to sum: a step's sums would otherwise fault in fresh pages each time.
+  thread_local std::vector<std::vector<float>> own_sums;
+  thread_local std::vector<float> send, receive, segment;
+  if (own_sums.size() < own.size()) own_sums.resize(own.size());
+  std::vector<const float *> own_at;
+  for (size_t i = 0; i < own.size(); ++i) {
+    if (own_sums[i].size() < size_t(length)) own_sums[i].resize(size_t(length));
+    runtime::tree_sum(own[i], mine, 0, length, own_sums[i].data());
+    own_at.push_back(own_sums[i].data());
   }
   if (!distributed()) {
-    std::vector<const float *> sums;
-    for (auto &s : own_sums) sums.push_back(s.data());
-    combine_partial_sums(total, own, sums, 0, length, out);
+    combine_partial_sums(total, own, own_at, 0, length, out);
     return;
   }
 #ifdef AEC_HAVE_MPI
   // Process q adds up entries share_of(length, q, size) of every partial sum.
   std::vector<int> send_counts(static_cast<size_t>(size_)), send_at(static_cast<size_t>(size_)), receive_counts(static_cast<size_t>(size_)),
       receive_at(static_cast<size_t>(size_));
-  std::vector<float> send;
+  send.clear();
   for (int q = 0; q < size_; ++q) {
-    const Range segment = share_of(length, q, size_);
+    const Range part = share_of(length, q, size_);
     send_at[size_t(q)] = checked_int(int64_t(send.size()), "a send buffer");
-    for (const auto &s : own_sums) send.insert(send.end(), s.begin() + segment.first, s.begin() + segment.end);
+    for (const float *s : own_at) send.insert(send.end(), s + part.first, s + part.end);
     send_counts[size_t(q)] = checked_int(int64_t(send.size()) - send_at[size_t(q)], "a send count");
   }
   const Range mine_segment = share_of(length, rank_, size_);
@@ -109,13 +120,15 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<const fl
     receive_counts[size_t(p)] = checked_int(int64_t(theirs.size()) * segment_length, "a receive count");
     received += receive_counts[size_t(p)];
   }
-  std::vector<float> receive(static_cast<size_t>(received));
-  check(MPI_Alltoallv(send.data(), send_counts.data(), send_at.data(), MPI_FLOAT, receive.data(), receive_counts.data(), receive_at.data(),
-                      MPI_FLOAT, MPI_COMM_WORLD),
-        "MPI_Alltoallv");
+  receive.resize(static_cast<size_t>(received));
+  timed([&] {
+    check(MPI_Alltoallv(send.data(), send_counts.data(), send_at.data(), MPI_FLOAT, receive.data(), receive_counts.data(),
+                        receive_at.data(), MPI_FLOAT, MPI_COMM_WORLD),
+          "MPI_Alltoallv");
+  });
   std::vector<const float *> sums;
   for (size_t i = 0; i < nodes.size(); ++i) sums.push_back(receive.data() + int64_t(i) * segment_length);
-  std::vector<float> segment(static_cast<size_t>(segment_length));
+  segment.resize(static_cast<size_t>(segment_length));
   combine_partial_sums(total, nodes, sums, mine_segment.first, mine_segment.end, segment.data());
 
   std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
@@ -124,9 +137,11 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<const fl
     at[size_t(q)] = checked_int(s.first, "a gathered offset");
     counts[size_t(q)] = checked_int(s.end - s.first, "a gathered count");
   }
-  check(MPI_Allgatherv(segment.data(), checked_int(segment_length, "a segment"), MPI_FLOAT, out, counts.data(), at.data(), MPI_FLOAT,
-                       MPI_COMM_WORLD),
-        "MPI_Allgatherv");
+  timed([&] {
+    check(MPI_Allgatherv(segment.data(), checked_int(segment_length, "a segment"), MPI_FLOAT, out, counts.data(), at.data(), MPI_FLOAT,
+                         MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+  });
 #endif
 }
 
@@ -136,14 +151,17 @@ std::vector<std::string> World::all_gather(const std::string &bytes) const {
 #ifdef AEC_HAVE_MPI
   int mine = checked_int(int64_t(bytes.size()), "a gathered string");
   std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
-  check(MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+  timed([&] { check(MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather"); });
   int64_t total = 0;
   for (int p = 0; p < size_; ++p) {
     at[size_t(p)] = checked_int(total, "a gathered offset");
     total += counts[size_t(p)];
   }
   std::string joined(static_cast<size_t>(total), '\0');
-  check(MPI_Allgatherv(bytes.data(), mine, MPI_BYTE, joined.data(), counts.data(), at.data(), MPI_BYTE, MPI_COMM_WORLD), "MPI_Allgatherv");
+  timed([&] {
+    check(MPI_Allgatherv(bytes.data(), mine, MPI_BYTE, joined.data(), counts.data(), at.data(), MPI_BYTE, MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+  });
   for (int p = 0; p < size_; ++p) all[size_t(p)] = joined.substr(size_t(at[size_t(p)]), size_t(counts[size_t(p)]));
 #endif
   return all;
@@ -153,7 +171,7 @@ double World::max(double value) const {
   if (!distributed()) return value;
   double result = value;
 #ifdef AEC_HAVE_MPI
-  check(MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  timed([&] { check(MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce"); });
 #endif
   return result;
 }

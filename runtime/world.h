@@ -40,10 +40,17 @@ public:
   // The largest of each process's value, on every process.
   double max(double value) const;
 
+  // Wall time this process has spent in MPI's collectives so far: moving data, and waiting for
+  // the other processes to arrive (so a slower process shows as the others' communication).
+  double communication_seconds() const { return communication_seconds_; }
+
 private:
   World(int rank, int size, bool mpi) : rank_(rank), size_(size), mpi_(mpi) {}
   int rank_, size_;
   bool mpi_;
+  mutable double communication_seconds_ = 0;
+  // Runs an MPI call, its time counted as communication.
+  template <class Call> void timed(Call call) const;
 };
 
 // Whether this aec was built with MPI ("Open MPI 4.1.4") or "" without.

@@ -121,7 +121,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   print_header(std::cout, program->name, data, c, resume ? &*resume->training : nullptr, options.save_path);
   if (world.data_parallel())
     std::cout << "mpirun: " << world.size() << " process" << (world.size() == 1 ? "" : "es") << "; each batch is cut into chunks of up to "
-              << runtime::StepComputer::chunk_samples(std::min(c.batch, data.n))
+              << runtime::StepComputer::chunk_samples(c.batch)
               << " samples, shared among them and summed in one fixed order (the same bits for any number of processes)" << std::endl;
   if (resume && !a.has("save"))
     std::cout << "(the run goes on in the checkpoint it resumed from, " << options.save_path

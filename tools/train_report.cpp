@@ -1,4 +1,5 @@
 #include "train_report.h"
+#include "runtime/world.h"
 
 #include <cmath>
 #include <cstdio>
@@ -37,6 +38,9 @@ std::string json_result(const TrainResult &r) {
      << ", \"initial_loss\": " << json_number(r.initial_loss) << ", \"epochs\": " << r.epochs << ", \"seconds\": " << json_number(r.seconds)
      << ", \"checkpoint_seconds\": " << json_number(r.checkpoint_seconds) << ", \"compile_ms\": " << json_number(r.compile_ms)
      << ", \"epoch_losses\": " << json_array(r.epoch_losses);
+  if (runtime::World::get().data_parallel())
+    os << ", \"processes\": " << runtime::World::get().size() << ", \"chunk_seconds\": " << json_number(r.chunk_seconds)
+       << ", \"communication_seconds\": " << json_number(r.communication_seconds);
   if (!r.val_losses.empty()) os << ", \"val_losses\": " << json_array(r.val_losses) << ", \"best_epoch\": " << r.best_epoch;
   os << ", \"stop\": \"" << stop_name(r.stop) << "\"";
   if (!r.pca.empty()) {
@@ -101,6 +105,10 @@ int report_result(std::ostream &out, std::ostream &err, const LoadedProgram &pro
   out << line;
   if (r.checkpoint_seconds > 0)
     out << std::fixed << std::setprecision(2) << ", " << r.checkpoint_seconds << " s writing checkpoints" << std::defaultfloat;
+  if (runtime::World::get().data_parallel())
+    out << std::fixed << std::setprecision(2) << "\nof the training time on the first process: " << r.chunk_seconds
+        << " s running its chunks, " << r.communication_seconds << " s in MPI (moving data and waiting for the others)"
+        << std::defaultfloat;
   out << "\n";
   std::string failures;
   for (const auto &p : r.pca) {

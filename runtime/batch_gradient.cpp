@@ -15,7 +15,9 @@ StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int
   }
 }
 
-int64_t StepComputer::chunk_samples(int64_t batch) { return std::max<int64_t>(32, (batch + 255) / 256); }
+int64_t StepComputer::chunk_samples(int64_t batch) {
+  return std::max(std::min<int64_t>(128, std::max<int64_t>(32, (batch + 7) / 8)), (batch + 255) / 256);
+}
 
 BatchGradient StepComputer::compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
                                     std::mt19937_64 &rng) {
@@ -48,9 +50,8 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
   rows_.resize(m_.params.size());
   for (size_t k = 0; k < m_.params.size(); ++k)
     if (m_.params[k].per_sample) rows_[k].resize(size_t(m_.params[k].shape.numel() * count)); // (a process may hold no chunk)
-  // Chunk c's weighted gradients, made when the sum asks for them (each once, read before the
-  // next): a process holds one chunk's vector at a time, not all of its chunks'.
-  auto run_chunk = [&](int64_t c) -> const float * {
+  // Chunk c's weighted gradients, written where the sum asks for them (no vector per chunk).
+  auto run_chunk = [&](int64_t c, float *sum) {
     const auto start_time = std::chrono::steady_clock::now();
     const int64_t first = c * q, n = std::min(q, count - first);
     load_batch(ex_, m_, d, params, order, start + first, n);
@@ -61,18 +62,16 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     ex_.run(n);
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
-    chunk_sum_.resize(size_t(length_ + 1));
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       const float *grad = ex_.output("grad." + p.name);
       const int64_t numel = p.shape.numel();
-      float *to = p.per_sample ? rows_[k].data() + first * numel : chunk_sum_.data() + offset_[k];
+      float *to = p.per_sample ? rows_[k].data() + first * numel : sum + offset_[k];
       const int64_t floats = p.per_sample ? numel * n : numel;
       for (int64_t i = 0; i < floats; ++i) to[i] = weight * grad[i];
     }
-    chunk_sum_[size_t(length_)] = weight * ex_.output("loss")[0];
+    sum[length_] = weight * ex_.output("loss")[0];
     chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    return chunk_sum_.data();
   };
   shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)
   world_.tree_sum(chunks, length_ + 1, run_chunk, shared_.data());

@@ -34,7 +34,9 @@ public:
 
   // The chunks a batch is cut into across processes: a number of samples fixed by the configured
   // batch size (the last chunk of a batch may hold fewer), the same for any number of processes:
-  // 32, or more for a batch of over 256 x 32, so that up to 256 processes have a chunk each.
+  // an eighth of the batch between 32 and 128 (a kernel run on 32 samples costs deep_ae twice
+  // as much a sample as on 128, measured), and at least batch / 256, so that up to 256
+  // processes have a chunk each.
   static int64_t chunk_samples(int64_t batch);
 
   // Wall time spent running the kernel on chunks and weighting their gradients (distributed).
@@ -48,7 +50,6 @@ private:
   int64_t length_ = 0;                    // the shared gradients' floats; the loss follows them
   std::vector<std::vector<float>> noise_; // the whole batch's draws, by ex_.noise()
   int64_t chunk_ = 0;                     // chunk_samples(batch)
-  std::vector<float> chunk_sum_;          // one chunk's weighted shared gradients, then the loss
   double chunk_seconds_ = 0;
   std::vector<float> shared_;            // their sum over the batch
   std::vector<std::vector<float>> rows_; // by m.params: per-sample gradient rows of the batch

@@ -20,16 +20,14 @@ double Spectrum::explained_variance(int64_t k) const {
 
 Spectrum spectrum(const Dataset &d, const InputColumns &c) {
   const int64_t blocks = (d.n + kGramBlock - 1) / kGramBlock;
-  Eigen::MatrixXf x(c.width, kGramBlock), block_gram(c.width, c.width);
-  Eigen::MatrixXf gram_f(c.width, c.width);
-  // A block's Gram matrix is made when the sum asks for it, and read before the next one is.
+  Eigen::MatrixXf x(c.width, kGramBlock), gram_f(c.width, c.width);
+  // A block's Gram matrix is made where the sum asks for it.
   World::get().tree_sum(
       blocks, c.width * c.width,
-      [&](int64_t b) {
+      [&](int64_t b, float *to) {
         const int64_t start = b * kGramBlock, len = std::min(kGramBlock, d.n - start);
         for (int64_t i = 0; i < len; ++i) d.read(start + i, c.offset, c.width, x.col(i).data());
-        block_gram.noalias() = x.leftCols(len) * x.leftCols(len).transpose();
-        return static_cast<const float *>(block_gram.data());
+        Eigen::Map<Eigen::MatrixXf>(to, c.width, c.width).noalias() = x.leftCols(len) * x.leftCols(len).transpose();
       },
       gram_f.data());
   Eigen::MatrixXd gram = gram_f.cast<double>();

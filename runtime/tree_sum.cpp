@@ -30,21 +30,18 @@ void add(const float *a, float *out, int64_t n) {
 // step's gradient sums would otherwise allocate, and fault in, fresh pages every time).
 thread_local std::vector<std::vector<float>> right_halves;
 
-// out = entries [begin, end) of node n's sum, where known(node) points at those entries of a
-// node's sum when it is at hand (else null).
-void evaluate(TreeNode n, const std::function<const float *(TreeNode)> &known, int64_t begin, int64_t end, float *out, size_t depth = 0) {
-  if (const float *sum = known(n)) {
-    std::copy(sum, sum + (end - begin), out);
-    return;
-  }
+// out[0, length) = node n's sum (of some segment of the vectors' entries), where at_hand(node,
+// out) writes a node's sum when it is known (a vector, a partial sum received) and says so.
+void evaluate(TreeNode n, const std::function<bool(TreeNode, float *)> &at_hand, int64_t length, float *out, size_t depth = 0) {
+  if (at_hand(n, out)) return;
   if (n.hi - n.lo < 2) throw std::logic_error("tree_sum: a vector of the sum is missing");
   const int64_t mid = split(n);
-  evaluate({n.lo, mid}, known, begin, end, out, depth + 1);
+  evaluate({n.lo, mid}, at_hand, length, out, depth + 1);
   if (right_halves.size() <= depth) right_halves.resize(depth + 1);
-  if (right_halves[depth].size() < size_t(end - begin)) right_halves[depth].resize(size_t(end - begin));
+  if (right_halves[depth].size() < size_t(length)) right_halves[depth].resize(size_t(length));
   float *right = right_halves[depth].data(); // (stays put when deeper levels add buffers)
-  evaluate({mid, n.hi}, known, begin, end, right, depth + 1);
-  add(right, out, end - begin);
+  evaluate({mid, n.hi}, at_hand, length, right, depth + 1);
+  add(right, out, length);
 }
 
 } // namespace
@@ -55,10 +52,16 @@ std::vector<TreeNode> partial_sums_of(int64_t total, int64_t first, int64_t end)
   return out;
 }
 
-void tree_sum(TreeNode node, const std::function<const float *(int64_t)> &leaf, int64_t begin, int64_t end, float *out) {
-  if (begin >= end) return; // no entries (and pointers to them may be null)
+void tree_sum(TreeNode node, const std::function<void(int64_t, float *)> &leaf, int64_t length, float *out) {
+  if (length <= 0) return;
   evaluate(
-      node, [&](TreeNode n) { return n.hi - n.lo == 1 ? leaf(n.lo) + begin : nullptr; }, begin, end, out);
+      node,
+      [&](TreeNode n, float *to) {
+        if (n.hi - n.lo != 1) return false;
+        leaf(n.lo, to);
+        return true;
+      },
+      length, out);
 }
 
 void combine_partial_sums(int64_t total, const std::vector<TreeNode> &nodes, const std::vector<const float *> &sums, int64_t begin,
@@ -68,11 +71,13 @@ void combine_partial_sums(int64_t total, const std::vector<TreeNode> &nodes, con
   for (size_t i = 0; i < nodes.size(); ++i) at[{nodes[i].lo, nodes[i].hi}] = sums[i];
   evaluate(
       {0, total},
-      [&](TreeNode n) {
+      [&](TreeNode n, float *to) {
         auto it = at.find({n.lo, n.hi});
-        return it == at.end() ? nullptr : it->second;
+        if (it == at.end()) return false;
+        std::copy(it->second, it->second + (end - begin), to);
+        return true;
       },
-      begin, end, out);
+      end - begin, out);
 }
 
 Range share_of(int64_t total, int rank, int processes) { return {total * rank / processes, total * (rank + 1) / processes}; }

@@ -22,9 +22,9 @@ struct TreeNode {
 // The maximal subtrees inside [first, end), in order: the partial sums its holder contributes.
 std::vector<TreeNode> partial_sums_of(int64_t total, int64_t first, int64_t end);
 
-// out[0, length) = the sum of node [lo, hi), where leaf(i) gives vector i. The additions run
-// over [begin, end) of the vectors' entries, so a caller may sum one segment of them.
-void tree_sum(TreeNode node, const std::function<const float *(int64_t)> &leaf, int64_t begin, int64_t end, float *out);
+// out[0, length) = the sum of node [lo, hi), where leaf(i, to) writes vector i into to[0, length)
+// (the sum's own memory, or a buffer of it: no copies). Each leaf is written once, in order.
+void tree_sum(TreeNode node, const std::function<void(int64_t, float *)> &leaf, int64_t length, float *out);
 
 // The sum of all `total` vectors from the partial sums that cover them (in the order of
 // partial_sums_of over consecutive ranges), over entries [begin, end): sums[i] holds those

@@ -78,11 +78,11 @@ void World::broadcast(void *data, int64_t bytes) const {
 #endif
 }
 
-void World::tree_sum(int64_t total, int64_t length, const std::function<const float *(int64_t)> &mine, float *out) const {
+void World::tree_sum(int64_t total, int64_t length, const std::function<void(int64_t, float *)> &mine, float *out) const {
   const Range held = share_of(total, rank_, size_);
   // This process's partial sums: the whole subtrees inside what it holds.
   const std::vector<TreeNode> own = partial_sums_of(total, held.first, held.end);
-  if (!distributed() && own.size() == 1) return runtime::tree_sum(own[0], mine, 0, length, out); // the whole tree
+  if (!distributed() && own.size() == 1) return runtime::tree_sum(own[0], mine, length, out); // the whole tree
   // Buffers kept from sum to sum: a step's sums would otherwise fault in fresh pages each time.
   thread_local std::vector<std::vector<float>> own_sums;
   thread_local std::vector<float> send, receive, segment;
@@ -90,7 +90,7 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<const fl
   std::vector<const float *> own_at;
   for (size_t i = 0; i < own.size(); ++i) {
     if (own_sums[i].size() < size_t(length)) own_sums[i].resize(size_t(length));
-    runtime::tree_sum(own[i], mine, 0, length, own_sums[i].data());
+    runtime::tree_sum(own[i], mine, length, own_sums[i].data());
     own_at.push_back(own_sums[i].data());
   }
   if (!distributed()) {

@@ -27,12 +27,11 @@ public:
   void broadcast(void *data, int64_t bytes) const;
 
   // out[0, length) on every process = the sum of vectors 0..total-1, of which this process holds
-  // share_of(total, rank, size) (mine(i) gives vector i of those): summed along tree_sum.h's fixed
-  // tree, so that any number of processes gives the bits of one. Each process adds up a segment
-  // of the entries (reduce-scatter), then the segments are gathered. mine(i) is called once for
-  // each vector this process holds, and what it returns is read before the next call, so it
-  // may make the vector in one buffer.
-  void tree_sum(int64_t total, int64_t length, const std::function<const float *(int64_t)> &mine, float *out) const;
+  // share_of(total, rank, size) (mine(i, to) writes vector i of those into to[0, length), once
+  // each, in order): summed along tree_sum.h's fixed tree, so that any number of processes gives
+  // the bits of one. Each process adds up a segment of the entries (reduce-scatter), then the
+  // segments are gathered.
+  void tree_sum(int64_t total, int64_t length, const std::function<void(int64_t, float *)> &mine, float *out) const;
 
   // Each process's bytes, in rank order, on every process.
   std::vector<std::string> all_gather(const std::string &bytes) const;

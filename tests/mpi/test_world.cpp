@@ -40,13 +40,15 @@ TEST_CASE("a tree sum over the processes gives every process one process's bits"
       for (int64_t i = held.first; i < held.end; ++i) mine.push_back(vector_number(i, length));
       std::vector<float> sum(static_cast<size_t>(length));
       world.tree_sum(
-          total, length, [&](int64_t i) { return mine[size_t(i - held.first)].data(); }, sum.data());
+          total, length,
+          [&](int64_t i, float *to) { std::copy(mine[size_t(i - held.first)].begin(), mine[size_t(i - held.first)].end(), to); },
+          sum.data());
 
       std::vector<std::vector<float>> all;
       for (int64_t i = 0; i < total; ++i) all.push_back(vector_number(i, length));
       std::vector<float> alone(static_cast<size_t>(length));
       tree_sum(
-          {0, total}, [&](int64_t i) { return all[size_t(i)].data(); }, 0, length, alone.data());
+          {0, total}, [&](int64_t i, float *to) { std::copy(all[size_t(i)].begin(), all[size_t(i)].end(), to); }, length, alone.data());
 
       INFO("rank " << world.rank() << " of " << world.size() << ", " << total << " vectors of " << length);
       CHECK(bytes_of(sum) == bytes_of(alone));

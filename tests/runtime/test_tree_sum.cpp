@@ -45,9 +45,9 @@ TEST_CASE("partial sums from any number of holders combine to one holder's bits"
   const int64_t length = 37;
   for (int64_t total = 1; total <= 19; ++total) {
     auto v = random_vectors(total, length, rng);
-    auto leaf = [&](int64_t i) { return v[size_t(i)].data(); };
+    auto leaf = [&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); };
     std::vector<float> alone(static_cast<size_t>(length));
-    tree_sum({0, total}, leaf, 0, length, alone.data());
+    tree_sum({0, total}, leaf, length, alone.data());
     for (int processes = 1; processes <= 6; ++processes) {
       std::vector<TreeNode> nodes;
       std::vector<std::vector<float>> sums;
@@ -56,7 +56,7 @@ TEST_CASE("partial sums from any number of holders combine to one holder's bits"
         for (TreeNode n : partial_sums_of(total, r.first, r.end)) {
           nodes.push_back(n);
           sums.emplace_back(static_cast<size_t>(length));
-          tree_sum(n, leaf, 0, length, sums.back().data());
+          tree_sum(n, leaf, length, sums.back().data());
         }
       }
       std::vector<const float *> pointers;
@@ -84,7 +84,7 @@ TEST_CASE("the order matters: summing left to right gives other bits for these v
   auto v = random_vectors(7, 64, rng);
   std::vector<float> tree(64), sequential(64, 0.0f);
   tree_sum(
-      {0, 7}, [&](int64_t i) { return v[size_t(i)].data(); }, 0, 64, tree.data());
+      {0, 7}, [&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); }, 64, tree.data());
   for (auto &x : v)
     for (size_t i = 0; i < 64; ++i) sequential[i] += x[i];
   CHECK_FALSE(same_bits(tree, sequential)); // so the test above can tell orders apart

@@ -95,6 +95,14 @@ int main(int argc, char **argv) {
     return 0;
   }
   try {
+    // Only training is data-parallel; anything else on several processes would run N times over
+    // (and write its outputs N times). Said once, by the first process.
+    if (cmd != "train" && kCommands.count(cmd) && aec::runtime::World::get().distributed()) {
+      if (aec::runtime::World::get().first())
+        std::cerr << "aec: error: aec " << cmd << " under mpirun on " << aec::runtime::World::get().size()
+                  << " processes: only aec train runs data-parallel; run aec " << cmd << " without mpirun\n";
+      return 1;
+    }
     auto command = kCommands.find(cmd);
     return command == kCommands.end() ? unknown_command(cmd) : command->second(args);
   } catch (const aec::LocatedError &e) {

@@ -57,6 +57,11 @@ cmp -s "$dir/s1.ckpt" "$dir/s3.ckpt" && cmp -s "$dir/s1.ckpt" "$dir/w.ckpt" && e
 [[ -n $(report "$dir/s1.log") && $(report "$dir/s1.log") == $(report "$dir/s3.log") ]] && echo "--val and check pca on 3 processes = on 1" ||
   fail "--val or check pca differ: $(report "$dir/s1.log") vs $(report "$dir/s3.log")"
 
+out=$(mpirun --oversubscribe -np 2 "$aec" run "${checked[0]}" --load "$dir/s1.ckpt" --data "$dir/whole.npy" --output code 2>&1) &&
+  fail "aec run on 2 processes was not refused"
+[[ $(grep -c "only aec train runs data-parallel" <<<"$out") == 1 ]] && echo "aec run under mpirun refused, once" ||
+  fail "aec run under mpirun: $out"
+
 printf '%s\n' 'dim D' 'input x : [D]' 'param W : [4, D] = glorot' 'h = sigmoid(W * x)' \
   'minimize ||x - W'"'"' * h||^2 + sum((batch_mean(h) - 0.1) ^ 2)' >"$dir/stat.ae"
 out=$(run 2 "$dir/stat.ae" --data 'synthetic:lowrank?n=100&d=8' 2>&1) && fail "batch statistics were not refused"

@@ -111,7 +111,9 @@ TEST_CASE("a mapped NPY or IDX file trains to the same bits as the same data rea
   for (int i = 0; i < 700 * 784; ++i) idx += char(rng() & 0xff);
   const std::string idx_plain = t.write("d-ubyte", idx);
   write_gz(t.path("d-ubyte.gz"), idx);
-  for (auto [mapped, in_memory] : {std::pair{plain, t.path("d.npy.gz")}, std::pair{idx_plain, t.path("d-ubyte.gz")}}) {
+  for (const std::pair<std::string, std::string> &files :
+       {std::pair{plain, t.path("d.npy.gz")}, std::pair{idx_plain, t.path("d-ubyte.gz")}}) {
+    const std::string &mapped = files.first, &in_memory = files.second;
     CAPTURE(mapped);
     REQUIRE(run_aec("train " + program + " --data " + mapped + " --epochs 2 --save " + t.path("a.ckpt")).status == 0);
     REQUIRE(run_aec("train " + program + " --data " + in_memory + " --epochs 2 --save " + t.path("b.ckpt")).status == 0);

@@ -1,5 +1,6 @@
 #include "runtime/dataset.h"
 #include "runtime/data_files.h"
+#include "runtime/mapped_samples.h"
 #include "runtime/synthetic.h"
 #include "source/diagnostics.h"
 #include "support/files.h"
@@ -72,6 +73,7 @@ void check_finite_values(const float *v, int64_t count, int64_t first_sample, in
 void check_finite(const Dataset &d, const std::string &path) {
   if (d.in_memory()) return check_finite_values(d.values.data(), int64_t(d.values.size()), 0, d.width, path);
   if (!d.mapped->type().may_be_non_finite()) return;
+  MappedSamples::SequentialPass pass(d.mapped.get());
   std::vector<float> sample(static_cast<size_t>(d.width));
   for (int64_t i = 0; i < d.n; ++i) {
     d.read(i, 0, d.width, sample.data());
@@ -143,6 +145,7 @@ std::vector<float> center_in_place(Dataset &d) { return center_in_place(d, {"", 
 std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
   std::vector<double> sum(static_cast<size_t>(c.width), 0.0);
   std::vector<float> sample(static_cast<size_t>(c.width));
+  MappedSamples::SequentialPass pass(d.mapped.get());
   for (int64_t i = 0; i < d.n; ++i) {
     d.read(i, c.offset, c.width, sample.data());
     for (int64_t j = 0; j < c.width; ++j) sum[size_t(j)] += sample[size_t(j)];

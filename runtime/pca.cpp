@@ -1,4 +1,5 @@
 #include "runtime/pca.h"
+#include "runtime/mapped_samples.h"
 #include "runtime/world.h"
 
 #include <algorithm>
@@ -21,6 +22,7 @@ double Spectrum::explained_variance(int64_t k) const {
 Spectrum spectrum(const Dataset &d, const InputColumns &c) {
   const int64_t blocks = (d.n + kGramBlock - 1) / kGramBlock;
   Eigen::MatrixXf x(c.width, kGramBlock), gram_f(c.width, c.width);
+  MappedSamples::SequentialPass pass(d.mapped.get()); // (each process reads its blocks in order)
   // A block's Gram matrix is made where the sum asks for it.
   World::get().tree_sum(
       blocks, c.width * c.width,

@@ -100,6 +100,7 @@ public:
       std::vector<double> all;
       for (const std::string &theirs :
            world.all_gather(std::string(reinterpret_cast<const char *>(sums.data()), sums.size() * sizeof(double)))) {
+        if (theirs.empty()) continue; // a process with no batch (all.data() may still be null)
         const size_t at = all.size();
         all.resize(at + theirs.size() / sizeof(double));
         std::memcpy(all.data() + at, theirs.data(), theirs.size());

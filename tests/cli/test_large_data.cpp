@@ -2,6 +2,7 @@
 // in place with a bounded resident set, and gives the same bits as the same data read into memory.
 #include "cli_run.h"
 #include "support/npy_text.h"
+#include "support/sanitizers.h"
 #include "support/temp_dir.h"
 
 #include <doctest/doctest.h>
@@ -17,18 +18,6 @@ using aec::test::Run;
 using aec::test::run_aec;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true; // shadow memory makes the resident set no measure of aec's own
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // A linear autoencoder: the step costs little next to reading a sample.
 const char *kLinearProgram = "dim D\ndim k = 8\ninput x : [D]\nparam B : [D, k] = normal(0.01)\n"
@@ -94,7 +83,7 @@ TEST_CASE("training on an NPY file three times larger than --max-memory keeps th
   CHECK(r.output.find(std::to_string(samples) + " samples of width 784") != std::string::npos);
   const int64_t peak = children_peak_rss();
   MESSAGE("a file of " << (samples * 784 * 4 >> 20) << " MB trained with --max-memory 192M: peak resident set " << (peak >> 20) << " MB");
-  if (!kSanitized) CHECK(peak < bound);
+  if (!aec::test::kAddressSanitizer) CHECK(peak < bound); // (shadow memory counts too)
 }
 
 TEST_CASE("a mapped NPY or IDX file trains to the same bits as the same data read into memory (gzipped)") {

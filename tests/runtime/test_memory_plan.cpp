@@ -6,6 +6,7 @@
 #include "runtime/executor.h"
 #include "runtime/memory_plan.h"
 #include "source/diagnostics.h"
+#include "support/sanitizers.h"
 #include "support/test_support.h"
 
 #include <doctest/doctest.h>
@@ -13,17 +14,7 @@
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kMallocCounts = false; // AddressSanitizer's allocator does not fill mallinfo2
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kMallocCounts = false;
-#else
-constexpr bool kMallocCounts = true;
-#endif
-#else
-constexpr bool kMallocCounts = true;
-#endif
+constexpr bool kMallocCounts = !aec::test::kAddressSanitizer; // ASan's allocator does not fill mallinfo2
 
 double heap_bytes() {
   struct mallinfo2 mi = mallinfo2();

@@ -76,11 +76,8 @@ Dataset load_idx(const std::string &path) {
   if (have > need)
     throw InputError(path + ": " + std::to_string(have - need) + " bytes follow the " + std::to_string(d.n) +
                      " samples the header promises (at byte offset " + std::to_string(header + need) + ")");
-  if (file.mapped) {
-    auto mapped = std::make_shared<MappedSamples>(d.width, type.element);
-    mapped->add_file(file.mapped, header, d.n);
-    d.mapped = std::move(mapped);
-  } else {
+  if (file.mapped) d.mapped = MappedSamples::of_file(file.mapped, header, d.n, d.width, type.element);
+  else {
     d.values.resize(count);
     decode_elements(bytes + header, type.element, int64_t(count), d.values.data());
   }

@@ -78,6 +78,13 @@ MappedSamples::SequentialPass::~SequentialPass() {
     for (const File &f : s_->files_) f.file->expect_sequential(false);
 }
 
+std::shared_ptr<const MappedSamples> MappedSamples::of_file(std::shared_ptr<const MappedFile> file, size_t data_offset, int64_t samples,
+                                                            int64_t width, ElementType type) {
+  auto mapped = std::make_shared<MappedSamples>(width, type);
+  mapped->add_file(std::move(file), data_offset, samples);
+  return mapped;
+}
+
 void MappedSamples::add_file(std::shared_ptr<const MappedFile> file, size_t data_offset, int64_t samples) {
   const int64_t first = this->samples();
   files_.push_back({std::move(file), data_offset, first, samples});

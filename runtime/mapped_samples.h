@@ -40,6 +40,9 @@ private:
 class MappedSamples {
 public:
   MappedSamples(int64_t width, ElementType type) : width_(width), type_(type) {}
+  // The `samples` samples of one file (what a reader of NPY or IDX makes).
+  static std::shared_ptr<const MappedSamples> of_file(std::shared_ptr<const MappedFile> file, size_t data_offset, int64_t samples,
+                                                      int64_t width, ElementType type);
 
   // Appends the `samples` samples at byte `data_offset` of `file` on (the reader checked that the
   // file holds them).

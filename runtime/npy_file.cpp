@@ -110,9 +110,7 @@ Dataset load_npy(const std::string &path) {
                      std::to_string(h.data_offset + need) + ")");
   const unsigned char *p = bytes.data() + h.data_offset;
   if (bytes.mapped && !h.fortran_order) { // samples lie one after another: read in place
-    auto mapped = std::make_shared<MappedSamples>(d.width, t);
-    mapped->add_file(bytes.mapped, h.data_offset, d.n);
-    d.mapped = std::move(mapped);
+    d.mapped = MappedSamples::of_file(bytes.mapped, h.data_offset, d.n, d.width, t);
   } else {
     d.values.resize(count);
     if (!h.fortran_order) decode_elements(p, t, int64_t(count), d.values.data());

@@ -4,15 +4,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <stdexcept>
 
 namespace aec::runtime {
 
-StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch)
-    : m_(m), ex_(ex), world_(world), chunk_(chunk_samples(batch)) {
+StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch, ChunkedStatistics *statistics)
+    : m_(m), ex_(ex), world_(world), statistics_(statistics), chunk_(chunk_samples(batch)) {
   for (const ParamInfo &p : m_.params) {
     offset_.push_back(length_);
     if (!p.per_sample) length_ += p.shape.numel();
   }
+  if (world.data_parallel() && !m.batch_statistics.empty() && !statistics)
+    throw std::logic_error("a data-parallel step of a model with batch statistics needs its ChunkedStatistics");
 }
 
 int64_t StepComputer::chunk_samples(int64_t batch) {
@@ -21,12 +24,13 @@ int64_t StepComputer::chunk_samples(int64_t batch) {
 
 BatchGradient StepComputer::compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
                                     std::mt19937_64 &rng) {
-  if (world_.data_parallel()) return distributed(d, params, order, start, count, rng);
+  if (world_.data_parallel()) return distributed({d, params, order, start, count}, rng);
   load_batch(ex_, m_, d, params, order, start, count);
   draw_noise(ex_, count, rng);
   ex_.run(count);
-  BatchGradient g{ex_.output("loss")[0], {}};
+  BatchGradient g{ex_.output("loss")[0], {}, {}};
   for (const ParamInfo &p : m_.params) g.grad.push_back(ex_.output("grad." + p.name));
+  for (const BatchStatistic &s : m_.batch_statistics) g.statistics.push_back(ex_.output("stat." + s.name));
   return g;
 }
 
@@ -36,8 +40,45 @@ void StepComputer::reload_batch(const Dataset &d, ParamStore &params, const std:
   for (size_t k = 0; k < noise_.size(); ++k) std::copy(noise_[k].begin(), noise_[k].end(), ex_.noise()[k].data);
 }
 
-BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start,
-                                        int64_t count, std::mt19937_64 &rng) {
+int64_t StepComputer::run_chunk(Executor &ex, const Batch &b, int64_t c) {
+  const auto start_time = std::chrono::steady_clock::now();
+  const int64_t first = c * chunk_, n = std::min(chunk_, b.count - first);
+  load_batch(ex, m_, b.d, b.params, b.order, b.start + first, n);
+  for (const Executor::NoiseBuffer &to : ex.noise()) { // the chunk's samples' draws of the batch's noise
+    const std::vector<float> &drawn = noise_[noise_index(*to.node)];
+    const int64_t numel = to.node->shape.numel();
+    std::copy_n(drawn.data() + first * numel, n * numel, to.data);
+  }
+  ex.run(n);
+  chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  return n;
+}
+
+size_t StepComputer::noise_index(const ir::Node &noise) const {
+  for (size_t k = 0; k < ex_.noise().size(); ++k) {
+    const ir::Node &drawn = *ex_.noise()[k].node;
+    if (drawn.op == noise.op && drawn.attr.id == noise.attr.id) return k;
+  }
+  throw std::logic_error("a chunk's kernel reads noise that the training step does not draw");
+}
+
+void StepComputer::sum_over_chunks(Executor &ex, const Batch &b, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum) {
+  const int64_t chunks = (b.count + chunk_ - 1) / chunk_;
+  world_.tree_sum(
+      chunks, length,
+      [&](int64_t c, float *to) {
+        // The chunk's share of the batch's mean: its mean times n / count.
+        const float weight = static_cast<float>(double(run_chunk(ex, b, c)) / double(b.count));
+        for (const ChunkOutput &o : outputs) {
+          const float *value = ex.output(o.name);
+          for (int64_t i = 0; i < o.numel; ++i) to[o.offset + i] = weight * value[i];
+        }
+      },
+      sum);
+}
+
+BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
+  const int64_t count = b.count;
   // The whole batch's noise, drawn as one process would, so each chunk takes its samples' draws.
   noise_.resize(ex_.noise().size());
   NoiseDraws draws{rng};
@@ -45,21 +86,18 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
     noise_[k].resize(size_t(ex_.noise()[k].node->shape.numel() * count));
     draws.draw(*ex_.noise()[k].node, noise_[k].data(), int64_t(noise_[k].size()));
   }
+  if (statistics_)
+    statistics_->compute([&](Executor &ex, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum) {
+      sum_over_chunks(ex, b, outputs, length, sum);
+    });
   const int64_t q = chunk_, chunks = (count + q - 1) / q;
   const Range mine = share_of(chunks, world_.rank(), world_.size());
   rows_.resize(m_.params.size());
   for (size_t k = 0; k < m_.params.size(); ++k)
     if (m_.params[k].per_sample) rows_[k].resize(size_t(m_.params[k].shape.numel() * count)); // (a process may hold no chunk)
   // Chunk c's weighted gradients, written where the sum asks for them (no vector per chunk).
-  auto run_chunk = [&](int64_t c, float *sum) {
-    const auto start_time = std::chrono::steady_clock::now();
-    const int64_t first = c * q, n = std::min(q, count - first);
-    load_batch(ex_, m_, d, params, order, start + first, n);
-    for (size_t k = 0; k < noise_.size(); ++k) {
-      const int64_t numel = ex_.noise()[k].node->shape.numel();
-      std::copy_n(noise_[k].data() + first * numel, n * numel, ex_.noise()[k].data);
-    }
-    ex_.run(n);
+  auto step_chunk = [&](int64_t c, float *sum) {
+    const int64_t first = c * q, n = run_chunk(ex_, b, c);
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
     for (size_t k = 0; k < m_.params.size(); ++k) {
@@ -71,10 +109,9 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
       for (int64_t i = 0; i < floats; ++i) to[i] = weight * grad[i];
     }
     sum[length_] = weight * ex_.output("loss")[0];
-    chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   };
   shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)
-  world_.tree_sum(chunks, length_ + 1, run_chunk, shared_.data());
+  world_.tree_sum(chunks, length_ + 1, step_chunk, shared_.data());
 
   // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
   const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);
@@ -90,8 +127,9 @@ BatchGradient StepComputer::distributed(const Dataset &d, ParamStore &params, co
       at += int64_t(theirs.size() / sizeof(float));
     }
   }
-  BatchGradient g{shared_[size_t(length_)], {}};
+  BatchGradient g{shared_[size_t(length_)], {}, {}};
   for (size_t k = 0; k < m_.params.size(); ++k) g.grad.push_back(m_.params[k].per_sample ? rows_[k].data() : shared_.data() + offset_[k]);
+  for (size_t k = 0; k < m_.batch_statistics.size(); ++k) g.statistics.push_back(statistics_->value(k));
   return g;
 }
 

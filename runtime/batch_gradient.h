@@ -5,6 +5,7 @@
 // number of processes gives the same bits.
 #pragma once
 #include "runtime/batch_io.h"
+#include "runtime/chunked_statistics.h"
 #include "runtime/world.h"
 
 #include <random>
@@ -13,15 +14,17 @@
 namespace aec::runtime {
 
 struct BatchGradient {
-  double loss = 0;                 // the batch's mean loss
-  std::vector<const float *> grad; // by m.params: the gradient of the mean loss (per-sample: the batch's rows)
+  double loss = 0;                       // the batch's mean loss
+  std::vector<const float *> grad;       // by m.params: the gradient of the mean loss (per-sample: the batch's rows)
+  std::vector<const float *> statistics; // by m.batch_statistics: the batch's value of each
 };
 
 class StepComputer {
 public:
   // `ex`: the training kernel's executor, sized for the batch; `batch`: the configured batch size,
-  // which fixes the chunks.
-  StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch);
+  // which fixes the chunks. A data-parallel run of a model with batch statistics passes
+  // `statistics` (made for chunk_samples(batch)), and `ex` runs its step_request().
+  StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch, ChunkedStatistics *statistics = nullptr);
 
   // Samples order[start, start + count), noise drawn from `rng` for the whole batch (every process
   // draws the same). Pointers are valid until the next call.
@@ -46,6 +49,7 @@ private:
   const Model &m_;
   Executor &ex_;
   const World &world_;
+  ChunkedStatistics *statistics_;
   std::vector<int64_t> offset_;           // by m.params: where a shared param's gradient sits in a chunk's vector
   int64_t length_ = 0;                    // the shared gradients' floats; the loss follows them
   std::vector<std::vector<float>> noise_; // the whole batch's draws, by ex_.noise()
@@ -54,8 +58,19 @@ private:
   std::vector<float> shared_;            // their sum over the batch
   std::vector<std::vector<float>> rows_; // by m.params: per-sample gradient rows of the batch
 
-  BatchGradient distributed(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
-                            std::mt19937_64 &rng);
+  // The batch being computed, distributed.
+  struct Batch {
+    const Dataset &d;
+    ParamStore &params;
+    const std::vector<int64_t> &order;
+    int64_t start, count;
+  };
+  BatchGradient distributed(const Batch &b, std::mt19937_64 &rng);
+  size_t noise_index(const ir::Node &noise) const; // where noise_ holds the draws of this noise node
+  // Runs `ex` on chunk c of the batch, its samples and their noise; returns its samples.
+  int64_t run_chunk(Executor &ex, const Batch &b, int64_t c);
+  // Each chunk's `outputs` of `ex`, weighted by its share of the batch, summed over the chunks.
+  void sum_over_chunks(Executor &ex, const Batch &b, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum);
 };
 
 } // namespace aec::runtime

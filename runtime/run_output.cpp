@@ -90,7 +90,7 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   if (!fitted.empty()) {
     std::vector<std::string> outs = {"loss"};
     for (const ParamInfo *p : fitted) outs.push_back("grad." + p->name);
-    fit = driver::compile(m, {"fit", true, outs, true}, kernel_options(batch, 1));
+    fit = driver::compile(m, {"fit", true, outs, driver::Statistics::Fixed}, kernel_options(batch, 1));
   }
   // Every scalar output that needs no per-sample rows but those at hand is summarized alongside.
   std::vector<std::string> scalars;
@@ -106,7 +106,7 @@ OutputValues run_output(const Model &m, Dataset &data, const Checkpoint &ckpt, c
   driver::Request run = driver::Request::forward("run", {"out." + output});
   for (const std::string &o : scalars)
     if (o != output) run.outputs.push_back("out." + o);
-  run.fixed_batch_statistics = true;
+  run.statistics = driver::Statistics::Fixed;
   auto kernel = driver::compile(m, run, kernel_options(batch, 1));
   // batch_mean(...) is its average over the last training epoch
   const std::map<std::string, std::vector<float>> saved = ckpt.training ? ckpt.training->batch_means : decltype(saved){};

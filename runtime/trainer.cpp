@@ -122,7 +122,7 @@ private:
 
   static driver::Request objective_request() {
     driver::Request r = driver::Request::forward("objective", {"objective"});
-    r.fixed_batch_statistics = true;
+    r.statistics = driver::Statistics::Fixed;
     return r;
   }
 };
@@ -144,7 +144,10 @@ public:
     c_.threads = team_for(c_.threads);
     set_team_size(c_.threads); // this thread's team runs the kernels' shared loops and GEMMs
     auto compile_start = Clock::now();
-    kernel_ = driver::compile(m_, driver::Request::training_step(), kernel_options(c_.batch, c_.threads));
+    const bool chunked_statistics = World::get().data_parallel() && !m_.batch_statistics.empty();
+    kernel_ = driver::compile(m_, chunked_statistics ? ChunkedStatistics::step_request(m_) : driver::Request::training_step(),
+                              kernel_options(c_.batch, c_.threads));
+    if (chunked_statistics) statistics_.emplace(m_, StepComputer::chunk_samples(c_.batch), c_.threads);
     if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_, c_.threads);
     r_.compile_ms = seconds_since(compile_start) * 1000;
     check_memory();
@@ -155,7 +158,8 @@ public:
     batch_ = std::min(c_.batch, train_samples_);
     ex_.emplace(*kernel_, batch_);
     bind_shared_params(*ex_, m_, params_);
-    steps_.emplace(m_, *ex_, World::get(), c_.batch);
+    if (statistics_) statistics_->bind(*ex_, m_, params_);
+    steps_.emplace(m_, *ex_, World::get(), c_.batch, statistics_ ? &*statistics_ : nullptr);
 
     auto train_start = Clock::now();
     const double communication_before = World::get().communication_seconds();
@@ -202,7 +206,8 @@ private:
   std::mt19937_64 rng_;
   std::unique_ptr<codegen::Kernel> kernel_;
   std::optional<Executor> ex_;
-  std::optional<StepComputer> steps_; // the batch's gradients, on this process or across mpirun's
+  std::optional<ChunkedStatistics> statistics_; // batch statistics across mpirun's processes
+  std::optional<StepComputer> steps_;           // the batch's gradients, on this process or across mpirun's
   std::optional<ObjectiveEvaluator> objective_;
   std::unique_ptr<Optimizer> opt_;
   std::vector<size_t> slots_;
@@ -227,8 +232,6 @@ private:
                            " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
-    if (World::get().data_parallel() && !m_.batch_statistics.empty())
-      throw InputError("batch_mean(...) under mpirun: batch statistics across processes are not supported yet; train with one process");
     for (const std::string &name : train_options::split_names(c_.freeze))
       if (!m_.param(name)) throw InputError("--freeze " + c_.freeze + ": the program has no param " + name);
   }
@@ -243,6 +246,8 @@ private:
     for (const ParamInfo &p : m_.params) plan.add_param(p, data_.n, arrays, arrays_are);
     plan.add_kernel(*kernel_, std::min(c_.batch, data_.n), "the training step's buffers");
     if (objective_) plan.add_kernel(objective_->kernel(), ObjectiveEvaluator::kBatch, "the objective's buffers");
+    if (statistics_)
+      for (const codegen::Kernel *k : statistics_->kernels()) plan.add_kernel(*k, statistics_->chunk(), "the batch statistics' buffers");
     plan.add_data(data_, o_.max_memory); // last: a mapped file's window takes what the rest leaves
     plan.check(o_.max_memory);
   }
@@ -320,8 +325,9 @@ private:
       if (p.per_sample) opt_->step_rows(slots_[k], value, grad, p.shape.numel(), p_.order.data() + p_.position, count);
       else opt_->step(slots_[k], value, grad, p.shape.numel());
     }
-    for (const BatchStatistic &s : m_.batch_statistics) { // this batch's value of every batch_mean
-      const float *v = ex_->output("stat." + s.name);
+    for (size_t k = 0; k < m_.batch_statistics.size(); ++k) { // this batch's value of every batch_mean
+      const BatchStatistic &s = m_.batch_statistics[k];
+      const float *v = batch.statistics[k];
       std::vector<double> &sum = p_.batch_mean_sums[s.name];
       sum.resize(size_t(s.shape.numel()), 0.0);
       for (size_t i = 0; i < sum.size(); ++i) sum[i] += double(v[i]);

@@ -14,6 +14,9 @@ public:
   // This process's world. Throws InputError when mpirun started more than one process and this
   // aec was built without MPI.
   static const World &get();
+  // This process alone, cutting batches into chunks as `mpirun -np 1` does: what tests compare a
+  // data-parallel step against a plain one with, without mpirun.
+  static World alone_in_chunks() { return World(0, 1, true); }
 
   int rank() const { return rank_; }
   int size() const { return size_; }

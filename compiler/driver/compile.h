@@ -12,19 +12,35 @@
 
 namespace aec::driver {
 
+// What becomes of the program's batch statistics (batch_mean, Model::batch_statistics).
+enum class Statistics {
+  OfTheBatch, // each one the mean over the samples the kernel runs on: a training step
+  // Each one a param of its name, bound to its average over training: evaluation outside
+  // training, where a batch is no sample.
+  Fixed,
+  // Each one a param of its name that the runtime sets before a training step's chunks run
+  // (runtime/chunked_statistics.h), for a batch cut into chunks across processes. Adds the
+  // outputs "stat_mean.NAME", the mean over the kernel's samples of the statistic's per-sample
+  // value (the statistics it reads held at their params), and "surrogate" = loss + the sum over
+  // the statistics of sum(cotangent.NAME .* stat_mean.NAME), "cotangent.NAME" a param. With every
+  // cotangent the loss's total derivative by its statistic, the surrogate's gradient is the
+  // loss's. Gradients are the surrogate's, also by each statistic ("grad.NAME").
+  Chunked,
+};
+
 // What to compile from a model.
 struct Request {
   std::string name;                 // the kernel's name ("train_step", "objective", "run", "fit")
   bool gradients = false;           // add "grad.P", the gradient of "loss", for every param P
   std::vector<std::string> outputs; // the outputs to compute; empty: every one
-  // Every batch statistic (batch_mean) becomes a param of its name, bound to its average over
-  // training (Model::batch_statistics): evaluation outside training, where a batch is no sample.
-  bool fixed_batch_statistics = false;
+  Statistics statistics = Statistics::OfTheBatch;
 
   // Every output and every gradient: what a training step runs.
-  static Request training_step() { return {"train_step", true, {}, false}; }
+  static Request training_step() { return {"train_step", true, {}, Statistics::OfTheBatch}; }
   // Some of the forward graph's outputs ("objective", "out.code").
-  static Request forward(std::string name, std::vector<std::string> outputs) { return {std::move(name), false, std::move(outputs), false}; }
+  static Request forward(std::string name, std::vector<std::string> outputs) {
+    return {std::move(name), false, std::move(outputs), Statistics::OfTheBatch};
+  }
 };
 
 struct Options {

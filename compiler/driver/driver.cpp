@@ -35,16 +35,18 @@ ir::Graph training_graph(const Model &m, bool simplify_first) {
   return add_gradients(m, simplify_first ? passes::simplify(m.graph) : m.graph);
 }
 
-ir::Graph add_gradients(const Model &m, const ir::Graph &forward) {
+ir::Graph add_gradients(const Model &m, const ir::Graph &forward) { return add_gradients(forward, "loss", m.params); }
+
+ir::Graph add_gradients(const ir::Graph &forward, const std::string &root, const std::vector<ParamInfo> &params) {
   ir::Graph g = forward;
-  std::vector<ir::NodeId> params;
-  for (const ParamInfo &p : m.params) {
+  std::vector<ir::NodeId> leaves;
+  for (const ParamInfo &p : params) {
     ir::Attr a;
     a.name = p.name;
-    params.push_back(g.leaf(ir::Op::Param, p.shape, p.per_sample, a, p.span));
+    leaves.push_back(g.leaf(ir::Op::Param, p.shape, p.per_sample, a, p.span));
   }
-  std::vector<ir::NodeId> grads = autodiff::gradients(g, g.output("loss"), params);
-  for (size_t i = 0; i < params.size(); ++i) g.outputs.push_back({"grad." + m.params[i].name, grads[i]});
+  std::vector<ir::NodeId> grads = autodiff::gradients(g, g.output(root), leaves);
+  for (size_t i = 0; i < leaves.size(); ++i) g.outputs.push_back({"grad." + params[i].name, grads[i]});
   return g;
 }
 

@@ -4,6 +4,7 @@
 #include "sema/model.h"
 
 #include <string>
+#include <vector>
 
 namespace aec::driver {
 
@@ -17,6 +18,8 @@ Model load_model(const SourcePtr &source, const ElaborateOptions &opts);
 
 // `g` (a forward graph of `m`) plus one output "grad.P" per param P: the gradient of "loss".
 ir::Graph add_gradients(const Model &m, const ir::Graph &g);
+// `g` plus one output "grad.P" per param P of `params`: the gradient of the output `root`.
+ir::Graph add_gradients(const ir::Graph &g, const std::string &root, const std::vector<ParamInfo> &params);
 // The forward graph with its gradients, for checks that evaluate it (gradcheck, the search for
 // where a NaN arose). Unless `simplify_first` is false (tests comparing against the plain
 // derivative), the forward graph is simplified before it is differentiated, as compile() does.

@@ -4,6 +4,7 @@
 #include "sema/elaborator.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace aec {
@@ -29,9 +30,17 @@ void Elaborator::register_batch_statistics() {
   for (ir::NodeId n : ir::live_in_topological_order(g(), roots))
     if (g().node(n).op == ir::Op::BatchMean && g().node(n).attr.id > 0) found.push_back(n);
   std::sort(found.begin(), found.end(), [&](ir::NodeId a, ir::NodeId b) { return g().node(a).attr.id < g().node(b).attr.id; });
+  std::map<ir::NodeId, int> level;
+  for (ir::NodeId n : ir::live_in_topological_order(g(), found)) // (a statistic after those it reads)
+    if (g().node(n).op == ir::Op::BatchMean && g().node(n).attr.id > 0) {
+      int below = 0;
+      for (ir::NodeId m : ir::live_in_topological_order(g(), {g().node(n).in[0]}))
+        if (level.count(m)) below = std::max(below, level[m]);
+      level[n] = below + 1;
+    }
   for (ir::NodeId n : found) {
     std::string name = "batch_mean." + std::to_string(g().node(n).attr.id);
-    model_.batch_statistics.push_back({name, g().shape(n), g().node(n).span});
+    model_.batch_statistics.push_back({name, g().shape(n), g().node(n).span, level[n]});
     g().outputs.push_back({"stat." + name, n});
   }
 }

@@ -42,6 +42,7 @@ struct BatchStatistic {
   std::string name; // "batch_mean.1", ...
   ir::Shape shape;
   Span span;
+  int level = 1; // 1 + the highest level of the statistics its per-sample value reads (batch normalization's variance: 2)
 };
 
 struct TrainOptionValue {

@@ -44,7 +44,9 @@ double median_time(int repeats, const std::function<void()> &body) {
 // A chunk of 32 samples through relu_ae's encoder: a [256 x 784] by [784 x 32] product.
 struct Gemm {
   std::vector<float> a = std::vector<float>(256 * 784, 0.5f), b = std::vector<float>(784 * 32, 0.25f), c = std::vector<float>(256 * 32);
-  void run() { cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 256, 32, 784, 1.0f, a.data(), 784, b.data(), 32, 0.0f, c.data(), 32); }
+  void run() {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 256, 32, 784, 1.0f, a.data(), 784, b.data(), 32, 0.0f, c.data(), 32);
+  }
 };
 
 } // namespace
@@ -59,15 +61,16 @@ int main(int argc, char **argv) {
   Gemm gemm;
   const double one_gemm = median_time(repeats, [&] { gemm.run(); });
   if (rank == 0)
-    std::printf("%d processes; one 256x784x32 GEMM (OpenBLAS %s): %.0f us\n%-8s %10s %10s %10s %10s %10s %8s\n", size, kernels.c_str(), one_gemm * 1e6, "model", "floats",
-                "sum ms", "compute", "overlap", "polled", "hidden");
+    std::printf("%d processes; one 256x784x32 GEMM (OpenBLAS %s): %.0f us\n%-8s %10s %10s %10s %10s %10s %8s\n", size, kernels.c_str(),
+                one_gemm * 1e6, "model", "floats", "sum ms", "compute", "overlap", "polled", "hidden");
   const struct {
     const char *model;
     int floats;
   } gradients[] = {{"relu_ae", 402192}, {"deep_ae", 2807784}};
   for (const auto &g : gradients) {
     std::vector<float> grad(size_t(g.floats), 1.0f + float(rank)), sum(size_t(g.floats));
-    const double alone = median_time(repeats, [&] { MPI_Allreduce(grad.data(), sum.data(), g.floats, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD); });
+    const double alone =
+        median_time(repeats, [&] { MPI_Allreduce(grad.data(), sum.data(), g.floats, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD); });
     const int gemms = std::max(16, int(alone / one_gemm + 0.5)) / 16 * 16;
     const double compute = median_time(repeats, [&] {
       for (int i = 0; i < gemms; ++i) gemm.run();
@@ -87,8 +90,8 @@ int main(int argc, char **argv) {
     const double overlap = overlapped(false), polled = overlapped(true);
     const double hidden = (alone + compute - std::min(overlap, polled)) / std::min(alone, compute);
     if (rank == 0)
-      std::printf("%-8s %10d %10.2f %10.2f %10.2f %10.2f %7.0f%%\n", g.model, g.floats, alone * 1e3, compute * 1e3, overlap * 1e3, polled * 1e3,
-                  hidden * 100);
+      std::printf("%-8s %10d %10.2f %10.2f %10.2f %10.2f %7.0f%%\n", g.model, g.floats, alone * 1e3, compute * 1e3, overlap * 1e3,
+                  polled * 1e3, hidden * 100);
   }
   MPI_Finalize();
   return 0;

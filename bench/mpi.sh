@@ -6,7 +6,10 @@
 #    first process split into running its chunks, MPI (moving data and waiting for the others)
 #    and the rest (the optimizer update, every process the whole of it; adding up chunks);
 # 2. the gradient sum's cost by message size on 2 and 4 processes (bench/mpi_collectives);
-# 3. an alpha-beta projection from the step's parts measured on one process (batches 1024 and
+# 3. whether overlapping the gradient sum with compute would pay here (bench/mpi_overlap, 2
+#    processes: MPI_Iallreduce of relu_ae's and deep_ae's gradients beside GEMMs, with and without
+#    polling);
+# 4. an alpha-beta projection from the step's parts measured on one process (batches 1024 and
 #    2048): speedup and efficiency on 8 to 256 processes on a 10 and a 100 Gbit/s network, and the
 #    smallest batch that keeps efficiency at 80% or more.
 # Usage: bench/mpi.sh [REPEATS]   (default 3)
@@ -15,6 +18,7 @@ cd "$(dirname "$0")/.."
 tools/setup.sh --bench >/dev/null
 AEC=${AEC:-build/tools/aec}
 COLLECTIVES=${COLLECTIVES:-build/bench/mpi_collectives}
+OVERLAP=${OVERLAP:-build/bench/mpi_overlap}
 REPEATS=${1:-3}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 data=fashion-mnist
@@ -72,6 +76,10 @@ echo "the gradient sum (World::tree_sum) by size, medians of 21:"
 for np in 2 4; do
   mpirun --oversubscribe -np "$np" "$COLLECTIVES" | tee "$tmp/collectives$np"
 done
+
+echo
+echo "overlapping a gradient sum with compute (MPI_Iallreduce beside GEMMs), medians of 41:"
+mpirun --oversubscribe -np 2 "$OVERLAP"
 
 # The projection, from the step's parts measured on one process at batches 1024 and 2048 (chunks
 # of 128 samples, the size a batch of 1024 or more gets). A step of batch B on P processes takes

@@ -41,7 +41,6 @@ void StepComputer::reload_batch(const Dataset &d, ParamStore &params, const std:
 }
 
 int64_t StepComputer::run_chunk(Executor &ex, const Batch &b, int64_t c) {
-  const auto start_time = std::chrono::steady_clock::now();
   const int64_t first = c * chunk_, n = std::min(chunk_, b.count - first);
   load_batch(ex, m_, b.d, b.params, b.order, b.start + first, n);
   for (const Executor::NoiseBuffer &to : ex.noise()) { // the chunk's samples' draws of the batch's noise
@@ -50,7 +49,6 @@ int64_t StepComputer::run_chunk(Executor &ex, const Batch &b, int64_t c) {
     std::copy_n(drawn.data() + first * numel, n * numel, to.data);
   }
   ex.run(n);
-  chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   return n;
 }
 
@@ -64,17 +62,23 @@ size_t StepComputer::noise_index(const ir::Node &noise) const {
 
 void StepComputer::sum_over_chunks(Executor &ex, const Batch &b, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum) {
   const int64_t chunks = (b.count + chunk_ - 1) / chunk_;
-  world_.tree_sum(
-      chunks, length,
-      [&](int64_t c, float *to) {
-        // The chunk's share of the batch's mean: its mean times n / count.
-        const float weight = static_cast<float>(double(run_chunk(ex, b, c)) / double(b.count));
-        for (const ChunkOutput &o : outputs) {
-          const float *value = ex.output(o.name);
-          for (int64_t i = 0; i < o.numel; ++i) to[o.offset + i] = weight * value[i];
-        }
-      },
-      sum);
+  auto leaf = [&](int64_t c, float *to) {
+    // The chunk's share of the batch's mean: its mean times n / count.
+    const float weight = static_cast<float>(double(run_chunk(ex, b, c)) / double(b.count));
+    for (const ChunkOutput &o : outputs) {
+      const float *value = ex.output(o.name);
+      for (int64_t i = 0; i < o.numel; ++i) to[o.offset + i] = weight * value[i];
+    }
+  };
+  world_.tree_sum(chunks, length, timed(leaf), sum);
+}
+
+std::function<void(int64_t, float *)> StepComputer::timed(std::function<void(int64_t, float *)> leaf) {
+  return [this, leaf](int64_t c, float *to) {
+    const auto start = std::chrono::steady_clock::now();
+    leaf(c, to);
+    chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
 }
 
 BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
@@ -111,7 +115,7 @@ BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
     sum[length_] = weight * ex_.output("loss")[0];
   };
   shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)
-  world_.tree_sum(chunks, length_ + 1, step_chunk, shared_.data());
+  world_.tree_sum(chunks, length_ + 1, timed(step_chunk), shared_.data());
 
   // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
   const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);

@@ -8,6 +8,7 @@
 #include "runtime/chunked_statistics.h"
 #include "runtime/world.h"
 
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -67,6 +68,8 @@ private:
   };
   BatchGradient distributed(const Batch &b, std::mt19937_64 &rng);
   size_t noise_index(const ir::Node &noise) const; // where noise_ holds the draws of this noise node
+  // `leaf` (a chunk run and weighted), its time counted in chunk_seconds().
+  std::function<void(int64_t, float *)> timed(std::function<void(int64_t, float *)> leaf);
   // Runs `ex` on chunk c of the batch, its samples and their noise; returns its samples.
   int64_t run_chunk(Executor &ex, const Batch &b, int64_t c);
   // Each chunk's `outputs` of `ex`, weighted by its share of the batch, summed over the chunks.

@@ -85,7 +85,7 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<void(int
   if (!distributed() && own.size() == 1) return runtime::tree_sum(own[0], mine, length, out); // the whole tree
   // Buffers kept from sum to sum: a step's sums would otherwise fault in fresh pages each time.
   thread_local std::vector<std::vector<float>> own_sums;
-  thread_local std::vector<float> send, receive, segment;
+  thread_local std::vector<float> send, receive;
   if (own_sums.size() < own.size()) own_sums.resize(own.size());
   std::vector<const float *> own_at;
   for (size_t i = 0; i < own.size(); ++i) {
@@ -98,38 +98,56 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<void(int
     return;
   }
 #ifdef AEC_HAVE_MPI
-  // Process q adds up entries share_of(length, q, size) of every partial sum.
+  // Process q adds up entries share_of(length, q, size) of every partial sum: each process sends
+  // the others their segments of its partial sums (one partial sum: straight from it; several:
+  // packed segment by segment) and keeps its own segment where it is.
   std::vector<int> send_counts(static_cast<size_t>(size_)), send_at(static_cast<size_t>(size_)), receive_counts(static_cast<size_t>(size_)),
       receive_at(static_cast<size_t>(size_));
+  const bool packed = own.size() > 1;
   send.clear();
   for (int q = 0; q < size_; ++q) {
+    if (q == rank_) continue;
     const Range part = share_of(length, q, size_);
+    if (!packed) {
+      send_at[size_t(q)] = checked_int(part.first, "a send offset");
+      send_counts[size_t(q)] = own.empty() ? 0 : checked_int(part.end - part.first, "a send count");
+      continue;
+    }
     send_at[size_t(q)] = checked_int(int64_t(send.size()), "a send buffer");
     for (const float *s : own_at) send.insert(send.end(), s + part.first, s + part.end);
     send_counts[size_t(q)] = checked_int(int64_t(send.size()) - send_at[size_t(q)], "a send count");
   }
   const Range mine_segment = share_of(length, rank_, size_);
   const int64_t segment_length = mine_segment.end - mine_segment.first;
-  std::vector<TreeNode> nodes; // every process's partial sums, in rank order
-  int64_t received = 0;
+  std::vector<TreeNode> nodes;   // every process's partial sums, in rank order
+  std::vector<int64_t> received; // by nodes: where its segment is in `receive`, or -1: this process's own
+  int64_t receive_length = 0;
   for (int p = 0; p < size_; ++p) {
     const Range r = share_of(total, p, size_);
     const std::vector<TreeNode> theirs = partial_sums_of(total, r.first, r.end);
-    nodes.insert(nodes.end(), theirs.begin(), theirs.end());
-    receive_at[size_t(p)] = checked_int(received, "a receive buffer");
-    receive_counts[size_t(p)] = checked_int(int64_t(theirs.size()) * segment_length, "a receive count");
-    received += receive_counts[size_t(p)];
+    receive_at[size_t(p)] = checked_int(receive_length, "a receive buffer");
+    for (const TreeNode &n : theirs) {
+      nodes.push_back(n);
+      received.push_back(p == rank_ ? -1 : receive_length);
+      if (p != rank_) receive_length += segment_length;
+    }
+    receive_counts[size_t(p)] = checked_int(receive_length, "a receive count") - receive_at[size_t(p)];
   }
-  receive.resize(static_cast<size_t>(received));
+  receive.resize(static_cast<size_t>(receive_length));
   timed([&] {
-    check(MPI_Alltoallv(send.data(), send_counts.data(), send_at.data(), MPI_FLOAT, receive.data(), receive_counts.data(),
-                        receive_at.data(), MPI_FLOAT, MPI_COMM_WORLD),
+    check(MPI_Alltoallv(packed        ? send.data()
+                        : own.empty() ? nullptr
+                                      : own_at[0],
+                        send_counts.data(), send_at.data(), MPI_FLOAT, receive.data(), receive_counts.data(), receive_at.data(), MPI_FLOAT,
+                        MPI_COMM_WORLD),
           "MPI_Alltoallv");
   });
   std::vector<const float *> sums;
-  for (size_t i = 0; i < nodes.size(); ++i) sums.push_back(receive.data() + int64_t(i) * segment_length);
-  segment.resize(static_cast<size_t>(segment_length));
-  combine_partial_sums(total, nodes, sums, mine_segment.first, mine_segment.end, segment.data());
+  size_t own_index = 0;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    sums.push_back(received[i] < 0 ? own_at[own_index++] + mine_segment.first : receive.data() + received[i]);
+  // The segment goes where it belongs in `out`; the others' segments are gathered around it.
+  combine_partial_sums(total, nodes, sums, mine_segment.first, mine_segment.end, out + mine_segment.first);
 
   std::vector<int> counts(static_cast<size_t>(size_)), at(static_cast<size_t>(size_));
   for (int q = 0; q < size_; ++q) {
@@ -138,9 +156,7 @@ void World::tree_sum(int64_t total, int64_t length, const std::function<void(int
     counts[size_t(q)] = checked_int(s.end - s.first, "a gathered count");
   }
   timed([&] {
-    check(MPI_Allgatherv(segment.data(), checked_int(segment_length, "a segment"), MPI_FLOAT, out, counts.data(), at.data(), MPI_FLOAT,
-                         MPI_COMM_WORLD),
-          "MPI_Allgatherv");
+    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, out, counts.data(), at.data(), MPI_FLOAT, MPI_COMM_WORLD), "MPI_Allgatherv");
   });
 #endif
 }

@@ -45,7 +45,7 @@ ChunkedStatistics::ChunkedStatistics(const Model &m, int64_t chunk, int threads)
   }
 }
 
-void ChunkedStatistics::bind(Executor &ex, const Model &m, ParamStore &params) {
+void ChunkedStatistics::bind(Executor &ex, ParamStore &params) {
   auto bind_statistics = [&](Executor &to) {
     for (size_t k = 0; k < m_.batch_statistics.size(); ++k) {
       to.bind_param(m_.batch_statistics[k].name, values_[k].data());
@@ -56,7 +56,7 @@ void ChunkedStatistics::bind(Executor &ex, const Model &m, ParamStore &params) {
   for (Pass &p : passes_) {
     if (!p.ex) p.ex.emplace(*p.kernel, chunk_); // allocated here, after the run's memory plan is checked
     bind_statistics(*p.ex);
-    bind_shared_params(*p.ex, m, params);
+    bind_shared_params(*p.ex, m_, params);
   }
 }
 

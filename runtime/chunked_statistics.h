@@ -42,7 +42,7 @@ public:
 
   // Binds the statistics and cotangents into `ex` (the step's executor), and the shared params
   // into the passes' own executors, which it allocates the first time.
-  void bind(Executor &ex, const Model &m, ParamStore &params);
+  void bind(Executor &ex, ParamStore &params);
 
   // Sums `outputs` of `ex` over the current batch's chunks into `sum` (`length` floats), each
   // chunk loaded with its samples and noise.

@@ -158,7 +158,7 @@ public:
     batch_ = std::min(c_.batch, train_samples_);
     ex_.emplace(*kernel_, batch_);
     bind_shared_params(*ex_, m_, params_);
-    if (statistics_) statistics_->bind(*ex_, m_, params_);
+    if (statistics_) statistics_->bind(*ex_, params_);
     steps_.emplace(m_, *ex_, World::get(), c_.batch, statistics_ ? &*statistics_ : nullptr);
 
     auto train_start = Clock::now();

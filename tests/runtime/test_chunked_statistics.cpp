@@ -51,7 +51,7 @@ Step step_of(const Model &m, const Dataset &d, int64_t batch, bool chunked) {
   std::optional<ChunkedStatistics> statistics;
   if (chunked) {
     statistics.emplace(m, StepComputer::chunk_samples(batch), 1);
-    statistics->bind(ex, m, params);
+    statistics->bind(ex, params);
   }
   const World alone_in_chunks = World::alone_in_chunks();
   StepComputer steps(m, ex, chunked ? alone_in_chunks : World::get(), batch, statistics ? &*statistics : nullptr);

@@ -1,12 +1,14 @@
 #include "runtime/kernel_calls.h"
 #include "runtime/blas_core.h"
 #include "runtime/conv_calls.h"
+#include "runtime/gemm_record.h"
 #include "runtime/work_sharing.h"
 
 #include "support/eigen.h"
 #include <cblas.h>
 
 #include <algorithm>
+#include <chrono>
 
 // Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
 // BLAS without it; the library linked is always OpenBLAS.
@@ -34,9 +36,9 @@ int64_t grain(int64_t count) {
 
 } // namespace
 
-extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
-                         float *C, int64_t ldc, float beta) {
-  if (M == 0 || N == 0) return;
+namespace {
+void shared_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                 float *C, int64_t ldc, float beta) {
   if (K == 0) { // an empty sum (a batch of no samples)
     for (int64_t j = 0; j < N; ++j)
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
@@ -52,6 +54,16 @@ extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K
       sgemm(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
     });
   }
+}
+} // namespace
+
+extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                         float *C, int64_t ldc, float beta) {
+  if (M == 0 || N == 0) return;
+  if (!aec::runtime::recording_gemms()) return shared_gemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  const auto start = std::chrono::steady_clock::now();
+  shared_gemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  aec::runtime::record_gemm({ta != 0, tb != 0, M, N, K}, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,

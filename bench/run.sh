@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# aec against PyTorch (Debian's python3-torch with OpenBLAS), one thread each, pinned to one
-# core, same models, Fashion-MNIST, Adam, in one run. Prints samples/s of both, the ratio, aec's
-# compile time and both peak memories (medians over REPEATS runs), then aec's compile time for
-# every example, and conv_ae's convolutions through each lowering (bench/conv_shapes).
+# aec against PyTorch (Debian's python3-torch with OpenBLAS) and against the machine's roofline
+# (bench/roofline: the step's GEMMs at the best library's speed at each shape, plus one plain Adam
+# pass), one thread each, pinned to one core, same models, Fashion-MNIST, Adam, in one run. Prints
+# samples/s of both, the ratio, aec's fraction of its roofline, aec's compile time and both peak
+# memories (medians over REPEATS runs), then aec's compile time for every example, and conv_ae's
+# convolutions through each lowering (bench/conv_shapes).
 # Usage: bench/run.sh [REPEATS]   (default 3; ONLY="relu_ae conv_ae" runs those rows alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,18 @@ rows=(
 kernels=$("$AEC" --version | sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/p')
 if [[ -n $kernels ]]; then export OPENBLAS_CORETYPE=$kernels; fi
 echo "OpenBLAS kernels: ${kernels:-chosen by OpenBLAS}"
-printf "%-22s %-26s %12s %12s %8s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "compile ms" "aec MB" "torch MB"
+# The rooflines of the models whose products are all GEMMs (conv_ae's convolutions are not).
+declare -A roofline
+gemm_models=()
+for row in "${rows[@]}"; do
+  model=${row%%|*}
+  if [[ $model != conv_ae && " ${gemm_models[*]} " != *" $model "* && (-z ${ONLY:-} || " $ONLY " == *" $model "*) ]]; then gemm_models+=("$model"); fi
+done
+if ((${#gemm_models[@]})); then
+  while read -r _ model _ fp32 _; do roofline[$model]=$fp32; done < <(taskset -c 0 "$(dirname "$AEC")/../bench/roofline" "${gemm_models[@]}" | grep '^roofline ')
+  echo "rooflines (samples/s, float32): $(for m in "${gemm_models[@]}"; do printf "%s %s  " "$m" "${roofline[$m]}"; done)"
+fi
+printf "%-22s %-26s %12s %12s %8s %9s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "roofline" "compile ms" "aec MB" "torch MB"
 tmp=$(mktemp)
 for row in "${rows[@]}"; do
   IFS='|' read -r model peer what <<<"$row"
@@ -42,7 +55,9 @@ for row in "${rows[@]}"; do
     tm+=("$(peak_mb "$tmp")")
   done
   A=$(printf "%s\n" "${a[@]}" | median); T=$(printf "%s\n" "${t[@]}" | median)
-  printf "%-22s %-26s %12s %12s %7.2fx %10s %9s %9s\n" "$model" "$peer" "$A" "$T" "$(echo "$A / $T" | bc -l)" \
+  of_roofline=-
+  if [[ -n ${roofline[$model]:-} ]]; then of_roofline=$(printf "%.0f%%" "$(echo "100 * $A / ${roofline[$model]}" | bc -l)"); fi
+  printf "%-22s %-26s %12s %12s %7.2fx %9s %10s %9s %9s\n" "$model" "$peer" "$A" "$T" "$(echo "$A / $T" | bc -l)" "$of_roofline" \
     "$(printf "%s\n" "${c[@]}" | median)" "$(printf "%s\n" "${am[@]}" | median)" "$(printf "%s\n" "${tm[@]}" | median)"
 done
 rm -f "$tmp"

@@ -1,4 +1,5 @@
 #include "runtime/conv_onednn.h"
+#include "runtime/onednn_context.h"
 
 #include <dnnl.hpp>
 
@@ -8,23 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
-extern "C" void omp_set_num_threads(int); // GNU OpenMP, which oneDNN is built on
-
 namespace aec::runtime::onednn {
 namespace {
 
 using dnnl::memory;
-
-// This thread's engine and stream; oneDNN's parallel regions on this thread get one thread.
-struct ThreadContext {
-  ThreadContext() { omp_set_num_threads(1); }
-  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
-};
-ThreadContext &context() {
-  thread_local ThreadContext c;
-  return c;
-}
 
 // An operand in aec's layout (its data pointer set per call) and, when the primitive wants another
 // layout, the primitive's copy with the reorder between them.

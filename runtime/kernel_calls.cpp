@@ -1,6 +1,7 @@
 #include "runtime/kernel_calls.h"
 #include "runtime/blas_core.h"
 #include "runtime/conv_calls.h"
+#include "runtime/gemm_onednn.h"
 #include "runtime/gemm_record.h"
 #include "runtime/work_sharing.h"
 
@@ -9,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <string>
 
 // Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
 // BLAS without it; the library linked is always OpenBLAS.
@@ -16,9 +19,16 @@ extern "C" void openblas_set_num_threads(int num_threads);
 
 namespace {
 
-// One SGEMM on this thread.
+// Whether products may go to oneDNN (AEC_GEMM=openblas keeps them all on OpenBLAS, to compare).
+const bool onednn_products = [] {
+  const char *forced = std::getenv("AEC_GEMM");
+  return !(forced && std::string(forced) == "openblas");
+}();
+
+// One SGEMM on this thread: oneDNN's where it has a brgemm kernel for the shape, else OpenBLAS's.
 void sgemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
            int64_t ldc, float beta) {
+  if (onednn_products && aec::runtime::onednn::gemm(ta != 0, tb != 0, M, N, K, A, lda, B, ldb, C, ldc, beta)) return;
   cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
               static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta, C,
               static_cast<blasint>(ldc));

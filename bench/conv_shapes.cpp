@@ -6,6 +6,7 @@
 // geometry and each of the three operations of a training step (forward, gradient of the input,
 // gradient of the filters), median times.
 //   bench/conv_shapes [REPEATS]   (run by bench/run.sh with OMP_NUM_THREADS=1, taskset -c 0)
+#include "bench/bench_support.h"
 #include "runtime/blas_core.h"
 #include "runtime/conv_calls.h"
 
@@ -42,24 +43,9 @@ const Shape kShapes[] = {
 };
 constexpr int64_t kBatch = 128;
 
-double median_ms(int repeats, const std::function<void()> &run) {
-  run(); // warm: scratch, patch indices, primitive caches
-  std::vector<double> ms;
-  for (int r = 0; r < repeats; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
-    run();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2];
-}
+using aec::bench::random_floats;
 
-std::vector<float> random_floats(int64_t n, std::mt19937 &rng) {
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float &x : v) x = u(rng);
-  return v;
-}
+double median_ms(int repeats, const std::function<void()> &run) { return aec::bench::median_seconds(run, repeats) * 1e3; }
 
 // A primitive on the memory layouts it prefers (format_tag::any): its time alone, what oneDNN
 // could give if aec kept its images in oneDNN's blocked layouts, and its time with the reorders

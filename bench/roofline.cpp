@@ -7,6 +7,7 @@
 // Prints a table per model, then one line per model for bench/run.sh:
 //   roofline MODEL fp32 SAMPLES_PER_S gemm_only SAMPLES_PER_S bf16 SAMPLES_PER_S|-
 // Usage: bench/roofline [MODEL...]   (examples/MODEL.ae; default relu_ae deep_ae contractive)
+#include "bench/bench_support.h"
 #include "driver/driver.h"
 #include "runtime/batch_io.h"
 #include "runtime/blas_core.h"
@@ -38,26 +39,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kBatch = 256;
 
-// The median time of `body`, repeated until at least 0.2 s and 9 times have passed.
-double median_seconds(const std::function<void()> &body) {
-  body(); // warm
-  std::vector<double> times;
-  const auto start = Clock::now();
-  while (times.size() < 9 || (std::chrono::duration<double>(Clock::now() - start).count() < 0.2 && times.size() < 2000)) {
-    const auto t = Clock::now();
-    body();
-    times.push_back(std::chrono::duration<double>(Clock::now() - t).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
+using bench::random_floats;
 
-std::vector<float> random_floats(int64_t n, std::mt19937 &rng) {
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float &x : v) x = u(rng);
-  return v;
-}
+// The median time of `body`, repeated until at least 0.2 s and 9 times have passed.
+double median_seconds(const std::function<void()> &body) { return bench::median_seconds(body, 9, 0.2); }
 
 // Column-major operands of a shape, as aec_gemm gets them: op(A) [m, k], op(B) [k, n], C [m, n].
 struct Operands {

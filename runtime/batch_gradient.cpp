@@ -8,6 +8,12 @@
 
 namespace aec::runtime {
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+} // namespace
+
 StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch, ChunkedStatistics *statistics)
     : m_(m), ex_(ex), world_(world), statistics_(statistics), chunk_(chunk_samples(batch)) {
   for (const ParamInfo &p : m_.params) {
@@ -25,8 +31,10 @@ int64_t StepComputer::chunk_samples(int64_t batch) {
 BatchGradient StepComputer::compute(const Dataset &d, ParamStore &params, const std::vector<int64_t> &order, int64_t start, int64_t count,
                                     std::mt19937_64 &rng) {
   if (world_.data_parallel()) return distributed({d, params, order, start, count}, rng);
+  const auto gather_start = std::chrono::steady_clock::now();
   load_batch(ex_, m_, d, params, order, start, count);
   draw_noise(ex_, count, rng);
+  gather_seconds_ += seconds_since(gather_start);
   ex_.run(count);
   BatchGradient g{ex_.output("loss")[0], {}, {}};
   for (const ParamInfo &p : m_.params) g.grad.push_back(ex_.output("grad." + p.name));
@@ -42,12 +50,14 @@ void StepComputer::reload_batch(const Dataset &d, ParamStore &params, const std:
 
 int64_t StepComputer::run_chunk(Executor &ex, const Batch &b, int64_t c) {
   const int64_t first = c * chunk_, n = std::min(chunk_, b.count - first);
+  const auto gather_start = std::chrono::steady_clock::now();
   load_batch(ex, m_, b.d, b.params, b.order, b.start + first, n);
   for (const Executor::NoiseBuffer &to : ex.noise()) { // the chunk's samples' draws of the batch's noise
     const std::vector<float> &drawn = noise_[noise_index(*to.node)];
     const int64_t numel = to.node->shape.numel();
     std::copy_n(drawn.data() + first * numel, n * numel, to.data);
   }
+  gather_seconds_ += seconds_since(gather_start);
   ex.run(n);
   return n;
 }
@@ -77,19 +87,21 @@ std::function<void(int64_t, float *)> StepComputer::timed(std::function<void(int
   return [this, leaf](int64_t c, float *to) {
     const auto start = std::chrono::steady_clock::now();
     leaf(c, to);
-    chunk_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    chunk_seconds_ += seconds_since(start);
   };
 }
 
 BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
   const int64_t count = b.count;
   // The whole batch's noise, drawn as one process would, so each chunk takes its samples' draws.
+  const auto draw_start = std::chrono::steady_clock::now();
   noise_.resize(ex_.noise().size());
   NoiseDraws draws{rng};
   for (size_t k = 0; k < noise_.size(); ++k) {
     noise_[k].resize(size_t(ex_.noise()[k].node->shape.numel() * count));
     draws.draw(*ex_.noise()[k].node, noise_[k].data(), int64_t(noise_[k].size()));
   }
+  gather_seconds_ += seconds_since(draw_start);
   if (statistics_)
     statistics_->compute([&](Executor &ex, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum) {
       sum_over_chunks(ex, b, outputs, length, sum);

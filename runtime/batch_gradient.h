@@ -45,6 +45,8 @@ public:
 
   // Wall time spent running the kernel on chunks and weighting their gradients (distributed).
   double chunk_seconds() const { return chunk_seconds_; }
+  // Wall time spent putting samples and noise draws into the kernel's buffers.
+  double gather_seconds() const { return gather_seconds_; }
 
 private:
   const Model &m_;
@@ -55,7 +57,7 @@ private:
   int64_t length_ = 0;                    // the shared gradients' floats; the loss follows them
   std::vector<std::vector<float>> noise_; // the whole batch's draws, by ex_.noise()
   int64_t chunk_ = 0;                     // chunk_samples(batch)
-  double chunk_seconds_ = 0;
+  double chunk_seconds_ = 0, gather_seconds_ = 0;
   std::vector<float> shared_;            // their sum over the batch
   std::vector<std::vector<float>> rows_; // by m.params: per-sample gradient rows of the batch
 

@@ -33,8 +33,8 @@ struct ChunkOutput {
 class ChunkedStatistics {
 public:
   // Compiles the passes for chunks of at most `chunk` samples on a team of `threads` (their
-  // buffers are allocated by bind()).
-  ChunkedStatistics(const Model &m, int64_t chunk, int threads);
+  // buffers are allocated by bind()); with `profile`, their steps timed (runtime/step_profile.h).
+  ChunkedStatistics(const Model &m, int64_t chunk, int threads, bool profile = false);
 
   // The training step's kernel to use with these statistics: the loss and the surrogate's
   // gradients, every statistic and cotangent a param.

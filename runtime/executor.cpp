@@ -6,12 +6,13 @@
 
 namespace aec::runtime {
 
-driver::Options kernel_options(int64_t batch, int threads) {
+driver::Options kernel_options(int64_t batch, int threads, bool profile) {
   driver::Options o;
   o.passes.batch = batch;
   o.codegen.threads = threads;
   o.codegen.minimum_shared_work = minimum_shared_work();
   o.codegen.symbols = kernel_calls();
+  o.codegen.profile = profile;
   return o;
 }
 

@@ -10,8 +10,9 @@
 namespace aec::runtime {
 
 // How the runtime has its kernels compiled: for batches of `batch` samples on a team of `threads`
-// (runtime/work_sharing.h), with the runtime's calls (runtime/kernel_calls.h) to link against.
-driver::Options kernel_options(int64_t batch, int threads);
+// (runtime/work_sharing.h), with the runtime's calls (runtime/kernel_calls.h) to link against;
+// with `profile`, timing every step (runtime/step_profile.h).
+driver::Options kernel_options(int64_t batch, int threads, bool profile = false);
 
 class Executor {
 public:

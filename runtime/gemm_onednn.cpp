@@ -1,10 +1,12 @@
 #include "runtime/gemm_onednn.h"
+#include "runtime/bfloat16.h"
 #include "runtime/onednn_context.h"
 
 #include <array>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace aec::runtime::onednn {
 namespace {
@@ -12,20 +14,19 @@ namespace {
 using dnnl::memory;
 
 // oneDNN's matmul is row-major and fastest with a row-major result: the column-major C [M, N] is
-// the row-major C' [N, M] = op(B)' op(A)', so op(B)' is the source and op(A)' the weights. A
-// column-major [r, c] matrix with leading dimension ld, read as its row-major transpose [c, r],
-// has strides {ld, 1}; read as itself, {1, ld}.
+// the row-major C' [N, M] = op(B)' op(A)', so op(B)' is the source and op(A)' the weights. A dense
+// column-major [r, c] matrix, read as its row-major transpose [c, r], has strides {r, 1}; read as
+// itself, {1, r}.
 struct Product {
   dnnl::matmul primitive;
   memory src, weights, dst;
 };
 
-std::unique_ptr<Product> make_product(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc,
-                                      bool accumulate) {
+std::unique_ptr<Product> make_product(bool ta, bool tb, int64_t M, int64_t N, int64_t K, bool accumulate, memory::data_type operands) {
   ThreadContext &c = context();
-  const memory::desc src({N, K}, memory::data_type::f32, tb ? memory::dims{1, ldb} : memory::dims{ldb, 1});
-  const memory::desc weights({K, M}, memory::data_type::f32, ta ? memory::dims{1, lda} : memory::dims{lda, 1});
-  const memory::desc dst({N, M}, memory::data_type::f32, memory::dims{ldc, 1});
+  const memory::desc src({N, K}, operands, tb ? memory::dims{1, N} : memory::dims{K, 1});
+  const memory::desc weights({K, M}, operands, ta ? memory::dims{1, K} : memory::dims{M, 1});
+  const memory::desc dst({N, M}, memory::data_type::f32, memory::dims{M, 1});
   dnnl::primitive_attr attr;
   if (accumulate) {
     dnnl::post_ops sum;
@@ -42,25 +43,132 @@ std::unique_ptr<Product> make_product(bool ta, bool tb, int64_t M, int64_t N, in
   }
 }
 
+// This thread's primitive for a dense product, made the first time (null: no brgemm for it).
+Product *product_for(bool ta, bool tb, int64_t M, int64_t N, int64_t K, bool accumulate, memory::data_type operands) {
+  using Key = std::array<int64_t, 7>;
+  thread_local std::map<Key, std::unique_ptr<Product>> made;
+  const Key key{ta, tb, M, N, K, accumulate, int64_t(operands)};
+  auto [it, inserted] = made.try_emplace(key);
+  if (inserted) it->second = make_product(ta, tb, M, N, K, accumulate, operands);
+  return it->second.get();
+}
+
+void run(Product &p, const void *A, const void *B, float *C) {
+  p.src.set_data_handle(const_cast<void *>(B));
+  p.weights.set_data_handle(const_cast<void *>(A));
+  p.dst.set_data_handle(C);
+  ThreadContext &c = context();
+  p.primitive.execute(c.stream, {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_WEIGHTS, p.weights}, {DNNL_ARG_DST, p.dst}});
+  c.stream.wait();
+}
+
+// The column-major rows x cols matrix at `from` (leading dimension ld) into `to`, densely.
+void copy_dense(int64_t rows, int64_t cols, const float *from, int64_t ld, float *to) {
+  for (int64_t j = 0; j < cols; ++j) std::memcpy(to + j * rows, from + j * ld, size_t(rows) * sizeof(float));
+}
+
+// The same matrix rounded to bfloat16 (ties to even), densely.
+void copy_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, uint16_t *to) {
+  for (int64_t j = 0; j < cols; ++j)
+    for (int64_t i = 0; i < rows; ++i) {
+      const float r = round_to_bfloat16(from[i + j * ld]);
+      uint32_t bits;
+      std::memcpy(&bits, &r, 4);
+      to[i + j * rows] = uint16_t(bits >> 16);
+    }
+}
+
+// This thread's room for dense copies of the operands and the result. oneDNN 2.6's brgemm wants
+// every matrix dense, and a piece of a product cut among threads (runtime/kernel_calls.cpp) has a
+// leading dimension larger than the piece; bfloat16 operands are always copies.
+struct Copies {
+  std::vector<float> a, b, c;
+  std::vector<uint16_t> a16, b16;
+};
+Copies &copies() {
+  thread_local Copies c;
+  return c;
+}
+
+template <class T> T *room(std::vector<T> &v, int64_t count) {
+  if (v.size() < size_t(count)) v.resize(size_t(count));
+  return v.data();
+}
+
+// Below this depth (multiply-adds per copied float), OpenBLAS reading the strided matrices in
+// place beats copying them for oneDNN: bench/gemm_pieces, one thread, a piece of 112 rows of a
+// 784 x 256 product: at K = 32 OpenBLAS 102 GFLOP/s, oneDNN with the copies 83; at 64, 117 and 134.
+constexpr int64_t kDepthWorthCopying = 64;
+
+// C = A B + beta C through `p` (made for beta 0 or, with a dense C, for beta), A and B dense, into
+// C's columns through a dense copy when C is strided.
+bool finish(bool ta, bool tb, int64_t M, int64_t N, int64_t K, Product *p, memory::data_type operands, const void *A, const void *B,
+            float *C, int64_t ldc, float beta) {
+  if (ldc == M) {
+    run(*p, A, B, C);
+    return true;
+  }
+  Product *fresh = beta == 0.0f ? p : product_for(ta, tb, M, N, K, false, operands);
+  if (!fresh) return false;
+  float *c = room(copies().c, M * N);
+  run(*fresh, A, B, c);
+  for (int64_t j = 0; j < N; ++j) {
+    float *to = C + j * ldc;
+    const float *from = c + j * M;
+    if (beta == 0.0f) std::memcpy(to, from, size_t(M) * sizeof(float));
+    else
+      for (int64_t i = 0; i < M; ++i) to[i] += from[i];
+  }
+  return true;
+}
+
 } // namespace
 
 bool gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
           int64_t ldc, float beta) {
   if (beta != 0.0f && beta != 1.0f) return false;
-  using Key = std::array<int64_t, 9>;
-  thread_local std::map<Key, std::unique_ptr<Product>> made; // null: no brgemm for the shape
-  const Key key{ta, tb, M, N, K, lda, ldb, ldc, beta != 0.0f};
-  auto [it, inserted] = made.try_emplace(key);
-  if (inserted) it->second = make_product(ta, tb, M, N, K, lda, ldb, ldc, beta != 0.0f);
-  Product *p = it->second.get();
+  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
+  if ((lda != a_rows || ldb != b_rows || ldc != M) && K < kDepthWorthCopying) return false;
+  const auto f32 = memory::data_type::f32;
+  Product *p = product_for(ta, tb, M, N, K, beta != 0.0f && ldc == M, f32);
   if (!p) return false;
-  p->src.set_data_handle(const_cast<float *>(B));
-  p->weights.set_data_handle(const_cast<float *>(A));
-  p->dst.set_data_handle(C);
-  ThreadContext &c = context();
-  p->primitive.execute(c.stream, {{DNNL_ARG_SRC, p->src}, {DNNL_ARG_WEIGHTS, p->weights}, {DNNL_ARG_DST, p->dst}});
-  c.stream.wait();
-  return true;
+  if (lda != a_rows) {
+    copy_dense(a_rows, a_cols, A, lda, room(copies().a, a_rows * a_cols));
+    A = copies().a.data();
+  }
+  if (ldb != b_rows) {
+    copy_dense(b_rows, b_cols, B, ldb, room(copies().b, b_rows * b_cols));
+    B = copies().b.data();
+  }
+  return finish(ta, tb, M, N, K, p, f32, A, B, C, ldc, beta);
+}
+
+bool gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+                   int64_t ldc, float beta) {
+  if (beta != 0.0f && beta != 1.0f) return false;
+  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
+  const auto bf16 = memory::data_type::bf16;
+  Product *p = product_for(ta, tb, M, N, K, beta != 0.0f && ldc == M, bf16);
+  if (!p) return false;
+  uint16_t *a = room(copies().a16, a_rows * a_cols), *b = room(copies().b16, b_rows * b_cols);
+  copy_bfloat16(a_rows, a_cols, A, lda, a);
+  copy_bfloat16(b_rows, b_cols, B, ldb, b);
+  return finish(ta, tb, M, N, K, p, bf16, a, b, C, ldc, beta);
+}
+
+std::string bfloat16_kernel() {
+  thread_local std::string name = [] {
+    try {
+      ThreadContext &c = context();
+      const memory::desc src({256, 256}, memory::data_type::bf16, memory::dims{256, 1});
+      const memory::desc dst({256, 256}, memory::data_type::f32, memory::dims{256, 1});
+      const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, src, dst), c.engine);
+      return std::string(pd.impl_info_str());
+    } catch (const dnnl::error &) {
+      return std::string();
+    }
+  }();
+  return name;
 }
 
 } // namespace aec::runtime::onednn

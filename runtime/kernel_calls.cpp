@@ -1,88 +1,10 @@
 #include "runtime/kernel_calls.h"
 #include "runtime/blas_core.h"
 #include "runtime/conv_calls.h"
-#include "runtime/gemm_onednn.h"
-#include "runtime/gemm_record.h"
+#include "runtime/step_profile.h"
 #include "runtime/work_sharing.h"
 
 #include "support/eigen.h"
-#include <cblas.h>
-
-#include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <string>
-
-// Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
-// BLAS without it; the library linked is always OpenBLAS.
-extern "C" void openblas_set_num_threads(int num_threads);
-
-namespace {
-
-// Whether products may go to oneDNN (AEC_GEMM=openblas keeps them all on OpenBLAS, to compare).
-const bool onednn_products = [] {
-  const char *forced = std::getenv("AEC_GEMM");
-  return !(forced && std::string(forced) == "openblas");
-}();
-
-// One SGEMM on this thread: oneDNN's where it has a brgemm kernel for the shape, else OpenBLAS's.
-void sgemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
-           int64_t ldc, float beta) {
-  if (onednn_products && aec::runtime::onednn::gemm(ta != 0, tb != 0, M, N, K, A, lda, B, ldb, C, ldc, beta)) return;
-  cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<blasint>(M),
-              static_cast<blasint>(N), static_cast<blasint>(K), 1.0f, A, static_cast<blasint>(lda), B, static_cast<blasint>(ldb), beta, C,
-              static_cast<blasint>(ldc));
-}
-
-// Chunks of `count` for share_work: a fixed cut (at most eight chunks of at least 64, multiples
-// of 16 to keep SGEMM's panels whole), the same whatever the team size, so every thread count
-// sums in the same order and gives the same bits; the chunks go to whichever thread is free, so
-// a core slowed by another process takes fewer.
-int64_t grain(int64_t count) {
-  int64_t g = (count + 7) / 8;
-  g = (g + 15) / 16 * 16;
-  return std::max<int64_t>(g, 64);
-}
-
-} // namespace
-
-namespace {
-void shared_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
-                 float *C, int64_t ldc, float beta) {
-  if (K == 0) { // an empty sum (a batch of no samples)
-    for (int64_t j = 0; j < N; ++j)
-      for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
-    return;
-  }
-  if (M * N * K < aec::runtime::minimum_shared_work()) return sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
-  if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
-    aec::runtime::share_work(N, grain(N), [&](int64_t j0, int64_t j1) {
-      sgemm(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
-    });
-  } else { // rows i0..i1 of C need rows i0..i1 of op(A)
-    aec::runtime::share_work(M, grain(M), [&](int64_t i0, int64_t i1) {
-      sgemm(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
-    });
-  }
-}
-} // namespace
-
-extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
-                         float *C, int64_t ldc, float beta) {
-  if (M == 0 || N == 0) return;
-  if (!aec::runtime::recording_gemms()) return shared_gemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
-  const auto start = std::chrono::steady_clock::now();
-  shared_gemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
-  aec::runtime::record_gemm({ta != 0, tb != 0, M, N, K}, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-}
-
-extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
-                              const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count) {
-  auto each = [&](int64_t k0, int64_t k1) {
-    for (int64_t k = k0; k < k1; ++k) aec_gemm(ta, tb, M, N, K, A + k * stride_a, lda, B + k * stride_b, ldb, C + k * stride_c, ldc, 0.0f);
-  };
-  aec::runtime::share_items(count, M * N * K, each);
-}
 
 extern "C" void aec_inverse(int64_t n, int64_t count, const float *in, float *out) {
   using MatD = Eigen::MatrixXd;
@@ -111,6 +33,10 @@ extern "C" void aec_transpose(int64_t rows, int64_t cols, int64_t count, const f
   }
 }
 
+// Declared here rather than taken from cblas.h, which Debian's alternatives may point at a
+// BLAS without it; the library linked is always OpenBLAS.
+extern "C" void openblas_set_num_threads(int num_threads);
+
 namespace aec::runtime {
 
 namespace {
@@ -124,11 +50,14 @@ const std::vector<codegen::ExternalSymbol> &kernel_calls() {
       {"aec_gemm", reinterpret_cast<void *>(&aec_gemm)},
       {"aec_transpose", reinterpret_cast<void *>(&aec_transpose)},
       {"aec_gemm_each", reinterpret_cast<void *>(&aec_gemm_each)},
+      {"aec_gemm_bf16", reinterpret_cast<void *>(&aec_gemm_bf16)},
+      {"aec_gemm_each_bf16", reinterpret_cast<void *>(&aec_gemm_each_bf16)},
       {"aec_inverse", reinterpret_cast<void *>(&aec_inverse)},
       {"aec_for_samples", reinterpret_cast<void *>(&aec_for_samples)},
       {"aec_conv", reinterpret_cast<void *>(&aec_conv)},
       {"aec_conv_t", reinterpret_cast<void *>(&aec_conv_t)},
       {"aec_conv_filter", reinterpret_cast<void *>(&aec_conv_filter)},
+      {"aec_profile_mark", reinterpret_cast<void *>(&aec_profile_mark)},
   };
   return calls;
 }

@@ -1,5 +1,5 @@
-// The C functions JIT-compiled kernels call: GEMM (OpenBLAS's SGEMM), inverses, transposes and
-// the parallel loop over samples.
+// The C functions JIT-compiled kernels call: GEMM (runtime/gemm_calls.cpp: oneDNN or OpenBLAS),
+// inverses, transposes and the parallel loop over samples.
 #pragma once
 #include "codegen/kernel.h"
 
@@ -14,6 +14,12 @@ void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const flo
 // (a stride of 0 shares one operand across the samples).
 void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a, const float *B,
                    int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count);
+// The same two products from operands rounded to bfloat16, with float32 sums (--precision bf16,
+// runtime/bfloat16.h).
+void aec_gemm_bf16(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                   float *C, int64_t ldc, float beta);
+void aec_gemm_each_bf16(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
+                        const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count);
 // The inverses of `count` n x n matrices, one after another (LU with partial pivoting, in double).
 // A singular matrix gives non-finite entries, which training reports.
 void aec_inverse(int64_t n, int64_t count, const float *in, float *out);

@@ -1,5 +1,6 @@
 #include "runtime/non_finite.h"
 #include "driver/driver.h"
+#include "runtime/source_text.h"
 
 #include <cmath>
 
@@ -23,18 +24,6 @@ double largest_magnitude(const std::vector<const eval::Mat<float> *> &operands) 
   for (const auto *v : operands)
     if (v->size()) m = std::max(m, double(v->cwiseAbs().maxCoeff()));
   return m;
-}
-
-// What the user wrote at `span` ("exp", "sqrt(...)"), or the op's name without a source.
-std::string source_text(const Model &m, const Span &span, ir::Op op) {
-  if (m.source && span.valid()) {
-    std::vector<std::string> lines = m.source->lines();
-    if (size_t(span.line) <= lines.size()) {
-      const std::string &line = lines[size_t(span.line - 1)];
-      if (size_t(span.col - 1) < line.size()) return line.substr(size_t(span.col - 1), size_t(std::max(1, span.len)));
-    }
-  }
-  return ir::info(op).spelling;
 }
 
 // Scans `g` in evaluation order for the first node that turns finite operands into a

@@ -146,8 +146,8 @@ public:
     auto compile_start = Clock::now();
     const bool chunked_statistics = World::get().data_parallel() && !m_.batch_statistics.empty();
     kernel_ = driver::compile(m_, chunked_statistics ? ChunkedStatistics::step_request(m_) : driver::Request::training_step(),
-                              kernel_options(c_.batch, c_.threads));
-    if (chunked_statistics) statistics_.emplace(m_, StepComputer::chunk_samples(c_.batch), c_.threads);
+                              kernel_options(c_.batch, c_.threads, o_.profile));
+    if (chunked_statistics) statistics_.emplace(m_, StepComputer::chunk_samples(c_.batch), c_.threads, o_.profile);
     if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_, c_.threads);
     r_.compile_ms = seconds_since(compile_start) * 1000;
     check_memory();
@@ -176,7 +176,7 @@ public:
         epoch_checkpoint_seconds_ = 0;
       }
       int64_t count = std::min(batch_, train_samples_ - p_.position);
-      step(count);
+      timed_step(count);
       trained += count;
       epoch_trained_ += count;
       if (p_.position == train_samples_) end_epoch();
@@ -191,6 +191,7 @@ public:
     r_.samples_per_second = r_.seconds > 0 ? double(trained) / r_.seconds : 0;
     r_.chunk_seconds = steps_->chunk_seconds();
     r_.communication_seconds = World::get().communication_seconds() - communication_before;
+    if (o_.profile) r_.profile = profiling_ ? profile() : StepProfile{};
     finish();
     return std::move(r_);
   }
@@ -218,6 +219,13 @@ private:
   double last_lr_ = 0;
   Clock::time_point epoch_start_;
   double epoch_checkpoint_seconds_ = 0; // written during the current epoch, left out of its throughput
+  double update_seconds_ = 0;           // the gradient's norm and the optimizer's update, in all steps
+  // --profile: on from the run's second step; what the profiled steps took in all.
+  std::optional<ProfilingSession> profiling_;
+  struct {
+    int64_t steps = 0;
+    double seconds = 0, gather = 0, update = 0, mpi = 0;
+  } profiled_;
 
   // The first input's columns: what `center` centers and `check pca` compares with.
   InputColumns first_input_columns() const {
@@ -291,9 +299,43 @@ private:
     r_.initial_loss = p_.initial_loss;
   }
 
+  // A step, timed with --profile (the run's first step, which creates the products' kernels, is
+  // left out).
+  void timed_step(int64_t count) {
+    if (!o_.profile) return step(count);
+    if (!profiling_) {
+      step(count);
+      profiling_.emplace();
+      return;
+    }
+    const double gather = steps_->gather_seconds(), update = update_seconds_, mpi = World::get().communication_seconds();
+    const auto start = Clock::now();
+    step(count);
+    profiled_.seconds += seconds_since(start);
+    ++profiled_.steps;
+    profiled_.gather += steps_->gather_seconds() - gather;
+    profiled_.update += update_seconds_ - update;
+    profiled_.mpi += World::get().communication_seconds() - mpi;
+  }
+
+  StepProfile profile() {
+    const KernelTimes times = profiling_->stop();
+    if (profiled_.steps == 0) return {};
+    std::vector<ProfiledKernel> kernels{{kernel_.get(), ""}};
+    if (statistics_)
+      for (const codegen::Kernel *k : statistics_->kernels()) kernels.push_back({k, "batch statistics"});
+    std::vector<ProfileRow> rows = kernel_rows(m_, times, kernels, profiled_.steps);
+    const double per_step = 1.0 / double(profiled_.steps);
+    rows.push_back({"data", "gathering the batch's samples and drawing its noise", profiled_.gather * per_step});
+    rows.push_back({"update", "gradient norm and " + c_.optimizer + " update", profiled_.update * per_step});
+    if (World::get().data_parallel()) rows.push_back({"mpi", "MPI: summing the gradients across processes", profiled_.mpi * per_step});
+    return make_profile(std::move(rows), profiled_.steps, profiled_.seconds);
+  }
+
   void step(int64_t count) {
     BatchGradient batch = steps_->compute(data_, params_, p_.order, p_.position, count, rng_);
     const double loss = batch.loss;
+    const auto update_start = Clock::now();
     grads_.clear();
     double grad_sq = 0;
     for (size_t k = 0; k < m_.params.size(); ++k) {
@@ -333,6 +375,7 @@ private:
       for (size_t i = 0; i < sum.size(); ++i) sum[i] += double(v[i]);
     }
     if (!m_.batch_statistics.empty()) ++p_.batch_mean_steps;
+    update_seconds_ += seconds_since(update_start);
     p_.epoch_loss_sum += loss * double(count);
     p_.position += count;
     ++p_.step;

@@ -7,11 +7,13 @@
 #include "runtime/checkpoint.h"
 #include "runtime/dataset.h"
 #include "runtime/pca.h"
+#include "runtime/profile_table.h"
 #include "runtime/train_config.h"
 #include "runtime/training_progress.h"
 #include "sema/model.h"
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -68,6 +70,7 @@ struct TrainOptions {
   const Checkpoint *resume = nullptr; // continue this run (params and progress), bit for bit
   const Checkpoint *init = nullptr;   // start the params it has (same name and shape) from their values there
   int64_t max_memory = 0;             // bytes the run may allocate; 0: what the machine has available
+  bool profile = false;               // time every step of the kernels (TrainResult::profile)
 };
 
 enum class StopReason { Completed, EarlyStopped, Interrupted };
@@ -97,6 +100,9 @@ struct TrainResult {
   std::map<std::string, std::vector<float>> params; // per-sample ones: one row per training sample
   std::vector<float> center_mean;                   // the mean subtracted when center=true, else empty
   TrainingProgress progress;                        // where the run stands: what a checkpoint resumes
+  // With TrainOptions::profile: where the steps' time went, over the run's steps after its first
+  // (which creates the products' kernels); of no steps when the run took one or none.
+  std::optional<StepProfile> profile;
 };
 
 // Trains `m` on `data` (centered in place when the config says so).

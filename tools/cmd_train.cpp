@@ -1,5 +1,5 @@
 // aec train FILE.ae [--data D] [--OPTION VALUE]... [--set name=value]... [--save CKPT] [--save-every STEPS]
-//   [--resume CKPT] [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--json]
+//   [--resume CKPT] [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--profile] [--json]
 // where each OPTION is a training option that may be a flag (support/train_options.def).
 #include "commands.h"
 #include "runtime/batch_gradient.h"
@@ -73,7 +73,7 @@ struct NullBuffer : std::streambuf {
 int cmd_train(const std::vector<std::string> &argv) {
   std::set<std::string> flags = {"data", "limit", "pca-tol", "save", "save-every", "resume", "init", "plot", "max-memory"};
   for (const std::string &option : train_options::names(train_options::Flag)) flags.insert(option);
-  Args a(argv, flags, {"strict", "json"});
+  Args a(argv, flags, {"strict", "json", "profile"});
   SourcePtr program = read_program(a, "train");
   // Flags are checked before any slow work.
   (void)apply_flags(TrainConfig{}, a);
@@ -104,6 +104,7 @@ int cmd_train(const std::vector<std::string> &argv) {
   options.save_path = a.get("save").value_or("");
   options.save_every = save_every.value_or(0);
   options.max_memory = max_memory;
+  options.profile = a.has("profile");
   std::optional<Checkpoint> resume;
   if (auto from = a.get("resume")) {
     resume = runtime::load_checkpoint(*from);

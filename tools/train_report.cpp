@@ -1,4 +1,5 @@
 #include "train_report.h"
+#include "profile_report.h"
 #include "runtime/world.h"
 
 #include <cmath>
@@ -52,6 +53,7 @@ std::string json_result(const TrainResult &r) {
     }
     os << "]";
   }
+  if (r.profile) os << ", \"profile\": " << profile_json(*r.profile);
   os << "}";
   return os.str();
 }
@@ -110,6 +112,7 @@ int report_result(std::ostream &out, std::ostream &err, const LoadedProgram &pro
         << " s running its chunks, " << r.communication_seconds << " s in MPI (moving data and waiting for the others)"
         << std::defaultfloat;
   out << "\n";
+  if (r.profile) print_profile(out, *r.profile, c.threads);
   std::string failures;
   for (const auto &p : r.pca) {
     std::snprintf(

@@ -38,8 +38,8 @@ struct IRAlgebra {
 
 class Emitter {
 public:
-  Emitter(llvm::LLVMContext &ctx, llvm::Module &m, const ir::Graph &g, const Schedule &s, const CodegenOptions &o)
-      : ctx_(ctx), mod_(m), g_(g), s_(s), options_(o), b_(ctx) {
+  Emitter(llvm::LLVMContext &ctx, llvm::Module &m, const ir::Graph &g, const Schedule &s, const CodegenOptions &o, const void *profile_tag)
+      : ctx_(ctx), mod_(m), g_(g), s_(s), options_(o), profile_tag_(profile_tag), b_(ctx) {
     f32_ = b_.getFloatTy();
     i64_ = b_.getInt64Ty();
     ptr_ = llvm::PointerType::getUnqual(ctx);
@@ -99,6 +99,7 @@ private:
                   const std::vector<llvm::Function *> &wrappers) {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
     llvm::Value *slots = fn->getArg(0), *batch = fn->getArg(1);
+    if (first == 0) mark_profile(-1);
     for (size_t i = first; i < last; ++i) {
       auto &[kernel, used] = kernels[i];
       if (!kernel) {
@@ -115,8 +116,16 @@ private:
         args.insert(args.end(), {batch, i64c(0), batch});
         b_.CreateCall(kernel, args);
       }
+      mark_profile(int64_t(i));
     }
     b_.CreateRetVoid();
+  }
+
+  // aec_profile_mark(tag, step): the end of `step`, or with -1 the start of the entry.
+  void mark_profile(int64_t step) {
+    if (!profile_tag_) return;
+    llvm::Value *tag = llvm::ConstantExpr::getIntToPtr(b_.getInt64(reinterpret_cast<uintptr_t>(profile_tag_)), ptr_);
+    b_.CreateCall(runtime_fn("aec_profile_mark", {ptr_, i64_}), {tag, i64c(step)});
   }
 
   llvm::LLVMContext &ctx_;
@@ -124,6 +133,7 @@ private:
   const ir::Graph &g_;
   const Schedule &s_;
   const CodegenOptions &options_;
+  const void *profile_tag_;
   llvm::IRBuilder<> b_;
   llvm::Type *f32_, *i64_, *ptr_;
 
@@ -580,9 +590,9 @@ private:
 } // namespace
 
 std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext &ctx, const ir::Graph &g, const Schedule &s, const std::string &module_name,
-                                          const CodegenOptions &options) {
+                                          const CodegenOptions &options, const void *profile_tag) {
   auto m = std::make_unique<llvm::Module>(module_name, ctx);
-  Emitter(ctx, *m, g, s, options).run();
+  Emitter(ctx, *m, g, s, options, profile_tag).run();
   return m;
 }
 

@@ -19,7 +19,7 @@ std::unique_ptr<Kernel> Kernel::compile(const ir::Graph &g, const std::string &n
   k->schedule_ = make_schedule(k->graph_);
   k->jit_ = Jit::create(options.symbols);
   auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = emit_module(*ctx, k->graph_, k->schedule_, name, options);
+  std::unique_ptr<llvm::Module> m = emit_module(*ctx, k->graph_, k->schedule_, name, options, options.profile ? k.get() : nullptr);
   std::string problems;
   llvm::raw_string_ostream ps(problems);
   if (llvm::verifyModule(*m, &ps)) throw std::logic_error("codegen produced invalid LLVM IR: " + problems);

@@ -29,6 +29,9 @@ struct CodegenOptions {
   // The optimized IR and the machine code are kept as text only when asked for.
   enum class Text { None, LlvmIr, Assembly } text = Text::None;
   std::vector<ExternalSymbol> symbols; // what the kernel may call
+  // Times every step (aec train --profile): the entry calls aec_profile_mark(kernel, -1) first
+  // and aec_profile_mark(kernel, i) after step i, with the Kernel's address (runtime/step_profile.h).
+  bool profile = false;
 };
 
 class Kernel {

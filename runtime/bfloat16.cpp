@@ -1,4 +1,5 @@
 #include "runtime/bfloat16.h"
+#include "runtime/cpu_dispatch.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -8,6 +9,14 @@
 #endif
 
 namespace aec::runtime {
+
+AEC_CPU_DISPATCH void to_bfloat16(const float *from, int64_t n, uint16_t *to) {
+  for (int64_t i = 0; i < n; ++i) to[i] = bfloat16_bits(from[i]);
+}
+
+AEC_CPU_DISPATCH void round_to_bfloat16(const float *from, int64_t n, float *to) {
+  for (int64_t i = 0; i < n; ++i) to[i] = round_to_bfloat16(from[i]);
+}
 
 std::string bfloat16_instructions() {
   bool avx512_bf16 = false, amx_bf16 = false;

@@ -12,20 +12,31 @@
 
 namespace aec::runtime {
 
-// The nearest bfloat16 to `x` (ties to even), as a float; NaN stays NaN, infinities stay.
-inline float round_to_bfloat16(float x) {
+// The bits of the nearest bfloat16 to `x` (ties to even; overflow to infinity), a NaN staying a
+// quiet NaN.
+inline uint16_t bfloat16_bits(float x) {
   uint32_t bits;
   __builtin_memcpy(&bits, &x, 4);
-  if ((bits & 0x7f800000u) == 0x7f800000u) { // infinity or NaN: keep it (a NaN stays quiet)
-    if (bits & 0x007fffffu) bits |= 0x00400000u;
-  } else {
-    bits += 0x7fffu + ((bits >> 16) & 1u);
-  }
-  bits &= 0xffff0000u;
+  const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;
+  return nan ? uint16_t((bits >> 16) | 0x40u) : uint16_t((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+// That bfloat16 as a float.
+inline float round_to_bfloat16(float x) {
+  const uint32_t bits = uint32_t(bfloat16_bits(x)) << 16;
   float y;
   __builtin_memcpy(&y, &bits, 4);
   return y;
 }
+
+// n floats rounded to bfloat16: as bfloat16 bits, or as floats (vectorized for the CPU).
+void to_bfloat16(const float *from, int64_t n, uint16_t *to);
+void round_to_bfloat16(const float *from, int64_t n, float *to);
+
+// The emulation of one product on this thread: column-major C[M, N] = op(A) op(B) + beta C from
+// A and B rounded to bfloat16, through a float32 product (runtime/gemm_calls.cpp).
+void emulated_gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                            float *C, int64_t ldc, float beta);
 
 // The bfloat16 instructions this CPU has, for messages ("AVX512-BF16", "AMX-BF16 and
 // AVX512-BF16"), or "" when it has none.

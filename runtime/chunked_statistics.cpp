@@ -16,7 +16,7 @@ driver::Request ChunkedStatistics::step_request(const Model &m) {
   return r;
 }
 
-ChunkedStatistics::ChunkedStatistics(const Model &m, int64_t chunk, int threads, bool profile) : m_(m), chunk_(chunk) {
+ChunkedStatistics::ChunkedStatistics(const Model &m, int64_t chunk, int threads, KernelVariant variant) : m_(m), chunk_(chunk) {
   int levels = 0;
   for (const BatchStatistic &s : m.batch_statistics) levels = std::max(levels, s.level);
   auto add_pass = [&](int level, bool cotangents) {
@@ -34,7 +34,7 @@ ChunkedStatistics::ChunkedStatistics(const Model &m, int64_t chunk, int threads,
       p.length += s.shape.numel();
     }
     if (p.statistics.empty()) return;
-    p.kernel = driver::compile(m, r, kernel_options(chunk, threads, profile));
+    p.kernel = driver::compile(m, r, kernel_options(chunk, threads, variant));
     passes_.push_back(std::move(p));
   };
   for (int level = 1; level <= levels; ++level) add_pass(level, false);

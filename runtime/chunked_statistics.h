@@ -14,6 +14,7 @@
 // along the same fixed tree, so any number of processes gives the same bits.
 #pragma once
 #include "runtime/batch_io.h"
+#include "runtime/executor.h"
 
 #include <functional>
 #include <memory>
@@ -33,8 +34,8 @@ struct ChunkOutput {
 class ChunkedStatistics {
 public:
   // Compiles the passes for chunks of at most `chunk` samples on a team of `threads` (their
-  // buffers are allocated by bind()); with `profile`, their steps timed (runtime/step_profile.h).
-  ChunkedStatistics(const Model &m, int64_t chunk, int threads, bool profile = false);
+  // buffers are allocated by bind()), compiled as `variant` says.
+  ChunkedStatistics(const Model &m, int64_t chunk, int threads, KernelVariant variant = {});
 
   // The training step's kernel to use with these statistics: the loss and the surrogate's
   // gradients, every statistic and cotangent a param.

@@ -6,13 +6,14 @@
 
 namespace aec::runtime {
 
-driver::Options kernel_options(int64_t batch, int threads, bool profile) {
+driver::Options kernel_options(int64_t batch, int threads, KernelVariant variant) {
   driver::Options o;
   o.passes.batch = batch;
   o.codegen.threads = threads;
   o.codegen.minimum_shared_work = minimum_shared_work();
   o.codegen.symbols = kernel_calls();
-  o.codegen.profile = profile;
+  o.codegen.profile = variant.profile;
+  o.codegen.bfloat16_products = variant.bfloat16_products;
   return o;
 }
 

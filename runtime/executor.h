@@ -10,9 +10,12 @@
 namespace aec::runtime {
 
 // How the runtime has its kernels compiled: for batches of `batch` samples on a team of `threads`
-// (runtime/work_sharing.h), with the runtime's calls (runtime/kernel_calls.h) to link against;
-// with `profile`, timing every step (runtime/step_profile.h).
-driver::Options kernel_options(int64_t batch, int threads, bool profile = false);
+// (runtime/work_sharing.h), with the runtime's calls (runtime/kernel_calls.h) to link against.
+struct KernelVariant {
+  bool profile = false;           // every step timed (runtime/step_profile.h)
+  bool bfloat16_products = false; // --precision bf16 (runtime/bfloat16.h)
+};
+driver::Options kernel_options(int64_t batch, int threads, KernelVariant variant = {});
 
 class Executor {
 public:

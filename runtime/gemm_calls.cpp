@@ -42,9 +42,15 @@ GemmLibrary sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float
 // floats, densely into this thread's `room`.
 const float *rounded(int64_t rows, int64_t cols, const float *from, int64_t ld, std::vector<float> &room) {
   if (room.size() < size_t(rows * cols)) room.resize(size_t(rows * cols));
-  for (int64_t j = 0; j < cols; ++j)
-    for (int64_t i = 0; i < rows; ++i) room[size_t(i + j * rows)] = aec::runtime::round_to_bfloat16(from[i + j * ld]);
+  for (int64_t j = 0; j < cols; ++j) aec::runtime::round_to_bfloat16(from + j * ld, rows, room.data() + j * rows);
   return room.data();
+}
+
+GemmLibrary emulated_sgemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
+                                    int64_t ldb, float *C, int64_t ldc, float beta) {
+  thread_local std::vector<float> a, b;
+  const float *ra = rounded(ta ? K : M, ta ? M : K, A, lda, a), *rb = rounded(tb ? N : K, tb ? K : N, B, ldb, b);
+  return sgemm(ta, tb, M, N, K, ra, ta ? K : M, rb, tb ? N : K, C, ldc, beta);
 }
 
 // The product from bfloat16 operands with float32 sums (runtime/bfloat16.h): on the CPU's
@@ -55,9 +61,7 @@ GemmLibrary sgemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, co
   if (aec::runtime::bfloat16_path() == Bfloat16Path::Instructions &&
       aec::runtime::onednn::gemm_bfloat16(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta))
     return aec::runtime::kOneDnn;
-  thread_local std::vector<float> a, b;
-  const float *ra = rounded(ta ? K : M, ta ? M : K, A, lda, a), *rb = rounded(tb ? N : K, tb ? K : N, B, ldb, b);
-  return sgemm(ta, tb, M, N, K, ra, ta ? K : M, rb, tb ? N : K, C, ldc, beta);
+  return emulated_sgemm_bfloat16(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
 }
 
 // Chunks of `count` for share_work: a fixed cut (at most eight chunks of at least 64, multiples
@@ -120,6 +124,13 @@ void gemm_each(PieceProduct piece, int32_t ta, int32_t tb, int64_t M, int64_t N,
 }
 
 } // namespace
+
+namespace aec::runtime {
+void emulated_gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                            float *C, int64_t ldc, float beta) {
+  emulated_sgemm_bfloat16(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+}
+} // namespace aec::runtime
 
 extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
                          float *C, int64_t ldc, float beta) {

@@ -69,13 +69,7 @@ void copy_dense(int64_t rows, int64_t cols, const float *from, int64_t ld, float
 
 // The same matrix rounded to bfloat16 (ties to even), densely.
 void copy_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, uint16_t *to) {
-  for (int64_t j = 0; j < cols; ++j)
-    for (int64_t i = 0; i < rows; ++i) {
-      const float r = round_to_bfloat16(from[i + j * ld]);
-      uint32_t bits;
-      std::memcpy(&bits, &r, 4);
-      to[i + j * rows] = uint16_t(bits >> 16);
-    }
+  for (int64_t j = 0; j < cols; ++j) to_bfloat16(from + j * ld, rows, to + j * rows);
 }
 
 // This thread's room for dense copies of the operands and the result. oneDNN 2.6's brgemm wants

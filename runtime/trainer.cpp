@@ -1,6 +1,7 @@
 #include "runtime/trainer.h"
 #include "runtime/batch_gradient.h"
 #include "runtime/batch_io.h"
+#include "runtime/bfloat16.h"
 #include "runtime/checkpoint_io.h"
 #include "runtime/executor.h"
 #include "runtime/init.h"
@@ -146,8 +147,8 @@ public:
     auto compile_start = Clock::now();
     const bool chunked_statistics = World::get().data_parallel() && !m_.batch_statistics.empty();
     kernel_ = driver::compile(m_, chunked_statistics ? ChunkedStatistics::step_request(m_) : driver::Request::training_step(),
-                              kernel_options(c_.batch, c_.threads, o_.profile));
-    if (chunked_statistics) statistics_.emplace(m_, StepComputer::chunk_samples(c_.batch), c_.threads, o_.profile);
+                              kernel_options(c_.batch, c_.threads, variant()));
+    if (chunked_statistics) statistics_.emplace(m_, StepComputer::chunk_samples(c_.batch), c_.threads, variant());
     if (c_.val > 0 || !m_.checks.empty()) objective_.emplace(m_, c_.threads);
     r_.compile_ms = seconds_since(compile_start) * 1000;
     check_memory();
@@ -227,6 +228,10 @@ private:
     double seconds = 0, gather = 0, update = 0, mpi = 0;
   } profiled_;
 
+  // The training kernels: timed with --profile, bfloat16 products with --precision bf16 (the
+  // validation loss and the checks evaluate in float32).
+  KernelVariant variant() const { return {o_.profile, c_.precision == "bf16"}; }
+
   // The first input's columns: what `center` centers and `check pca` compares with.
   InputColumns first_input_columns() const {
     return data_.columns(m_.first_input().name, true).value_or(InputColumns{m_.first_input().name, 0, data_.width});
@@ -240,6 +245,9 @@ private:
                            " is `per sample`, and held-out samples have no trained rows of it; validate with "
                            "`aec run` on separate data instead");
     if (c_.patience > 0 && c_.val <= 0) throw InputError("--patience needs a validation split (--val, e.g. --val 0.1)");
+    if (c_.precision == "bf16" && bfloat16_path() == Bfloat16Path::Unavailable)
+      throw InputError("--precision bf16: this CPU has no bfloat16 instructions (AVX512-BF16 or AMX-BF16: Intel Xeon since Cooper Lake, "
+                       "AMD EPYC since Zen 4); AEC_BF16=emulate runs the same arithmetic with float32 instructions, slower");
     for (const std::string &name : train_options::split_names(c_.freeze))
       if (!m_.param(name)) throw InputError("--freeze " + c_.freeze + ": the program has no param " + name);
   }

@@ -23,8 +23,9 @@ const char *kUsage = R"(usage: aec COMMAND [ARGS]
                                                     run passes on a graph's text; print the result
   aec train FILE.ae [--data [NAME=]D]... [--limit N] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|adam]
                     [--schedule constant|step[:EVERY[:FACTOR]]|cosine] [--clip NORM] [--val FRACTION] [--patience N]
-                    [--seed N] [--threads N] [--set name=value]... [--save CKPT] [--save-every STEPS] [--resume CKPT]
-                    [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG] [--profile] [--json]
+                    [--seed N] [--threads N] [--precision fp32|bf16] [--set name=value]... [--save CKPT] [--save-every STEPS]
+                    [--resume CKPT] [--init CKPT] [--freeze NAMES] [--plot PNG] [--max-memory SIZE] [--strict] [--pca-tol DEG]
+                    [--profile] [--json]
   aec run FILE.ae --load CKPT [--data [NAME=]D]... [--limit N] --output NAME [--out FILE.npy|FILE.csv] [--grid PNG] [--fit-steps N]
                     [--fit-lr X] [--noise] [--seed N] [--max-memory SIZE] [--set name=value]... [--json]
                                                     a named output on every sample (CSV to stdout without --out);

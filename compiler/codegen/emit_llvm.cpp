@@ -522,7 +522,8 @@ private:
       N = i64c(tb ? sb.rows() : sb.cols());
       if (node(bnode).batched) N = b_.CreateMul(batch_, N);
     }
-    auto fn = runtime_fn("aec_gemm", {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, f32_});
+    auto fn = runtime_fn(options_.bfloat16_products ? "aec_gemm_bf16" : "aec_gemm",
+                         {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, f32_});
     b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), M, N, K, arg_of_slot_.at(slot(a)), lda, arg_of_slot_.at(slot(bnode)), ldb,
                        arg_of_slot_.at(slot(out)), ldc, llvm::ConstantFP::get(f32_, beta)});
   }
@@ -542,7 +543,7 @@ private:
     bool ta = n.attr.trans_a, tb = n.attr.trans_b;
     int64_t M = ta ? sa.cols() : sa.rows(), K = ta ? sa.rows() : sa.cols(), N = tb ? sb.rows() : sb.cols();
     auto stride = [&](NodeId x) { return i64c(node(x).batched ? node(x).shape.numel() : 0); };
-    auto fn = runtime_fn("aec_gemm_each",
+    auto fn = runtime_fn(options_.bfloat16_products ? "aec_gemm_each_bf16" : "aec_gemm_each",
                          {b_.getInt32Ty(), b_.getInt32Ty(), i64_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_, i64_, ptr_, i64_, i64_, i64_});
     b_.CreateCall(fn, {b_.getInt32(ta), b_.getInt32(tb), i64c(M), i64c(N), i64c(K), arg_of_slot_.at(slot(a)), i64c(sa.rows()), stride(a),
                        arg_of_slot_.at(slot(bnode)), i64c(sb.rows()), stride(bnode), arg_of_slot_.at(slot(id)), i64c(M),

@@ -29,6 +29,9 @@ struct CodegenOptions {
   // The optimized IR and the machine code are kept as text only when asked for.
   enum class Text { None, LlvmIr, Assembly } text = Text::None;
   std::vector<ExternalSymbol> symbols; // what the kernel may call
+  // Products from operands rounded to bfloat16 with float32 sums (aec_gemm_bf16, --precision
+  // bf16); everything else stays float32.
+  bool bfloat16_products = false;
   // Times every step (aec train --profile): the entry calls aec_profile_mark(kernel, -1) first
   // and aec_profile_mark(kernel, i) after step i, with the Kernel's address (runtime/step_profile.h).
   bool profile = false;

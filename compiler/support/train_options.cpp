@@ -79,6 +79,11 @@ const std::vector<std::string> &optimizer_names() {
   return names;
 }
 
+const std::vector<std::string> &precision_names() {
+  static const std::vector<std::string> names = {"fp32", "bf16"};
+  return names;
+}
+
 std::string listed(const std::vector<std::string> &names, const char *last_separator) {
   std::string s;
   for (size_t i = 0; i < names.size(); ++i) s += (i == 0 ? "" : i + 1 == names.size() ? last_separator : ", ") + names[i];
@@ -92,6 +97,7 @@ template <Type T> std::string expectation() {
   else if constexpr (T == Type::Rate || T == Type::OptionalPositive) return "expected a positive number";
   else if constexpr (T == Type::OptionalFraction) return "expected a fraction between 0 and 1, e.g. 0.1";
   else if constexpr (T == Type::OptimizerName) return "expected " + listed(optimizer_names());
+  else if constexpr (T == Type::PrecisionName) return "expected " + listed(precision_names());
   else if constexpr (T == Type::Bool) return "expected true or false";
   else if constexpr (T == Type::LrSchedule) return kScheduleChoices;
   else if constexpr (T == Type::Names) return "expected names separated by commas, e.g. W1,b1";
@@ -115,9 +121,9 @@ template <Type T> std::string check(const ValueOf<T> &v) {
   else if constexpr (T == Type::OptionalPositive) ok = v == 0 || (std::isfinite(v) && v > 0);
   else if constexpr (T == Type::OptionalFraction) ok = v == 0 || (v > 0 && v < 1);
   else if constexpr (T == Type::OptionalCount || T == Type::Threads) ok = v >= 0;
-  else if constexpr (T == Type::OptimizerName) {
+  else if constexpr (T == Type::OptimizerName || T == Type::PrecisionName) {
     ok = false;
-    for (const std::string &n : optimizer_names()) ok |= v == n;
+    for (const std::string &n : T == Type::OptimizerName ? optimizer_names() : precision_names()) ok |= v == n;
   } else if constexpr (T == Type::LrSchedule) ok = v.kind != Schedule::Step || (v.every >= 0 && v.factor > 0 && v.factor <= 1);
   else if constexpr (T == Type::Names) {
     for (const std::string &n : split_names(v))
@@ -133,7 +139,7 @@ template <Type T> std::string parse(const std::string &t, ValueOf<T> &out) {
   bool read = false;
   if constexpr (T == Type::Count || T == Type::OptionalCount || T == Type::Seed || T == Type::Threads) read = read_integer(t, v);
   else if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) read = read_number(t, v);
-  else if constexpr (T == Type::OptimizerName || T == Type::Names) read = (v = t, true);
+  else if constexpr (T == Type::OptimizerName || T == Type::PrecisionName || T == Type::Names) read = (v = t, true);
   else if constexpr (T == Type::Bool) read = t == "true" || t == "false", v = t == "true";
   else if constexpr (T == Type::LrSchedule) {
     if (std::string why = read_schedule(t, v); !why.empty()) return why;
@@ -149,7 +155,7 @@ template <Type T> std::string parse(const std::string &t, ValueOf<T> &out) {
 
 template <Type T> std::string text(const ValueOf<T> &v) {
   if constexpr (T == Type::Rate || T == Type::OptionalPositive || T == Type::OptionalFraction) return shortest_text(v);
-  else if constexpr (T == Type::OptimizerName || T == Type::Names) return v;
+  else if constexpr (T == Type::OptimizerName || T == Type::PrecisionName || T == Type::Names) return v;
   else if constexpr (T == Type::Bool) return v ? "true" : "false";
   else if constexpr (T == Type::LrSchedule) return to_string(v);
   else return std::to_string(v);
@@ -166,6 +172,7 @@ AEC_INSTANTIATE(OptionalPositive)
 AEC_INSTANTIATE(OptionalFraction)
 AEC_INSTANTIATE(OptionalCount)
 AEC_INSTANTIATE(OptimizerName)
+AEC_INSTANTIATE(PrecisionName)
 AEC_INSTANTIATE(Names)
 AEC_INSTANTIATE(Bool)
 AEC_INSTANTIATE(LrSchedule)

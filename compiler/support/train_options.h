@@ -30,6 +30,7 @@ enum class Type {
   OptionalFraction, // a number in (0, 1); 0 (the default) turns the option off
   OptionalCount,    // a positive integer; 0 (the default) turns the option off
   OptimizerName,    // one of optimizer_names()
+  PrecisionName,    // one of precision_names()
   Bool,             // true or false
   LrSchedule,       // constant, step[:EVERY[:FACTOR]] or cosine
   Threads,          // a non-negative integer; 0: every core
@@ -44,6 +45,7 @@ template <> struct ValueType<Type::OptionalPositive> { using type = double; };
 template <> struct ValueType<Type::OptionalFraction> { using type = double; };
 template <> struct ValueType<Type::OptionalCount> { using type = int64_t; };
 template <> struct ValueType<Type::OptimizerName> { using type = std::string; };
+template <> struct ValueType<Type::PrecisionName> { using type = std::string; };
 template <> struct ValueType<Type::Bool> { using type = bool; };
 template <> struct ValueType<Type::LrSchedule> { using type = Schedule; };
 template <> struct ValueType<Type::Threads> { using type = int; };
@@ -55,6 +57,9 @@ std::vector<std::string> split_names(const std::string &names);
 
 // The optimizers, by the names the options take (runtime/optimizer.cpp makes them).
 const std::vector<std::string> &optimizer_names();
+
+// The precisions of the products: fp32, bf16 (bfloat16 operands, float32 sums).
+const std::vector<std::string> &precision_names();
 
 // Reads `text` as a value of type T into `out` (left alone on failure); returns "" or what was
 // expected, e.g. "expected a positive integer". Text must turn an optional option on: "0" is

@@ -4,7 +4,9 @@
 # CPU and through im2col) under qemu-user emulating a Haswell (AVX2, no AVX-512) and a Nehalem
 # (SSE4.2, no AVX) must exit 0 and reach the loss of the same training on this machine (to 1e-5:
 # the JIT-compiled kernels, OpenBLAS and oneDNN take other instructions there, so the last bits
-# differ). A build that uses this machine's instructions dies there with SIGILL instead.
+# differ). A build that uses this machine's instructions dies there with SIGILL instead. And
+# --precision bf16 is refused there, while its emulation (AEC_BF16=emulate) trains to this
+# machine's emulated loss.
 # Usage: older_cpus.sh PATH/TO/aec EXAMPLES_DIR
 set -euo pipefail
 aec=$1 examples=$2
@@ -32,5 +34,21 @@ for run in "pca_tied|$examples/pca_tied.ae|--set k=4|16" "a convolutional autoen
     fi
   done
 done
+# --precision bf16 on a CPU without bfloat16 instructions (a Haswell): refused, naming the emulation,
+# which trains there to the loss it reaches here.
+bf16=(train "$examples/pca_tied.ae" --set k=4 --data "synthetic:lowrank?n=512&d=16&rank=4" --epochs 2 --threads 1 --precision bf16 --json)
+if out=$(qemu-x86_64 -cpu Haswell "$aec" "${bf16[@]}" 2>&1); then
+  echo "bf16 on a Haswell: not refused"; status=1
+elif ! echo "$out" | grep -q "this CPU has no bfloat16 instructions.*AEC_BF16=emulate"; then
+  echo "bf16 on a Haswell: refused without naming the emulation: $out"; status=1
+else
+  here=$(AEC_BF16=emulate "$aec" "${bf16[@]}" | loss)
+  there=$(AEC_BF16=emulate qemu-x86_64 -cpu Haswell "$aec" "${bf16[@]}" | loss)
+  if awk -v a="$here" -v b="$there" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-5 * (a < 0 ? -a : a)) }'; then
+    echo "bf16 on a Haswell: refused; emulated, final loss $there: same as here"
+  else
+    echo "bf16 emulated on a Haswell: final loss $there differs from $here"; status=1
+  fi
+fi
 ((status == 0)) && echo "older CPUs: ok"
 exit $status

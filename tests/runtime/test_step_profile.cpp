@@ -25,7 +25,7 @@ struct Step {
   std::optional<runtime::Executor> ex;
   runtime::ParamStore params{{"W", std::vector<float>(24)}};
   explicit Step(bool profile) {
-    kernel = driver::compile(m, driver::Request::training_step(), runtime::kernel_options(10, 1, profile));
+    kernel = driver::compile(m, driver::Request::training_step(), runtime::kernel_options(10, 1, {profile, false}));
     ex.emplace(*kernel, 10);
     for (size_t i = 0; i < 24; ++i) params["W"][i] = 0.05f * float(i % 7) - 0.1f;
     runtime::bind_shared_params(*ex, m, params);

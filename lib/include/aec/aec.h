@@ -69,6 +69,7 @@ struct TrainSettings {
   double val = 0;                    // fraction held out for validation
   int64_t patience = 0;              // > 0: early stopping on the validation loss
   std::string freeze;                // params kept at their starting values, e.g. "W1,b1" (fine-tuning)
+  std::string precision = "fp32";    // fp32, or bf16: products from bfloat16 operands, float32 sums
   int threads = 0;                   // cores for GEMMs; 0: every core this process may use
   std::string save_path;             // checkpoints after every epoch (and every save_every steps)
   int64_t save_every = 0;

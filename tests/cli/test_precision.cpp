@@ -64,7 +64,7 @@ TEST_CASE("--precision bf16 on this CPU: its bfloat16 instructions pass the same
   CHECK(r.output.find("AEC_BF16=emulate") != std::string::npos);
 }
 
-TEST_CASE("bf16 training ends within 1% of float32's loss; `train precision=bf16` is the flag; a wrong precision is refused") {
+TEST_CASE("bf16 training ends within 1% of float32's loss, `train precision=bf16` is the flag, and a wrong precision is refused") {
   aec::test::TempDir t;
   const std::string program = (t.dir / "ae.ae").string(), in_program = (t.dir / "bf16.ae").string();
   std::ofstream(program) << kProgram;

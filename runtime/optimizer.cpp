@@ -9,24 +9,26 @@ namespace aec::runtime {
 
 namespace {
 
-// The updates, one loop each over n floats (the optimizers' whole cost per step).
-AEC_CPU_DISPATCH void sgd_update(float *p, const float *g, int64_t n, float lr) {
-  for (int64_t i = 0; i < n; ++i) p[i] -= lr * g[i];
+// The updates, one loop each over n floats (the optimizers' whole cost per step), of the gradient
+// scaled by `s` (clipping; 1 leaves every bit of g as it is).
+AEC_CPU_DISPATCH void sgd_update(float *p, const float *g, int64_t n, float s, float lr) {
+  for (int64_t i = 0; i < n; ++i) p[i] -= lr * (g[i] * s);
 }
 
 // v = 0.9 v + g; p -= lr v
-AEC_CPU_DISPATCH void momentum_update(float *v, float *p, const float *g, int64_t n, float lr) {
+AEC_CPU_DISPATCH void momentum_update(float *v, float *p, const float *g, int64_t n, float s, float lr) {
   for (int64_t i = 0; i < n; ++i) {
-    v[i] = 0.9f * v[i] + g[i];
+    v[i] = 0.9f * v[i] + g[i] * s;
     p[i] -= lr * v[i];
   }
 }
 
 // m = 0.9 m + 0.1 g; v = 0.999 v + 0.001 g^2; p -= step m / (sqrt(v) + eps)
-AEC_CPU_DISPATCH void adam_update(float *m, float *v, float *p, const float *g, int64_t n, float step, float eps) {
+AEC_CPU_DISPATCH void adam_update(float *m, float *v, float *p, const float *g, int64_t n, float s, float step, float eps) {
   for (int64_t i = 0; i < n; ++i) {
-    m[i] = 0.9f * m[i] + 0.1f * g[i];
-    v[i] = 0.999f * v[i] + 0.001f * g[i] * g[i];
+    const float gi = g[i] * s;
+    m[i] = 0.9f * m[i] + 0.1f * gi;
+    v[i] = 0.999f * v[i] + 0.001f * gi * gi;
     p[i] -= step * m[i] / (std::sqrt(v[i]) + eps);
   }
 }
@@ -53,7 +55,7 @@ class Sgd : public Optimizer {
 public:
   explicit Sgd(float lr) : lr_(lr) {}
   size_t add(int64_t) override { return 0; }
-  void step(size_t, float *p, const float *g, int64_t n) override { sgd_update(p, g, n, lr_); }
+  void step(size_t, float *p, const float *g, int64_t n) override { sgd_update(p, g, n, scale_, lr_); }
   size_t add_rows(int64_t, int64_t) override { return 0; }
   void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
     for (int64_t r = 0; r < count; ++r) step(k, p + rows[r] * width, g + r * width, width);
@@ -73,11 +75,11 @@ public:
     velocity_.emplace_back(static_cast<size_t>(n), 0.0f);
     return velocity_.size() - 1;
   }
-  void step(size_t k, float *p, const float *g, int64_t n) override { momentum_update(velocity_[k].data(), p, g, n, lr_); }
+  void step(size_t k, float *p, const float *g, int64_t n) override { momentum_update(velocity_[k].data(), p, g, n, scale_, lr_); }
   size_t add_rows(int64_t rows, int64_t width) override { return add(rows * width); }
   void step_rows(size_t k, float *p, const float *g, int64_t width, const int64_t *rows, int64_t count) override {
     for (int64_t r = 0; r < count; ++r)
-      momentum_update(velocity_[k].data() + rows[r] * width, p + rows[r] * width, g + r * width, width, lr_);
+      momentum_update(velocity_[k].data() + rows[r] * width, p + rows[r] * width, g + r * width, width, scale_, lr_);
   }
   void set_lr(double lr) override { lr_ = static_cast<float>(lr); }
   OptimizerState state() const override { return {"momentum", 0, velocity_, {}}; }
@@ -99,7 +101,10 @@ public:
     v_.emplace_back(static_cast<size_t>(n), 0.0f);
     return m_.size() - 1;
   }
-  void begin_step() override { ++t_; }
+  void begin_step(float gradient_scale) override {
+    ++t_;
+    scale_ = gradient_scale;
+  }
   void step(size_t k, float *p, const float *g, int64_t n) override { update(m_[k].data(), v_[k].data(), p, g, n, t_); }
   size_t add_rows(int64_t rows, int64_t width) override {
     row_steps_.resize(m_.size() + 1);
@@ -138,7 +143,7 @@ private:
   void update(float *m, float *v, float *p, const float *g, int64_t n, int64_t t) {
     const float a = static_cast<float>(lr_ * std::sqrt(1 - std::pow(0.999, t)) / (1 - std::pow(0.9, t)));
     const float e = static_cast<float>(1e-8 * std::sqrt(1 - std::pow(0.999, t)));
-    adam_update(m, v, p, g, n, a, e);
+    adam_update(m, v, p, g, n, scale_, a, e);
   }
 };
 

@@ -21,8 +21,9 @@ public:
   virtual ~Optimizer() = default;
   // Registers a param of `n` floats; returns its index for step().
   virtual size_t add(int64_t n) = 0;
-  // Called once per training step, before the params are updated.
-  virtual void begin_step() {}
+  // Called once per training step, before the params are updated, with the factor every gradient
+  // of the step is taken times (clipping's; 1 leaves them as they are).
+  virtual void begin_step(float gradient_scale = 1) { scale_ = gradient_scale; }
   virtual void step(size_t index, float *param, const float *grad, int64_t n) = 0;
 
   // A `per sample` param: `rows` rows of `width` floats, each with its own state (Adam counts
@@ -37,6 +38,9 @@ public:
   virtual OptimizerState state() const = 0;
   // Throws InputError unless `s` was saved by the same optimizer with the same slots.
   virtual void restore(const OptimizerState &s) = 0;
+
+protected:
+  float scale_ = 1;
 };
 
 // sgd, momentum or adam.

@@ -215,7 +215,6 @@ private:
   std::vector<size_t> slots_;
   std::vector<char> frozen_;         // by m_.params: kept at its starting value (--freeze)
   std::vector<const float *> grads_; // this step's gradient of every param, in m_.params order
-  std::vector<float> scaled_grad_;
   int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
   double last_lr_ = 0;
   Clock::time_point epoch_start_;
@@ -360,18 +359,12 @@ private:
     last_lr_ = lr;
     const double norm = std::sqrt(grad_sq);
     const float scale = c_.clip > 0 && norm > c_.clip ? static_cast<float>(c_.clip / norm) : 1.0f;
-    opt_->begin_step();
+    opt_->begin_step(scale);
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       if (frozen_[k]) continue;
       float *value = params_[p.name].data();
       const float *grad = grads_[k];
-      const int64_t numel = p.shape.numel() * (p.per_sample ? count : 1);
-      if (scale != 1.0f) {
-        scaled_grad_.resize(size_t(numel));
-        for (int64_t i = 0; i < numel; ++i) scaled_grad_[size_t(i)] = grad[i] * scale;
-        grad = scaled_grad_.data();
-      }
       if (p.per_sample) opt_->step_rows(slots_[k], value, grad, p.shape.numel(), p_.order.data() + p_.position, count);
       else opt_->step(slots_[k], value, grad, p.shape.numel());
     }

@@ -150,3 +150,29 @@ TEST_CASE("momentum's and adam's first steps by hand") {
   adam->step(k, &p, &g2, 1);
   CHECK(p == doctest::Approx(-0.1 + 0.1 / 19).epsilon(1e-5).scale(0));
 }
+
+TEST_CASE("a step with the gradients scaled (clipping) is the step on the scaled gradients, bit for bit, for every optimizer") {
+  for (const char *name : {"sgd", "momentum", "adam"}) {
+    INFO(name);
+    auto scaled = make_optimizer(name, 0.1), plain = make_optimizer(name, 0.1);
+    const size_t a = scaled->add(7), b = plain->add(7);
+    const size_t ra = scaled->add_rows(3, 7), rb = plain->add_rows(3, 7);
+    std::vector<float> p(7, 0.5f), q(7, 0.5f), rows_p(21, 0.25f), rows_q(21, 0.25f);
+    const std::vector<float> g = {0.3f, -1.7f, 2.9f, 1e-3f, -4.1f, 0.77f, 5.5f};
+    const int64_t row[] = {1};
+    for (int step = 0; step < 3; ++step) {
+      const float scale = 0.37f + 0.21f * float(step);
+      std::vector<float> scaled_g(g.size());
+      for (size_t i = 0; i < g.size(); ++i) scaled_g[i] = g[i] * scale;
+      scaled->begin_step(scale);
+      scaled->step(a, p.data(), g.data(), 7);
+      scaled->step_rows(ra, rows_p.data(), g.data(), 7, row, 1);
+      plain->begin_step();
+      plain->step(b, q.data(), scaled_g.data(), 7);
+      plain->step_rows(rb, rows_q.data(), scaled_g.data(), 7, row, 1);
+    }
+    CHECK(p == q);
+    CHECK(rows_p == rows_q);
+    CHECK(p != std::vector<float>(7, 0.5f));
+  }
+}

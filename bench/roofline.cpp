@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -64,7 +65,7 @@ double openblas_seconds(const GemmShape &s, Operands &o) {
 // the column-major C [m, n] is the row-major C' [n, m] = op(B)' op(A)', so op(B)' is the source
 // and op(A)' the weights. A column-major [r, c] matrix with leading dimension ld, read as its
 // row-major transpose [c, r], has strides {ld, 1}; read as itself, {1, ld}.
-double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type operands) {
+double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type operands, bool *brgemm = nullptr) {
   using dnnl::memory;
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   static dnnl::stream stream(engine);
@@ -80,6 +81,7 @@ double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type o
                                                                  memory::desc({s.k, s.m}, operands, memory::format_tag::any), c_md),
                                         engine);
   if (std::getenv("ROOFLINE_VERBOSE")) std::fprintf(stderr, "%s\n", pd.impl_info_str());
+  if (brgemm) *brgemm = std::strncmp(pd.impl_info_str(), "brg", 3) == 0;
   memory a_plain(a_f32, engine, o.a.data()), b_plain(b_f32, engine, o.b.data()), c(c_md, engine, o.c.data());
   memory a = a_plain, b = b_plain;
   if (!f32) {
@@ -158,13 +160,15 @@ int main(int argc, char **argv) {
     const runtime::GemmRecords gemms = step_gemms(m, rng);
     std::printf("\n%s, batch %lld: GEMM shapes a step (column-major C[m, n] = op(A) op(B)), GFLOP/s\n", name.c_str(), (long long)kBatch);
     std::printf("%6s %6s %6s %3s %5s %10s %10s %10s\n", "m", "n", "k", "op", "calls", "OpenBLAS", "oneDNN", "oneDNN bf16");
-    double best_f32 = 0, best_bf16 = 0;
+    double best_f32 = 0, best_bf16 = 0, rule_f32 = 0;
     for (const auto &[shape, record] : gemms) {
       Operands o(shape, rng);
-      const double blas = openblas_seconds(shape, o), dnn = onednn_seconds(shape, o, dnnl::memory::data_type::f32);
+      bool brgemm = false;
+      const double blas = openblas_seconds(shape, o), dnn = onednn_seconds(shape, o, dnnl::memory::data_type::f32, &brgemm);
       const double half = bf16 ? onednn_seconds(shape, o, dnnl::memory::data_type::bf16) : NAN;
       const double calls = double(record.calls);
       best_f32 += calls * std::min(blas, dnn);
+      rule_f32 += calls * (brgemm ? dnn : blas); // aec's choice (runtime/gemm_calls.cpp)
       best_bf16 += calls * half;
       const std::string op = std::string(shape.ta ? "T" : "N") + (shape.tb ? "T" : "N");
       std::printf("%6lld %6lld %6lld %3s %5lld %10.1f %10.1f %10s\n", (long long)shape.m, (long long)shape.n, (long long)shape.k,
@@ -176,6 +180,9 @@ int main(int argc, char **argv) {
     const double update = adam_seconds(shared, rng);
     std::printf("Adam over %lld params: %.3f ms (%.1f GB/s at 28 bytes a param)\n", (long long)shared, update * 1e3,
                 28.0 * double(shared) / update / 1e9);
+    std::printf("aec's rule (oneDNN wherever it has a brgemm kernel, else OpenBLAS): its GEMMs take %.1f%% of the best library's "
+                "time per shape\n",
+                100 * rule_f32 / best_f32);
     const double fp32 = double(kBatch) / (best_f32 + update), gemm_only = double(kBatch) / best_f32;
     const double half = bf16 ? double(kBatch) / (best_bf16 + update) : NAN;
     std::printf("roofline: %.0f samples/s in float32 (GEMMs alone %.0f)%s\n", fp32, gemm_only,

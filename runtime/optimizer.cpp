@@ -149,6 +149,19 @@ private:
 
 } // namespace
 
+// Eight sums, one per lane, each in order, then added: the same bits at any vector width (the
+// file is built without contraction into fused multiply-adds).
+AEC_CPU_DISPATCH double sum_of_squares(const float *g, int64_t n) {
+  double lanes[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += double(g[i + k]) * double(g[i + k]);
+  double s = 0;
+  for (; i < n; ++i) s += double(g[i]) * double(g[i]);
+  for (double l : lanes) s += l;
+  return s;
+}
+
 int optimizer_arrays(const std::string &name) { return name == "adam" ? 2 : name == "momentum" ? 1 : 0; }
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string &name, double lr) {

@@ -43,6 +43,11 @@ protected:
   float scale_ = 1;
 };
 
+// The sum of the squares of n floats in double (a large gradient must not overflow to a false
+// alarm): the gradients' norm, for clipping and the finite check. Vectorized for the CPU, with the
+// same bits on every CPU.
+double sum_of_squares(const float *g, int64_t n);
+
 // sgd, momentum or adam.
 // The arrays the size of a param that an optimizer keeps: 0 for sgd, 1 for momentum, 2 for adam.
 int optimizer_arrays(const std::string &name);

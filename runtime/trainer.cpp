@@ -55,18 +55,6 @@ std::vector<int64_t> training_samples(int64_t n, const std::vector<int64_t> &hel
   return out;
 }
 
-// Sum of squares of n floats, in double (a large gradient must not overflow to a false alarm).
-double sum_of_squares(const float *g, int64_t n) {
-  double lanes[8] = {};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; ++k) lanes[k] += double(g[i + k]) * double(g[i + k]);
-  double s = 0;
-  for (; i < n; ++i) s += double(g[i]) * double(g[i]);
-  for (double l : lanes) s += l;
-  return s;
-}
-
 // The mean per-sample objective over some samples (shared out among the run's processes, summed
 // in the same order by any number of them), noise at its expected value, and each
 // batch_mean(...) at the value given (as `aec run` evaluates it: the training's average), not
@@ -218,13 +206,13 @@ private:
   int64_t train_samples_ = 0, batch_ = 0, epoch_trained_ = 0, saved_step_ = -1;
   double last_lr_ = 0;
   Clock::time_point epoch_start_;
-  double epoch_checkpoint_seconds_ = 0; // written during the current epoch, left out of its throughput
-  double update_seconds_ = 0;           // the gradient's norm and the optimizer's update, in all steps
+  double epoch_checkpoint_seconds_ = 0;          // written during the current epoch, left out of its throughput
+  double norm_seconds_ = 0, update_seconds_ = 0; // the gradient's norm, the optimizer's update: in all steps
   // --profile: on from the run's second step; what the profiled steps took in all.
   std::optional<ProfilingSession> profiling_;
   struct {
     int64_t steps = 0;
-    double seconds = 0, gather = 0, update = 0, mpi = 0;
+    double seconds = 0, gather = 0, norm = 0, update = 0, mpi = 0;
   } profiled_;
 
   // The training kernels: timed with --profile, bfloat16 products with --precision bf16 (the
@@ -315,12 +303,14 @@ private:
       profiling_.emplace();
       return;
     }
-    const double gather = steps_->gather_seconds(), update = update_seconds_, mpi = World::get().communication_seconds();
+    const double gather = steps_->gather_seconds(), norm = norm_seconds_, update = update_seconds_,
+                 mpi = World::get().communication_seconds();
     const auto start = Clock::now();
     step(count);
     profiled_.seconds += seconds_since(start);
     ++profiled_.steps;
     profiled_.gather += steps_->gather_seconds() - gather;
+    profiled_.norm += norm_seconds_ - norm;
     profiled_.update += update_seconds_ - update;
     profiled_.mpi += World::get().communication_seconds() - mpi;
   }
@@ -334,7 +324,9 @@ private:
     std::vector<ProfileRow> rows = kernel_rows(m_, times, kernels, profiled_.steps);
     const double per_step = 1.0 / double(profiled_.steps);
     rows.push_back({"data", "gathering the batch's samples and drawing its noise", profiled_.gather * per_step});
-    rows.push_back({"update", "gradient norm and " + c_.optimizer + " update", profiled_.update * per_step});
+    rows.push_back(
+        {"update", "the gradients' norm (finite check" + std::string(c_.clip > 0 ? ", clipping" : "") + ")", profiled_.norm * per_step});
+    rows.push_back({"update", c_.optimizer + " update", profiled_.update * per_step});
     if (World::get().data_parallel()) rows.push_back({"mpi", "MPI: summing the gradients across processes", profiled_.mpi * per_step});
     return make_profile(std::move(rows), profiled_.steps, profiled_.seconds);
   }
@@ -342,7 +334,7 @@ private:
   void step(int64_t count) {
     BatchGradient batch = steps_->compute(data_, params_, p_.order, p_.position, count, rng_);
     const double loss = batch.loss;
-    const auto update_start = Clock::now();
+    const auto norm_start = Clock::now();
     grads_.clear();
     double grad_sq = 0;
     for (size_t k = 0; k < m_.params.size(); ++k) {
@@ -352,6 +344,8 @@ private:
     }
     if (!std::isfinite(loss) || !std::isfinite(grad_sq)) fail_non_finite(count, loss);
     if (p_.step == 0) p_.initial_loss = r_.initial_loss = loss;
+    const auto update_start = Clock::now();
+    norm_seconds_ += std::chrono::duration<double>(update_start - norm_start).count();
 
     const int64_t steps_per_epoch = (train_samples_ + batch_ - 1) / batch_;
     const double lr = scheduled_lr(c_.schedule, c_.lr, p_.step, steps_per_epoch * c_.epochs, p_.epoch, c_.epochs);

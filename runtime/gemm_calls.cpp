@@ -74,33 +74,68 @@ int64_t grain(int64_t count) {
   return std::max<int64_t>(g, 64);
 }
 
-using PieceProduct = GemmLibrary (*)(bool, bool, int64_t, int64_t, int64_t, const float *, int64_t, const float *, int64_t, float *,
-                                     int64_t, float);
+// How the pieces of a product are computed (float32 or bfloat16 operands), and whether a piece of
+// a given shape and leading dimensions goes to oneDNN.
+struct Route {
+  GemmLibrary (*compute)(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                         float *C, int64_t ldc, float beta);
+  bool (*on_onednn)(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta);
+};
 
-// The product on the calling thread's team, piece by piece through `piece`; returns the libraries
-// (GemmLibrary bits) that ran it.
-unsigned shared_gemm(PieceProduct piece, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
+bool sgemm_on_onednn(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta) {
+  return onednn_products && aec::runtime::onednn::takes(ta, tb, M, N, K, lda, ldb, ldc, beta);
+}
+
+bool bfloat16_on_onednn(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta) {
+  if (aec::runtime::bfloat16_path() == aec::runtime::Bfloat16Path::Instructions)
+    return aec::runtime::onednn::takes_bfloat16(ta, tb, M, N, K, lda, ldb, ldc, beta);
+  return sgemm_on_onednn(ta, tb, M, N, K, ta ? K : M, tb ? N : K, ldc, beta); // the emulation's rounded copies are dense
+}
+
+const Route kFloat32{sgemm, sgemm_on_onednn}, kBfloat16{sgemm_bfloat16, bfloat16_on_onednn};
+
+// Whether the whole product has the bits of the pieces it is cut into below: when oneDNN computes
+// the whole and every piece (each entry of C is summed over k in order however oneDNN blocks M and
+// N; gemm_onednn.h). OpenBLAS's pieces can differ from its whole product in the last bits.
+bool whole_has_the_cuts_bits(const Route &r, bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc,
+                             float beta) {
+  if (!r.on_onednn(ta, tb, M, N, K, lda, ldb, ldc, beta)) return false;
+  const bool columns = N >= M;
+  const int64_t count = columns ? N : M, g = grain(count);
+  for (int64_t first = 0; first < count; first += g) {
+    const int64_t n = std::min(g, count - first);
+    if (!(columns ? r.on_onednn(ta, tb, M, n, K, lda, ldb, ldc, beta) : r.on_onednn(ta, tb, n, N, K, lda, ldb, ldc, beta))) return false;
+  }
+  return true;
+}
+
+// The product on the calling thread's team, piece by piece along `r`; returns the libraries
+// (GemmLibrary bits) that ran it. A team of one runs it whole where that gives the pieces' bits:
+// one call instead of up to eight.
+unsigned shared_gemm(const Route &r, bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
                      int64_t ldb, float *C, int64_t ldc, float beta) {
   if (K == 0) { // an empty sum (a batch of no samples)
     for (int64_t j = 0; j < N; ++j)
       for (int64_t i = 0; i < M; ++i) C[i + j * ldc] *= beta;
     return 0;
   }
-  if (M * N * K < aec::runtime::minimum_shared_work()) return piece(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  if (M * N * K < aec::runtime::minimum_shared_work() ||
+      (aec::runtime::team_size() == 1 && whole_has_the_cuts_bits(r, ta, tb, M, N, K, lda, ldb, ldc, beta)))
+    return r.compute(ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
   std::atomic<unsigned> libraries{0};
   if (N >= M) { // columns j0..j1 of C need columns j0..j1 of op(B)
     aec::runtime::share_work(N, grain(N), [&](int64_t j0, int64_t j1) {
-      libraries |= piece(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
+      libraries |= r.compute(ta, tb, M, j1 - j0, K, A, lda, tb ? B + j0 : B + j0 * ldb, ldb, C + j0 * ldc, ldc, beta);
     });
   } else { // rows i0..i1 of C need rows i0..i1 of op(A)
     aec::runtime::share_work(M, grain(M), [&](int64_t i0, int64_t i1) {
-      libraries |= piece(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
+      libraries |= r.compute(ta, tb, i1 - i0, N, K, ta ? A + i0 * lda : A + i0, lda, B, ldb, C + i0, ldc, beta);
     });
   }
   return libraries.load();
 }
 
-void gemm(PieceProduct piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
+void gemm(const Route &piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
           int64_t ldb, float *C, int64_t ldc, float beta) {
   if (M == 0 || N == 0) return;
   if (!aec::runtime::recording_gemms()) {
@@ -114,7 +149,7 @@ void gemm(PieceProduct piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int6
   aec::runtime::add_product_to_step(shape, libraries);
 }
 
-void gemm_each(PieceProduct piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
+void gemm_each(const Route &piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
                const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count) {
   auto each = [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; ++k)
@@ -134,20 +169,20 @@ void emulated_gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, c
 
 extern "C" void aec_gemm(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
                          float *C, int64_t ldc, float beta) {
-  gemm(sgemm, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  gemm(kFloat32, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
 }
 
 extern "C" void aec_gemm_each(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
                               const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count) {
-  gemm_each(sgemm, ta, tb, M, N, K, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, count);
+  gemm_each(kFloat32, ta, tb, M, N, K, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, count);
 }
 
 extern "C" void aec_gemm_bf16(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
                               int64_t ldb, float *C, int64_t ldc, float beta) {
-  gemm(sgemm_bfloat16, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
+  gemm(kBfloat16, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
 }
 
 extern "C" void aec_gemm_each_bf16(int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int64_t stride_a,
                                    const float *B, int64_t ldb, int64_t stride_b, float *C, int64_t ldc, int64_t stride_c, int64_t count) {
-  gemm_each(sgemm_bfloat16, ta, tb, M, N, K, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, count);
+  gemm_each(kBfloat16, ta, tb, M, N, K, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, count);
 }

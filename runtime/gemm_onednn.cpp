@@ -116,16 +116,34 @@ bool finish(bool ta, bool tb, int64_t M, int64_t N, int64_t K, Product *p, memor
   return true;
 }
 
+// The primitive a product runs on here, or null when it is left to the caller: beta other than 0
+// and 1, no brgemm kernel for the shape, or float32 matrices to copy for too shallow a product.
+Product *route(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta,
+               memory::data_type operands) {
+  if (beta != 0.0f && beta != 1.0f) return nullptr;
+  const bool dense = lda == (ta ? K : M) && ldb == (tb ? N : K) && ldc == M;
+  if (operands == memory::data_type::f32 && !dense && K < kDepthWorthCopying) return nullptr;
+  Product *p = product_for(ta, tb, M, N, K, beta != 0.0f && ldc == M, operands);
+  if (!p || ldc == M || beta == 0.0f) return p;
+  return product_for(ta, tb, M, N, K, false, operands) ? p : nullptr; // a strided C with beta 1 is summed after a fresh product
+}
+
 } // namespace
+
+bool takes(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta) {
+  return route(ta, tb, M, N, K, lda, ldb, ldc, beta, memory::data_type::f32) != nullptr;
+}
+
+bool takes_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta) {
+  return route(ta, tb, M, N, K, lda, ldb, ldc, beta, memory::data_type::bf16) != nullptr;
+}
 
 bool gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
           int64_t ldc, float beta) {
-  if (beta != 0.0f && beta != 1.0f) return false;
-  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
-  if ((lda != a_rows || ldb != b_rows || ldc != M) && K < kDepthWorthCopying) return false;
   const auto f32 = memory::data_type::f32;
-  Product *p = product_for(ta, tb, M, N, K, beta != 0.0f && ldc == M, f32);
+  Product *p = route(ta, tb, M, N, K, lda, ldb, ldc, beta, f32);
   if (!p) return false;
+  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
   if (lda != a_rows) {
     copy_dense(a_rows, a_cols, A, lda, room(copies().a, a_rows * a_cols));
     A = copies().a.data();
@@ -139,11 +157,10 @@ bool gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int
 
 bool gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
                    int64_t ldc, float beta) {
-  if (beta != 0.0f && beta != 1.0f) return false;
-  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
   const auto bf16 = memory::data_type::bf16;
-  Product *p = product_for(ta, tb, M, N, K, beta != 0.0f && ldc == M, bf16);
+  Product *p = route(ta, tb, M, N, K, lda, ldb, ldc, beta, bf16);
   if (!p) return false;
+  const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
   uint16_t *a = room(copies().a16, a_rows * a_cols), *b = room(copies().b16, b_rows * b_cols);
   copy_bfloat16(a_rows, a_cols, A, lda, a);
   copy_bfloat16(b_rows, b_cols, B, ldb, b);

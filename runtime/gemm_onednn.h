@@ -16,6 +16,12 @@ namespace aec::runtime::onednn {
 bool gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
           int64_t ldc, float beta);
 
+// Whether gemm() (gemm_bfloat16()) computes this product here rather than leaving it to the
+// caller; nothing is computed. oneDNN's brgemm sums each entry of C over k in order, however it
+// blocks M and N, so a product it takes whole and in pieces has the same bits either way (tested).
+bool takes(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta);
+bool takes_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, float beta);
+
 // The same product from bfloat16 operands (A and B rounded to the nearest, ties to even) with
 // float32 sums, on this CPU's bfloat16 instructions (runtime/bfloat16.h); false where oneDNN has
 // no brgemm implementation for it (a CPU without them).

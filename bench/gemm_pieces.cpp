@@ -1,4 +1,4 @@
-// The products aec's kernels cut among threads (runtime/kernel_calls.cpp), through oneDNN with
+// The products aec's kernels cut among threads (runtime/gemm_calls.cpp), through oneDNN with
 // their strided pieces copied dense (runtime/gemm_onednn.cpp), against OpenBLAS reading them in
 // place: a piece of rows of C has a leading dimension larger than the piece, which oneDNN 2.6's
 // brgemm does not take. Prints GFLOP/s by depth K, one thread (0: below kDepthWorthCopying, the

@@ -73,7 +73,7 @@ void copy_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, ui
 }
 
 // This thread's room for dense copies of the operands and the result. oneDNN 2.6's brgemm wants
-// every matrix dense, and a piece of a product cut among threads (runtime/kernel_calls.cpp) has a
+// every matrix dense, and a piece of a product cut among threads (runtime/gemm_calls.cpp) has a
 // leading dimension larger than the piece; bfloat16 operands are always copies.
 struct Copies {
   std::vector<float> a, b, c;

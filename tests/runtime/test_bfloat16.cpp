@@ -5,6 +5,8 @@
 #include "runtime/gemm_onednn.h"
 #include "runtime/kernel_calls.h"
 
+#include "support/test_support.h"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -48,14 +50,9 @@ TEST_CASE("rounding to bfloat16: ties to even, overflow to infinity, NaN and inf
   }
 }
 
-namespace {
+using aec::test::random_floats;
 
-std::vector<float> random_floats(size_t n, std::mt19937 &rng) {
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(n);
-  for (float &x : v) x = u(rng);
-  return v;
-}
+namespace {
 
 // The worst error of C against the product of the rounded operands in double, in units of
 // (K + 1) float32 ulps of the terms' magnitudes; and the same for the operands as they are.

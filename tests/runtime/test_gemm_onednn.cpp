@@ -3,6 +3,8 @@
 // call to call; beta outside {0, 1} is left to the caller.
 #include "runtime/gemm_onednn.h"
 
+#include "support/test_support.h"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -11,16 +13,7 @@
 #include <random>
 #include <vector>
 
-namespace {
-
-std::vector<float> random_floats(size_t n, std::mt19937 &rng) {
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(n);
-  for (float &x : v) x = u(rng);
-  return v;
-}
-
-} // namespace
+using aec::test::random_floats;
 
 TEST_CASE("oneDNN's products equal a plain loop's for every transpose, leading dimension and beta") {
   std::mt19937 rng(3);
@@ -67,7 +60,7 @@ TEST_CASE("oneDNN's products equal a plain loop's for every transpose, leading d
 namespace {
 
 // The product through `product` whole, and cut into pieces of columns and of rows of C (strided
-// matrices, as kernel_calls.cpp cuts products among threads): true when all three have the same
+// matrices, as gemm_calls.cpp cuts products among threads): true when all three have the same
 // bits, false when `product` leaves any of them to its caller.
 using Product = bool (*)(bool, bool, int64_t, int64_t, int64_t, const float *, int64_t, const float *, int64_t, float *, int64_t, float);
 bool same_bits_whole_and_cut(Product product, bool ta, bool tb, int64_t M, int64_t N, int64_t K, float beta, std::mt19937 &rng,

@@ -17,6 +17,14 @@ Model load_example(const std::string &name, ir::Size width, std::map<std::string
 ir::Size example_width(const std::string &name, ir::Size preferred);
 Model load_text(const std::string &text, std::optional<ir::Size> width = std::nullopt);
 
+// n floats uniform in [-1, 1): operands for the products' tests.
+inline std::vector<float> random_floats(size_t n, std::mt19937 &rng) {
+  std::uniform_real_distribution<float> u(-1, 1);
+  std::vector<float> v(n);
+  for (float &x : v) x = u(rng);
+  return v;
+}
+
 // A program whose matrices depend on the sample: per-sample inv, solve, diag and products.
 inline constexpr const char *kPerSampleLinalg = "dim D\ninput x : [D]\nparam W : [3, D] = glorot\nparam s : [D] = ones\n"
                                                 "A = W * diag(x .* s) * W' + eye(3)\n"

@@ -75,20 +75,28 @@ void StepComputer::sum_over_chunks(Executor &ex, const Batch &b, const std::vect
   auto leaf = [&](int64_t c, float *to) {
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(run_chunk(ex, b, c)) / double(b.count));
+    const auto weigh_start = std::chrono::steady_clock::now();
     for (const ChunkOutput &o : outputs) {
       const float *value = ex.output(o.name);
       for (int64_t i = 0; i < o.numel; ++i) to[o.offset + i] = weight * value[i];
     }
+    weigh_seconds_ += seconds_since(weigh_start);
   };
-  world_.tree_sum(chunks, length, timed(leaf), sum);
+  sum_tree(chunks, length, leaf, sum);
 }
 
-std::function<void(int64_t, float *)> StepComputer::timed(std::function<void(int64_t, float *)> leaf) {
-  return [this, leaf](int64_t c, float *to) {
-    const auto start = std::chrono::steady_clock::now();
-    leaf(c, to);
-    chunk_seconds_ += seconds_since(start);
-  };
+void StepComputer::sum_tree(int64_t chunks, int64_t length, const std::function<void(int64_t, float *)> &leaf, float *out) {
+  const double leaves = chunk_seconds_, mpi = world_.communication_seconds();
+  const auto start = std::chrono::steady_clock::now();
+  world_.tree_sum(
+      chunks, length,
+      [&](int64_t c, float *to) {
+        const auto leaf_start = std::chrono::steady_clock::now();
+        leaf(c, to);
+        chunk_seconds_ += seconds_since(leaf_start);
+      },
+      out);
+  tree_seconds_ += seconds_since(start) - (chunk_seconds_ - leaves) - (world_.communication_seconds() - mpi);
 }
 
 BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
@@ -116,6 +124,7 @@ BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
     const int64_t first = c * q, n = run_chunk(ex_, b, c);
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
+    const auto weigh_start = std::chrono::steady_clock::now();
     for (size_t k = 0; k < m_.params.size(); ++k) {
       const ParamInfo &p = m_.params[k];
       const float *grad = ex_.output("grad." + p.name);
@@ -125,9 +134,10 @@ BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
       for (int64_t i = 0; i < floats; ++i) to[i] = weight * grad[i];
     }
     sum[length_] = weight * ex_.output("loss")[0];
+    weigh_seconds_ += seconds_since(weigh_start);
   };
   shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)
-  world_.tree_sum(chunks, length_ + 1, timed(step_chunk), shared_.data());
+  sum_tree(chunks, length_ + 1, step_chunk, shared_.data());
 
   // Per-sample rows: each process computed its chunks' samples; every process gets all of them.
   const int64_t first_sample = std::min(count, mine.first * q), end_sample = std::min(count, mine.end * q);

@@ -47,6 +47,10 @@ public:
   double chunk_seconds() const { return chunk_seconds_; }
   // Wall time spent putting samples and noise draws into the kernel's buffers.
   double gather_seconds() const { return gather_seconds_; }
+  // Distributed: weighting each chunk's outputs by its share of the batch (part of
+  // chunk_seconds()), and adding up the chunks along the fixed tree (outside MPI's calls).
+  double weigh_seconds() const { return weigh_seconds_; }
+  double tree_seconds() const { return tree_seconds_; }
 
 private:
   const Model &m_;
@@ -57,7 +61,7 @@ private:
   int64_t length_ = 0;                    // the shared gradients' floats; the loss follows them
   std::vector<std::vector<float>> noise_; // the whole batch's draws, by ex_.noise()
   int64_t chunk_ = 0;                     // chunk_samples(batch)
-  double chunk_seconds_ = 0, gather_seconds_ = 0;
+  double chunk_seconds_ = 0, gather_seconds_ = 0, weigh_seconds_ = 0, tree_seconds_ = 0;
   std::vector<float> shared_;            // their sum over the batch
   std::vector<std::vector<float>> rows_; // by m.params: per-sample gradient rows of the batch
 
@@ -70,8 +74,9 @@ private:
   };
   BatchGradient distributed(const Batch &b, std::mt19937_64 &rng);
   size_t noise_index(const ir::Node &noise) const; // where noise_ holds the draws of this noise node
-  // `leaf` (a chunk run and weighted), its time counted in chunk_seconds().
-  std::function<void(int64_t, float *)> timed(std::function<void(int64_t, float *)> leaf);
+  // world_.tree_sum of the chunks' `leaf` (a chunk run and weighted), its leaves' time counted in
+  // chunk_seconds(), its own (adding up, outside MPI) in tree_seconds().
+  void sum_tree(int64_t chunks, int64_t length, const std::function<void(int64_t, float *)> &leaf, float *out);
   // Runs `ex` on chunk c of the batch, its samples and their noise; returns its samples.
   int64_t run_chunk(Executor &ex, const Batch &b, int64_t c);
   // Each chunk's `outputs` of `ex`, weighted by its share of the batch, summed over the chunks.

@@ -212,7 +212,7 @@ private:
   std::optional<ProfilingSession> profiling_;
   struct {
     int64_t steps = 0;
-    double seconds = 0, gather = 0, norm = 0, update = 0, mpi = 0;
+    double seconds = 0, gather = 0, norm = 0, update = 0, mpi = 0, weigh = 0, tree = 0;
   } profiled_;
 
   // The training kernels: timed with --profile, bfloat16 products with --precision bf16 (the
@@ -304,7 +304,7 @@ private:
       return;
     }
     const double gather = steps_->gather_seconds(), norm = norm_seconds_, update = update_seconds_,
-                 mpi = World::get().communication_seconds();
+                 mpi = World::get().communication_seconds(), weigh = steps_->weigh_seconds(), tree = steps_->tree_seconds();
     const auto start = Clock::now();
     step(count);
     profiled_.seconds += seconds_since(start);
@@ -313,6 +313,8 @@ private:
     profiled_.norm += norm_seconds_ - norm;
     profiled_.update += update_seconds_ - update;
     profiled_.mpi += World::get().communication_seconds() - mpi;
+    profiled_.weigh += steps_->weigh_seconds() - weigh;
+    profiled_.tree += steps_->tree_seconds() - tree;
   }
 
   StepProfile profile() {
@@ -327,7 +329,11 @@ private:
     rows.push_back(
         {"update", "the gradients' norm (finite check" + std::string(c_.clip > 0 ? ", clipping" : "") + ")", profiled_.norm * per_step});
     rows.push_back({"update", c_.optimizer + " update", profiled_.update * per_step});
-    if (World::get().data_parallel()) rows.push_back({"mpi", "MPI: summing the gradients across processes", profiled_.mpi * per_step});
+    if (World::get().data_parallel()) {
+      rows.push_back({"mpi", "MPI: summing the gradients across processes", profiled_.mpi * per_step});
+      rows.push_back({"chunks", "weighting each chunk's gradients by its share of the batch", profiled_.weigh * per_step});
+      rows.push_back({"chunks", "adding up the chunks' gradients along the fixed tree", profiled_.tree * per_step});
+    }
     return make_profile(std::move(rows), profiled_.steps, profiled_.seconds);
   }
 

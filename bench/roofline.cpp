@@ -4,8 +4,10 @@
 // where the CPU has bfloat16 instructions), and the speed of a plain vectorized Adam loop over
 // the model's params (memory-bound: 28 bytes a param). A step's roofline is its GEMMs at the best
 // library's speed for each shape plus one Adam pass; samples/s = batch / that.
+// Also, for oneDNN's float32 products, their speed with the operands out of the caches, as they
+// mostly are in a step, and that "cold" roofline.
 // Prints a table per model, then one line per model for bench/run.sh:
-//   roofline MODEL fp32 SAMPLES_PER_S gemm_only SAMPLES_PER_S bf16 SAMPLES_PER_S|-
+//   roofline MODEL fp32 SAMPLES_PER_S gemm_only SAMPLES_PER_S bf16 SAMPLES_PER_S|- cold SAMPLES_PER_S
 // Usage: bench/roofline [MODEL...]   (examples/MODEL.ae; default relu_ae deep_ae contractive)
 #include "bench/bench_support.h"
 #include "driver/driver.h"
@@ -45,6 +47,22 @@ using bench::random_floats;
 // The median time of `body`, repeated until at least 0.2 s and 9 times have passed.
 double median_seconds(const std::function<void()> &body) { return bench::median_seconds(body, 9, 0.2); }
 
+// The median time of `body` with its operands out of the caches: 15 runs, each after writing a
+// 64 MB buffer (more than this machine's last-level cache share). In a training step a product's
+// operands were written by other steps since it last ran; a warm measurement is the best case.
+double cold_median_seconds(const std::function<void()> &body) {
+  static std::vector<float> sweep(size_t(16) << 20);
+  std::vector<double> times;
+  for (int run = 0; run < 15; ++run) {
+    for (size_t i = 0; i < sweep.size(); i += 16) sweep[i] += 1.0f;
+    const auto start = Clock::now();
+    body();
+    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::nth_element(times.begin(), times.begin() + 7, times.end());
+  return times[7];
+}
+
 // Column-major operands of a shape, as aec_gemm gets them: op(A) [m, k], op(B) [k, n], C [m, n].
 struct Operands {
   int64_t lda, ldb;
@@ -65,7 +83,7 @@ double openblas_seconds(const GemmShape &s, Operands &o) {
 // the column-major C [m, n] is the row-major C' [n, m] = op(B)' op(A)', so op(B)' is the source
 // and op(A)' the weights. A column-major [r, c] matrix with leading dimension ld, read as its
 // row-major transpose [c, r], has strides {ld, 1}; read as itself, {1, ld}.
-double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type operands, bool *brgemm = nullptr) {
+double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type operands, bool *brgemm = nullptr, bool cold = false) {
   using dnnl::memory;
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   static dnnl::stream stream(engine);
@@ -92,10 +110,11 @@ double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type o
     stream.wait();
   }
   const dnnl::matmul product(pd);
-  return median_seconds([&] {
+  auto run = [&] {
     product.execute(stream, {{DNNL_ARG_SRC, b}, {DNNL_ARG_WEIGHTS, a}, {DNNL_ARG_DST, c}});
     stream.wait();
-  });
+  };
+  return cold ? cold_median_seconds(run) : median_seconds(run);
 }
 
 bool cpu_has_bf16() {
@@ -159,21 +178,24 @@ int main(int argc, char **argv) {
     const Model m = driver::load_model(driver::read_source(std::string(AEC_EXAMPLES_DIR) + "/" + name + ".ae"), eo);
     const runtime::GemmRecords gemms = step_gemms(m, rng);
     std::printf("\n%s, batch %lld: GEMM shapes a step (column-major C[m, n] = op(A) op(B)), GFLOP/s\n", name.c_str(), (long long)kBatch);
-    std::printf("%6s %6s %6s %3s %5s %10s %10s %10s\n", "m", "n", "k", "op", "calls", "OpenBLAS", "oneDNN", "oneDNN bf16");
-    double best_f32 = 0, best_bf16 = 0, rule_f32 = 0;
+    std::printf("%6s %6s %6s %3s %5s %10s %10s %10s %12s\n", "m", "n", "k", "op", "calls", "OpenBLAS", "oneDNN", "oneDNN bf16",
+                "oneDNN cold");
+    double best_f32 = 0, best_bf16 = 0, rule_f32 = 0, cold_f32 = 0;
     for (const auto &[shape, record] : gemms) {
       Operands o(shape, rng);
       bool brgemm = false;
       const double blas = openblas_seconds(shape, o), dnn = onednn_seconds(shape, o, dnnl::memory::data_type::f32, &brgemm);
       const double half = bf16 ? onednn_seconds(shape, o, dnnl::memory::data_type::bf16) : NAN;
+      const double cold = brgemm ? onednn_seconds(shape, o, dnnl::memory::data_type::f32, nullptr, true) : blas;
       const double calls = double(record.calls);
       best_f32 += calls * std::min(blas, dnn);
       rule_f32 += calls * (brgemm ? dnn : blas); // aec's choice (runtime/gemm_calls.cpp)
+      cold_f32 += calls * cold;
       best_bf16 += calls * half;
       const std::string op = std::string(shape.ta ? "T" : "N") + (shape.tb ? "T" : "N");
-      std::printf("%6lld %6lld %6lld %3s %5lld %10.1f %10.1f %10s\n", (long long)shape.m, (long long)shape.n, (long long)shape.k,
+      std::printf("%6lld %6lld %6lld %3s %5lld %10.1f %10.1f %10s %12.1f\n", (long long)shape.m, (long long)shape.n, (long long)shape.k,
                   op.c_str(), (long long)record.calls, shape.flops() / blas / 1e9, shape.flops() / dnn / 1e9,
-                  bf16 ? std::to_string(int(std::lround(shape.flops() / half / 1e9))).c_str() : "-");
+                  bf16 ? std::to_string(int(std::lround(shape.flops() / half / 1e9))).c_str() : "-", shape.flops() / cold / 1e9);
     }
     int64_t shared = 0;
     for (const ParamInfo &p : m.params) shared += p.per_sample ? p.shape.numel() * kBatch : p.shape.numel();
@@ -184,11 +206,15 @@ int main(int argc, char **argv) {
                 "time per shape\n",
                 100 * rule_f32 / best_f32);
     const double fp32 = double(kBatch) / (best_f32 + update), gemm_only = double(kBatch) / best_f32;
+    const double cold_roofline = double(kBatch) / (cold_f32 + update);
+    std::printf("with every product's operands out of the caches (aec's rule): the GEMMs take %.0f%% longer; %.0f samples/s\n",
+                100 * (cold_f32 / best_f32 - 1), cold_roofline);
     const double half = bf16 ? double(kBatch) / (best_bf16 + update) : NAN;
     std::printf("roofline: %.0f samples/s in float32 (GEMMs alone %.0f)%s\n", fp32, gemm_only,
                 bf16 ? (", " + std::to_string(std::lround(half)) + " with bfloat16 products").c_str() : "");
     summaries.push_back("roofline " + name + " fp32 " + std::to_string(std::lround(fp32)) + " gemm_only " +
-                        std::to_string(std::lround(gemm_only)) + " bf16 " + (bf16 ? std::to_string(std::lround(half)) : "-"));
+                        std::to_string(std::lround(gemm_only)) + " bf16 " + (bf16 ? std::to_string(std::lround(half)) : "-") + " cold " +
+                        std::to_string(std::lround(cold_roofline)));
   }
   std::printf("\n");
   for (const std::string &s : summaries) std::printf("%s\n", s.c_str());

@@ -2,7 +2,8 @@
 # aec against PyTorch (Debian's python3-torch with OpenBLAS) and against the machine's roofline
 # (bench/roofline: the step's GEMMs at the best library's speed at each shape, plus one plain Adam
 # pass), one thread each, pinned to one core, same models, Fashion-MNIST, Adam, in one run. Prints
-# samples/s of both, the ratio, aec's fraction of its roofline, aec's compile time and both peak
+# samples/s of both, the ratio, aec's fraction of its roofline (and of the roofline with every
+# product's operands out of the caches, as they mostly are in a step), aec's compile time and both peak
 # memories (medians over REPEATS runs), then aec's compile time for every example, and conv_ae's
 # convolutions through each lowering (bench/conv_shapes).
 # Usage: bench/run.sh [REPEATS]   (default 3; ONLY="relu_ae conv_ae" runs those rows alone)
@@ -32,17 +33,22 @@ kernels=$("$AEC" --version | sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/
 if [[ -n $kernels ]]; then export OPENBLAS_CORETYPE=$kernels; fi
 echo "OpenBLAS kernels: ${kernels:-chosen by OpenBLAS}"
 # The rooflines of the models whose products are all GEMMs (conv_ae's convolutions are not).
-declare -A roofline
+declare -A roofline cold
 gemm_models=()
 for row in "${rows[@]}"; do
   model=${row%%|*}
   if [[ $model != conv_ae && " ${gemm_models[*]} " != *" $model "* && (-z ${ONLY:-} || " $ONLY " == *" $model "*) ]]; then gemm_models+=("$model"); fi
 done
 if ((${#gemm_models[@]})); then
-  while read -r _ model _ fp32 _; do roofline[$model]=$fp32; done < <(taskset -c 0 "$(dirname "$AEC")/../bench/roofline" "${gemm_models[@]}" | grep '^roofline ')
-  echo "rooflines (samples/s, float32): $(for m in "${gemm_models[@]}"; do printf "%s %s  " "$m" "${roofline[$m]}"; done)"
+  while read -r _ model _ fp32 _ _ _ _ _ cold_fp32; do
+    roofline[$model]=$fp32
+    cold[$model]=$cold_fp32
+  done < <(taskset -c 0 "$(dirname "$AEC")/../bench/roofline" "${gemm_models[@]}" | grep '^roofline ')
+  echo "rooflines (samples/s, float32; products with warm caches / operands out of the caches):" \
+    "$(for m in "${gemm_models[@]}"; do printf "%s %s / %s  " "$m" "${roofline[$m]}" "${cold[$m]}"; done)"
 fi
-printf "%-22s %-26s %12s %12s %8s %9s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "roofline" "compile ms" "aec MB" "torch MB"
+printf "%-22s %-26s %12s %12s %8s %9s %9s %10s %9s %9s\n" model "PyTorch peer" "aec/s" "torch/s" ratio "roofline" "cold" "compile ms" "aec MB" \
+  "torch MB"
 tmp=$(mktemp)
 for row in "${rows[@]}"; do
   IFS='|' read -r model peer what <<<"$row"
@@ -55,9 +61,12 @@ for row in "${rows[@]}"; do
     tm+=("$(peak_mb "$tmp")")
   done
   A=$(printf "%s\n" "${a[@]}" | median); T=$(printf "%s\n" "${t[@]}" | median)
-  of_roofline=-
-  if [[ -n ${roofline[$model]:-} ]]; then of_roofline=$(printf "%.0f%%" "$(echo "100 * $A / ${roofline[$model]}" | bc -l)"); fi
-  printf "%-22s %-26s %12s %12s %7.2fx %9s %10s %9s %9s\n" "$model" "$peer" "$A" "$T" "$(echo "$A / $T" | bc -l)" "$of_roofline" \
+  of_roofline=- of_cold=-
+  if [[ -n ${roofline[$model]:-} ]]; then
+    of_roofline=$(printf "%.0f%%" "$(echo "100 * $A / ${roofline[$model]}" | bc -l)")
+    of_cold=$(printf "%.0f%%" "$(echo "100 * $A / ${cold[$model]}" | bc -l)")
+  fi
+  printf "%-22s %-26s %12s %12s %7.2fx %9s %9s %10s %9s %9s\n" "$model" "$peer" "$A" "$T" "$(echo "$A / $T" | bc -l)" "$of_roofline" "$of_cold" \
     "$(printf "%s\n" "${c[@]}" | median)" "$(printf "%s\n" "${am[@]}" | median)" "$(printf "%s\n" "${tm[@]}" | median)"
 done
 rm -f "$tmp"

@@ -11,6 +11,7 @@
 #include "runtime/conv_calls.h"
 #include "runtime/conv_onednn.h"
 #include "runtime/cpu_dispatch.h"
+#include "runtime/step_profile.h"
 #include "runtime/work_sharing.h"
 
 #include <cblas.h>
@@ -137,12 +138,20 @@ template <class Body> void for_each_chunk(int64_t count, int64_t work_per_sample
   });
 }
 
+// For --profile (runtime/step_profile.h): a convolution over the batch as the product it lowers to,
+// m x n x k, and the library that runs it.
+void profile_convolution(int64_t m, int64_t n, int64_t k, bool onednn) {
+  aec::runtime::add_product_to_step({false, false, m, n, k}, onednn ? aec::runtime::kOneDnn : aec::runtime::kOpenBlas);
+}
+
 } // namespace
 
 extern "C" void aec_conv(const int64_t *geometry, const float *k, int64_t k_stride, const float *large, int64_t large_stride, float *small,
                          int64_t count) {
   const Geometry g(geometry);
-  if (onednn_takes(ConvOp::Forward, g, k_stride, large_stride, g.large()))
+  const bool onednn = onednn_takes(ConvOp::Forward, g, k_stride, large_stride, g.large());
+  profile_convolution(g.o, g.positions() * count, g.taps(), onednn);
+  if (onednn)
     return for_each_chunk(count, g.small() * g.taps(),
                           [&](int64_t b, int64_t n) { aec::runtime::onednn::conv(g, k, large + b * g.large(), small + b * g.small(), n); });
   aec::runtime::share_items(count, g.small() * g.taps(), [&](int64_t b0, int64_t b1) {
@@ -157,7 +166,9 @@ extern "C" void aec_conv(const int64_t *geometry, const float *k, int64_t k_stri
 extern "C" void aec_conv_t(const int64_t *geometry, const float *k, int64_t k_stride, const float *small, int64_t small_stride,
                            float *large, int64_t count) {
   const Geometry g(geometry);
-  if (onednn_takes(ConvOp::InputGradient, g, k_stride, small_stride, g.small()))
+  const bool onednn = onednn_takes(ConvOp::InputGradient, g, k_stride, small_stride, g.small());
+  profile_convolution(g.taps(), g.positions() * count, g.o, onednn);
+  if (onednn)
     return for_each_chunk(count, g.small() * g.taps(), [&](int64_t b, int64_t n) {
       aec::runtime::onednn::conv_t(g, k, small + b * g.small(), large + b * g.large(), n);
     });
@@ -182,6 +193,7 @@ extern "C" void aec_conv_filter(const int64_t *geometry, const float *small, int
   const int64_t chunks = std::max<int64_t>(1, (count + kChunk - 1) / kChunk);
   const bool onednn = count > 0 && onednn_takes(ConvOp::FilterGradient, g, 0, small_stride, g.small()) &&
                       onednn_takes(ConvOp::FilterGradient, g, 0, large_stride, g.large());
+  profile_convolution(g.o, g.taps(), g.positions() * count, onednn);
   std::vector<float> partial(static_cast<size_t>(chunks * g.filters()));
   aec::runtime::share_items(chunks, kChunk * g.small() * g.taps(), [&](int64_t c0, int64_t c1) {
     for (int64_t chunk = c0; chunk < c1; ++chunk) {

@@ -60,7 +60,7 @@ std::vector<ProfileRow> kernel_rows(const Model &m, const KernelTimes &times, co
       r.what = (pk.role.empty() ? "" : pk.role + ": ") + describe(m, *pk.kernel, schedule[i]);
       r.seconds = t.seconds / double(steps);
       if (t.products > 0) {
-        r.kind = "product";
+        r.kind = schedule[i].kind == codegen::StepKind::Conv ? "convolution" : "product";
         r.shape = shape_text(t.shape) + (t.products > t.runs ? " x" + std::to_string(t.products / t.runs) : "");
         r.library = gemm_library_names(t.libraries);
         r.gflops = t.seconds > 0 ? t.flops / t.seconds * 1e-9 : 0;

@@ -10,13 +10,14 @@
 namespace aec::runtime {
 
 struct ProfileRow {
-  std::string kind;    // "product", "loop", "data", "update", "mpi"
+  std::string kind;    // "product", "convolution", "loop", "data", "update", "mpi", "chunks"
   std::string what;    // what ran, with where the program wrote it
   double seconds = 0;  // per training step
   double share = 0;    // of the step's wall time
-  std::string shape;   // products: M x N x K of the column-major GEMM and its transposes ("NT")
-  std::string library; // products: which library ran them
-  double gflops = 0;   // products: their speed
+  std::string shape;   // products: M x N x K of the column-major GEMM and its transposes ("NT");
+                       // convolutions: of the GEMM they lower to, over the batch
+  std::string library; // products and convolutions: which library ran them
+  double gflops = 0;   // products and convolutions: their speed
 };
 
 struct StepProfile {

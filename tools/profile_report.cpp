@@ -59,6 +59,7 @@ void print_profile(std::ostream &out, const runtime::StepProfile &p, int threads
     if (shown < kMostRows && r.share >= kListedShare) {
       std::string what = r.what;
       if (r.kind == "product") what += ", " + r.shape + " on " + r.library;
+      if (r.kind == "convolution") what += ", as a GEMM " + r.shape + ", on " + r.library;
       print_row(out, r.share, r.seconds, r.gflops, what);
       ++shown;
     } else {
@@ -80,7 +81,7 @@ std::string profile_json(const runtime::StepProfile &p) {
     const runtime::ProfileRow &r = p.rows[i];
     os << (i ? ", " : "") << "{\"kind\": " << json_text(r.kind) << ", \"what\": " << json_text(r.what)
        << ", \"seconds\": " << json_value(r.seconds) << ", \"share\": " << json_value(r.share);
-    if (r.kind == "product")
+    if (r.kind == "product" || r.kind == "convolution")
       os << ", \"shape\": " << json_text(r.shape) << ", \"library\": " << json_text(r.library) << ", \"gflops\": " << json_value(r.gflops);
     os << "}";
   }

@@ -4,6 +4,7 @@
 #include "driver/driver.h"
 #include "runtime/batch_io.h"
 #include "runtime/executor.h"
+#include "runtime/init.h"
 #include "runtime/profile_table.h"
 #include "runtime/step_profile.h"
 #include "support/test_support.h"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <random>
 
 using namespace aec;
 
@@ -111,4 +113,33 @@ TEST_CASE("a profile's rows name the program's expressions and take their shares
     if (i > 0) CHECK(p.rows[i - 1].seconds >= p.rows[i].seconds);
   }
   CHECK(shares == doctest::Approx(0.9));
+}
+
+TEST_CASE("a profiled kernel counts its convolutions' floating-point operations as the products they lower to") {
+  const Model m = test::load_text(test::kImageOps, 81);
+  auto kernel = driver::compile(m, driver::Request::training_step(), runtime::kernel_options(4, 1, {true, false}));
+  runtime::Executor ex(*kernel, 4);
+  runtime::ParamStore params;
+  std::mt19937_64 init(3);
+  for (const ParamInfo &p : m.params) params[p.name] = runtime::initialize_storage(p, 4, init);
+  runtime::bind_shared_params(ex, m, params);
+  for (int64_t i = 0; i < 81 * 4; ++i) ex.input("x")[i] = 0.01f * float(i % 17);
+  runtime::KernelTimes times;
+  {
+    runtime::ProfilingSession session;
+    ex.run(4);
+    times = session.stop();
+  }
+  const std::vector<runtime::StepTime> &steps = times[kernel.get()];
+  const std::vector<codegen::Step> &schedule = kernel->schedule().steps;
+  int convolutions = 0;
+  for (size_t i = 0; i < schedule.size(); ++i) {
+    if (schedule[i].kind != codegen::StepKind::Conv) continue;
+    ++convolutions;
+    REQUIRE(i < steps.size());
+    CHECK(steps[i].products == 1);
+    CHECK(steps[i].flops > 0);
+    CHECK(!runtime::gemm_library_names(steps[i].libraries).empty());
+  }
+  CHECK(convolutions >= 6); // conv twice, conv_t twice, each with its gradients
 }

@@ -17,6 +17,7 @@
 #include "runtime/executor.h"
 #include "runtime/gemm_record.h"
 #include "runtime/init.h"
+#include "runtime/onednn_matmul.h"
 
 #include <cblas.h>
 #include <dnnl.hpp>
@@ -79,18 +80,13 @@ double openblas_seconds(const GemmShape &s, Operands &o) {
   });
 }
 
-// oneDNN's matmul is row-major [m, k] x [k, n] with any strides, and fast for a row-major result:
-// the column-major C [m, n] is the row-major C' [n, m] = op(B)' op(A)', so op(B)' is the source
-// and op(A)' the weights. A column-major [r, c] matrix with leading dimension ld, read as its
-// row-major transpose [c, r], has strides {ld, 1}; read as itself, {1, ld}.
+// oneDNN's matmul of the shape (runtime/onednn_matmul.h: the column-major product as oneDNN sees it).
 double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type operands, bool *brgemm = nullptr, bool cold = false) {
   using dnnl::memory;
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   static dnnl::stream stream(engine);
-  const memory::dims src_strides = s.tb ? memory::dims{1, o.ldb} : memory::dims{o.ldb, 1};    // op(B)' [n, k]
-  const memory::dims weight_strides = s.ta ? memory::dims{1, o.lda} : memory::dims{o.lda, 1}; // op(A)' [k, m]
-  const memory::desc a_f32({s.k, s.m}, memory::data_type::f32, weight_strides), b_f32({s.n, s.k}, memory::data_type::f32, src_strides);
-  const memory::desc c_md({s.n, s.m}, memory::data_type::f32, memory::dims{s.m, 1});
+  const auto [b_f32, a_f32, c_md] =
+      runtime::onednn::column_major_product(s.ta, s.tb, s.m, s.n, s.k, o.lda, o.ldb, s.m, memory::data_type::f32);
   // float32: the operands where they are; bfloat16: converted to the layout the primitive wants,
   // outside the timing (the conversion is the caller's cost, like packing).
   const bool f32 = operands == memory::data_type::f32;

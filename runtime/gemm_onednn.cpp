@@ -1,6 +1,7 @@
 #include "runtime/gemm_onednn.h"
 #include "runtime/bfloat16.h"
 #include "runtime/onednn_context.h"
+#include "runtime/onednn_matmul.h"
 
 #include <array>
 #include <cstring>
@@ -13,10 +14,7 @@ namespace {
 
 using dnnl::memory;
 
-// oneDNN's matmul is row-major and fastest with a row-major result: the column-major C [M, N] is
-// the row-major C' [N, M] = op(B)' op(A)', so op(B)' is the source and op(A)' the weights. A dense
-// column-major [r, c] matrix, read as its row-major transpose [c, r], has strides {r, 1}; read as
-// itself, {1, r}.
+// A product's primitive and its memories, whose data handles are set for every call.
 struct Product {
   dnnl::matmul primitive;
   memory src, weights, dst;
@@ -24,9 +22,7 @@ struct Product {
 
 std::unique_ptr<Product> make_product(bool ta, bool tb, int64_t M, int64_t N, int64_t K, bool accumulate, memory::data_type operands) {
   ThreadContext &c = context();
-  const memory::desc src({N, K}, operands, tb ? memory::dims{1, N} : memory::dims{K, 1});
-  const memory::desc weights({K, M}, operands, ta ? memory::dims{1, K} : memory::dims{M, 1});
-  const memory::desc dst({N, M}, memory::data_type::f32, memory::dims{M, 1});
+  const auto [src, weights, dst] = column_major_product(ta, tb, M, N, K, ta ? K : M, tb ? N : K, M, operands); // dense
   dnnl::primitive_attr attr;
   if (accumulate) {
     dnnl::post_ops sum;

@@ -26,8 +26,8 @@ int main(int argc, char **argv) {
     for (int r = 0; r < repeats; ++r) {
       world.max(0); // start together
       const auto start = std::chrono::steady_clock::now();
-      world.tree_sum(
-          world.size(), floats, [&](int64_t, float *to) { std::copy(mine.begin(), mine.end(), to); }, out.data());
+      world.tree_sum(world.size(), floats,
+                     aec::runtime::written_leaf([&](int64_t, float *to) { std::copy(mine.begin(), mine.end(), to); }, floats), out.data());
       times.push_back(world.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
     }
     std::sort(times.begin(), times.end());

@@ -12,6 +12,15 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
+
+// to = weight * value, or with `add` to += weight * value (the product rounded first: the bits
+// of writing it and adding it after, tree_sum.h), over n floats.
+void weigh(float weight, const float *value, int64_t n, float *to, bool add) {
+  if (add)
+    for (int64_t i = 0; i < n; ++i) to[i] += static_cast<float>(weight * value[i]);
+  else
+    for (int64_t i = 0; i < n; ++i) to[i] = weight * value[i];
+}
 } // namespace
 
 StepComputer::StepComputer(const Model &m, Executor &ex, const World &world, int64_t batch, ChunkedStatistics *statistics)
@@ -72,27 +81,24 @@ size_t StepComputer::noise_index(const ir::Node &noise) const {
 
 void StepComputer::sum_over_chunks(Executor &ex, const Batch &b, const std::vector<ChunkOutput> &outputs, int64_t length, float *sum) {
   const int64_t chunks = (b.count + chunk_ - 1) / chunk_;
-  auto leaf = [&](int64_t c, float *to) {
+  auto leaf = [&](int64_t c, float *to, bool add) {
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(run_chunk(ex, b, c)) / double(b.count));
     const auto weigh_start = std::chrono::steady_clock::now();
-    for (const ChunkOutput &o : outputs) {
-      const float *value = ex.output(o.name);
-      for (int64_t i = 0; i < o.numel; ++i) to[o.offset + i] = weight * value[i];
-    }
+    for (const ChunkOutput &o : outputs) weigh(weight, ex.output(o.name), o.numel, to + o.offset, add);
     weigh_seconds_ += seconds_since(weigh_start);
   };
   sum_tree(chunks, length, leaf, sum);
 }
 
-void StepComputer::sum_tree(int64_t chunks, int64_t length, const std::function<void(int64_t, float *)> &leaf, float *out) {
+void StepComputer::sum_tree(int64_t chunks, int64_t length, const TreeLeaf &leaf, float *out) {
   const double leaves = chunk_seconds_, mpi = world_.communication_seconds();
   const auto start = std::chrono::steady_clock::now();
   world_.tree_sum(
       chunks, length,
-      [&](int64_t c, float *to) {
+      [&](int64_t c, float *to, bool add) {
         const auto leaf_start = std::chrono::steady_clock::now();
-        leaf(c, to);
+        leaf(c, to, add);
         chunk_seconds_ += seconds_since(leaf_start);
       },
       out);
@@ -120,7 +126,7 @@ BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
   for (size_t k = 0; k < m_.params.size(); ++k)
     if (m_.params[k].per_sample) rows_[k].resize(size_t(m_.params[k].shape.numel() * count)); // (a process may hold no chunk)
   // Chunk c's weighted gradients, written where the sum asks for them (no vector per chunk).
-  auto step_chunk = [&](int64_t c, float *sum) {
+  auto step_chunk = [&](int64_t c, float *sum, bool add) {
     const int64_t first = c * q, n = run_chunk(ex_, b, c);
     // The chunk's share of the batch's mean: its mean times n / count.
     const float weight = static_cast<float>(double(n) / double(count));
@@ -129,11 +135,10 @@ BatchGradient StepComputer::distributed(const Batch &b, std::mt19937_64 &rng) {
       const ParamInfo &p = m_.params[k];
       const float *grad = ex_.output("grad." + p.name);
       const int64_t numel = p.shape.numel();
-      float *to = p.per_sample ? rows_[k].data() + first * numel : sum + offset_[k];
-      const int64_t floats = p.per_sample ? numel * n : numel;
-      for (int64_t i = 0; i < floats; ++i) to[i] = weight * grad[i];
+      if (p.per_sample) weigh(weight, grad, numel * n, rows_[k].data() + first * numel, false); // the chunk's own rows: never summed
+      else weigh(weight, grad, numel, sum + offset_[k], add);
     }
-    sum[length_] = weight * ex_.output("loss")[0];
+    weigh(weight, ex_.output("loss"), 1, sum + length_, add);
     weigh_seconds_ += seconds_since(weigh_start);
   };
   shared_.resize(size_t(length_ + 1)); // (the sum writes every entry)

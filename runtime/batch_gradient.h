@@ -76,7 +76,7 @@ private:
   size_t noise_index(const ir::Node &noise) const; // where noise_ holds the draws of this noise node
   // world_.tree_sum of the chunks' `leaf` (a chunk run and weighted), its leaves' time counted in
   // chunk_seconds(), its own (adding up, outside MPI) in tree_seconds().
-  void sum_tree(int64_t chunks, int64_t length, const std::function<void(int64_t, float *)> &leaf, float *out);
+  void sum_tree(int64_t chunks, int64_t length, const TreeLeaf &leaf, float *out);
   // Runs `ex` on chunk c of the batch, its samples and their noise; returns its samples.
   int64_t run_chunk(Executor &ex, const Batch &b, int64_t c);
   // Each chunk's `outputs` of `ex`, weighted by its share of the batch, summed over the chunks.

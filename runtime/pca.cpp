@@ -24,14 +24,15 @@ Spectrum spectrum(const Dataset &d, const InputColumns &c) {
   Eigen::MatrixXf x(c.width, kGramBlock), gram_f(c.width, c.width);
   MappedSamples::SequentialPass pass(d.mapped.get()); // (each process reads its blocks in order)
   // A block's Gram matrix is made where the sum asks for it.
-  World::get().tree_sum(
-      blocks, c.width * c.width,
-      [&](int64_t b, float *to) {
-        const int64_t start = b * kGramBlock, len = std::min(kGramBlock, d.n - start);
-        for (int64_t i = 0; i < len; ++i) d.read(start + i, c.offset, c.width, x.col(i).data());
-        Eigen::Map<Eigen::MatrixXf>(to, c.width, c.width).noalias() = x.leftCols(len) * x.leftCols(len).transpose();
-      },
-      gram_f.data());
+  World::get().tree_sum(blocks, c.width * c.width,
+                        written_leaf(
+                            [&](int64_t b, float *to) {
+                              const int64_t start = b * kGramBlock, len = std::min(kGramBlock, d.n - start);
+                              for (int64_t i = 0; i < len; ++i) d.read(start + i, c.offset, c.width, x.col(i).data());
+                              Eigen::Map<Eigen::MatrixXf>(to, c.width, c.width).noalias() = x.leftCols(len) * x.leftCols(len).transpose();
+                            },
+                            c.width * c.width),
+                        gram_f.data());
   Eigen::MatrixXd gram = gram_f.cast<double>();
   Eigen::BDCSVD<Eigen::MatrixXd> svd(gram, Eigen::ComputeFullU);
   Spectrum s;

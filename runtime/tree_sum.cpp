@@ -31,16 +31,19 @@ void add(const float *a, float *out, int64_t n) {
 thread_local std::vector<std::vector<float>> right_halves;
 
 // out[0, length) = node n's sum (of some segment of the vectors' entries), where at_hand(node,
-// out) writes a node's sum when it is known (a vector, a partial sum received) and says so.
-void evaluate(TreeNode n, const std::function<bool(TreeNode, float *)> &at_hand, int64_t length, float *out, size_t depth = 0) {
+// out) writes a node's sum when it is known (a vector, a partial sum received) and says so, and
+// added_at_hand(node, out), when given, adds it to out instead when the node is one vector.
+using AtHand = std::function<bool(TreeNode, float *)>;
+void evaluate(TreeNode n, const AtHand &at_hand, int64_t length, float *out, const AtHand &added_at_hand = {}, size_t depth = 0) {
   if (at_hand(n, out)) return;
   if (n.hi - n.lo < 2) throw std::logic_error("tree_sum: a vector of the sum is missing");
   const int64_t mid = split(n);
-  evaluate({n.lo, mid}, at_hand, length, out, depth + 1);
+  evaluate({n.lo, mid}, at_hand, length, out, added_at_hand, depth + 1);
+  if (added_at_hand && added_at_hand({mid, n.hi}, out)) return;
   if (right_halves.size() <= depth) right_halves.resize(depth + 1);
   if (right_halves[depth].size() < size_t(length)) right_halves[depth].resize(size_t(length));
   float *right = right_halves[depth].data(); // (stays put when deeper levels add buffers)
-  evaluate({mid, n.hi}, at_hand, length, right, depth + 1);
+  evaluate({mid, n.hi}, at_hand, length, right, added_at_hand, depth + 1);
   add(right, out, length);
 }
 
@@ -52,16 +55,26 @@ std::vector<TreeNode> partial_sums_of(int64_t total, int64_t first, int64_t end)
   return out;
 }
 
-void tree_sum(TreeNode node, const std::function<void(int64_t, float *)> &leaf, int64_t length, float *out) {
+TreeLeaf written_leaf(std::function<void(int64_t, float *)> write, int64_t length) {
+  return [write = std::move(write), length](int64_t i, float *to, bool sum) {
+    if (!sum) return write(i, to);
+    thread_local std::vector<float> written;
+    if (written.size() < size_t(length)) written.resize(size_t(length));
+    write(i, written.data());
+    add(written.data(), to, length);
+  };
+}
+
+void tree_sum(TreeNode node, const TreeLeaf &leaf, int64_t length, float *out) {
   if (length <= 0) return;
-  evaluate(
-      node,
-      [&](TreeNode n, float *to) {
-        if (n.hi - n.lo != 1) return false;
-        leaf(n.lo, to);
-        return true;
-      },
-      length, out);
+  auto leaf_at = [&](bool add) {
+    return [&leaf, add](TreeNode n, float *to) {
+      if (n.hi - n.lo != 1) return false;
+      leaf(n.lo, to, add);
+      return true;
+    };
+  };
+  evaluate(node, leaf_at(false), length, out, leaf_at(true));
 }
 
 void combine_partial_sums(int64_t total, const std::vector<TreeNode> &nodes, const std::vector<const float *> &sums, int64_t begin,

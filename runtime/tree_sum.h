@@ -22,9 +22,18 @@ struct TreeNode {
 // The maximal subtrees inside [first, end), in order: the partial sums its holder contributes.
 std::vector<TreeNode> partial_sums_of(int64_t total, int64_t first, int64_t end);
 
-// out[0, length) = the sum of node [lo, hi), where leaf(i, to) writes vector i into to[0, length)
-// (the sum's own memory, or a buffer of it: no copies). Each leaf is written once, in order.
-void tree_sum(TreeNode node, const std::function<void(int64_t, float *)> &leaf, int64_t length, float *out);
+// How a leaf of the tree gives its vector i: leaf(i, to, add) writes it into to[0, length) (the
+// sum's own memory, or a buffer of it: no copies), or with `add` adds it to what `to` holds, as
+// to[j] += v[j] with v[j] rounded to float first: the bits of writing v and adding it after. The
+// right child of a node is added straight into the left's sum when it is a leaf: one pass over the
+// vector instead of a write and a read.
+using TreeLeaf = std::function<void(int64_t i, float *to, bool add)>;
+
+// A leaf that can only write its vector (it is added through a buffer of `length` floats).
+TreeLeaf written_leaf(std::function<void(int64_t i, float *to)> write, int64_t length);
+
+// out[0, length) = the sum of node [lo, hi). Each leaf is given once, in order.
+void tree_sum(TreeNode node, const TreeLeaf &leaf, int64_t length, float *out);
 
 // The sum of all `total` vectors from the partial sums that cover them (in the order of
 // partial_sums_of over consecutive ranges), over entries [begin, end): sums[i] holds those

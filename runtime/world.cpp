@@ -78,7 +78,7 @@ void World::broadcast(void *data, int64_t bytes) const {
 #endif
 }
 
-void World::tree_sum(int64_t total, int64_t length, const std::function<void(int64_t, float *)> &mine, float *out) const {
+void World::tree_sum(int64_t total, int64_t length, const TreeLeaf &mine, float *out) const {
   const Range held = share_of(total, rank_, size_);
   // This process's partial sums: the whole subtrees inside what it holds.
   const std::vector<TreeNode> own = partial_sums_of(total, held.first, held.end);

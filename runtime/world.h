@@ -2,6 +2,8 @@
 // first use), or this process alone. Everything a run shares across processes goes through
 // here, so the rest of the runtime never sees MPI, and a build without MPI changes nothing.
 #pragma once
+#include "runtime/tree_sum.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -30,11 +32,11 @@ public:
   void broadcast(void *data, int64_t bytes) const;
 
   // out[0, length) on every process = the sum of vectors 0..total-1, of which this process holds
-  // share_of(total, rank, size) (mine(i, to) writes vector i of those into to[0, length), once
-  // each, in order): summed along tree_sum.h's fixed tree, so that any number of processes gives
+  // share_of(total, rank, size) (mine(i, to, add) writes or adds vector i of those into
+  // to[0, length), once each, in order: tree_sum.h): summed along tree_sum.h's fixed tree, so that any number of processes gives
   // the bits of one. Each process adds up a segment of the entries (reduce-scatter), then the
   // segments are gathered.
-  void tree_sum(int64_t total, int64_t length, const std::function<void(int64_t, float *)> &mine, float *out) const;
+  void tree_sum(int64_t total, int64_t length, const TreeLeaf &mine, float *out) const;
 
   // Each process's bytes, in rank order, on every process.
   std::vector<std::string> all_gather(const std::string &bytes) const;

@@ -41,14 +41,16 @@ TEST_CASE("a tree sum over the processes gives every process one process's bits"
       std::vector<float> sum(static_cast<size_t>(length));
       world.tree_sum(
           total, length,
-          [&](int64_t i, float *to) { std::copy(mine[size_t(i - held.first)].begin(), mine[size_t(i - held.first)].end(), to); },
+          written_leaf(
+              [&](int64_t i, float *to) { std::copy(mine[size_t(i - held.first)].begin(), mine[size_t(i - held.first)].end(), to); },
+              length),
           sum.data());
 
       std::vector<std::vector<float>> all;
       for (int64_t i = 0; i < total; ++i) all.push_back(vector_number(i, length));
       std::vector<float> alone(static_cast<size_t>(length));
-      tree_sum(
-          {0, total}, [&](int64_t i, float *to) { std::copy(all[size_t(i)].begin(), all[size_t(i)].end(), to); }, length, alone.data());
+      tree_sum({0, total}, written_leaf([&](int64_t i, float *to) { std::copy(all[size_t(i)].begin(), all[size_t(i)].end(), to); }, length),
+               length, alone.data());
 
       INFO("rank " << world.rank() << " of " << world.size() << ", " << total << " vectors of " << length);
       CHECK(bytes_of(sum) == bytes_of(alone));

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <bit>
+
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -45,7 +47,7 @@ TEST_CASE("partial sums from any number of holders combine to one holder's bits"
   const int64_t length = 37;
   for (int64_t total = 1; total <= 19; ++total) {
     auto v = random_vectors(total, length, rng);
-    auto leaf = [&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); };
+    const TreeLeaf leaf = written_leaf([&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); }, length);
     std::vector<float> alone(static_cast<size_t>(length));
     tree_sum({0, total}, leaf, length, alone.data());
     for (int processes = 1; processes <= 6; ++processes) {
@@ -83,9 +85,46 @@ TEST_CASE("the order matters: summing left to right gives other bits for these v
   std::mt19937 rng(7);
   auto v = random_vectors(7, 64, rng);
   std::vector<float> tree(64), sequential(64, 0.0f);
-  tree_sum(
-      {0, 7}, [&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); }, 64, tree.data());
+  tree_sum({0, 7}, written_leaf([&](int64_t i, float *to) { std::copy(v[size_t(i)].begin(), v[size_t(i)].end(), to); }, 64), 64,
+           tree.data());
   for (auto &x : v)
     for (size_t i = 0; i < 64; ++i) sequential[i] += x[i];
   CHECK_FALSE(same_bits(tree, sequential)); // so the test above can tell orders apart
+}
+
+// The nodes of the tree below n whose right child is one vector.
+int64_t right_leaves(TreeNode n) {
+  if (n.hi - n.lo < 2) return 0;
+  const int64_t mid = n.lo + int64_t(std::bit_floor(uint64_t(n.hi - n.lo - 1)));
+  return right_leaves({n.lo, mid}) + (n.hi - mid == 1 ? 1 : right_leaves({mid, n.hi}));
+}
+
+TEST_CASE("a leaf that adds its vector straight into the sum gives the bits of one that only writes it") {
+  // What StepComputer's chunks do (weight times gradient, added where the tree would add it).
+  std::mt19937 rng(9);
+  const int64_t length = 53;
+  for (int64_t total = 1; total <= 17; ++total) {
+    auto v = random_vectors(total, length, rng);
+    const float weight = 0.37f;
+    std::vector<float> written(static_cast<size_t>(length)), added(static_cast<size_t>(length));
+    int adds = 0;
+    tree_sum({0, total},
+             written_leaf(
+                 [&](int64_t i, float *to) {
+                   for (int64_t j = 0; j < length; ++j) to[j] = weight * v[size_t(i)][size_t(j)];
+                 },
+                 length),
+             length, written.data());
+    tree_sum(
+        {0, total},
+        [&](int64_t i, float *to, bool add) {
+          adds += add;
+          for (int64_t j = 0; j < length; ++j) to[j] = add ? to[j] + weight * v[size_t(i)][size_t(j)] : weight * v[size_t(i)][size_t(j)];
+        },
+        length, added.data());
+    INFO("total " << total);
+    CHECK(same_bits(written, added));
+    CHECK(adds == right_leaves({0, total})); // every right child that is one vector
+    if (total > 1) CHECK(adds > 0);
+  }
 }

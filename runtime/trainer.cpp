@@ -9,6 +9,7 @@
 #include "runtime/non_finite.h"
 #include "runtime/optimizer.h"
 #include "runtime/schedule.h"
+#include "runtime/training_profile.h"
 #include "runtime/tree_sum.h"
 #include "runtime/work_sharing.h"
 #include "source/diagnostics.h"
@@ -180,7 +181,12 @@ public:
     r_.samples_per_second = r_.seconds > 0 ? double(trained) / r_.seconds : 0;
     r_.chunk_seconds = steps_->chunk_seconds();
     r_.communication_seconds = World::get().communication_seconds() - communication_before;
-    if (o_.profile) r_.profile = profiling_ ? profile() : StepProfile{};
+    if (o_.profile) {
+      std::vector<ProfiledKernel> kernels{{kernel_.get(), ""}};
+      if (statistics_)
+        for (const codegen::Kernel *k : statistics_->kernels()) kernels.push_back({k, "batch statistics"});
+      r_.profile = profile_.finish(m_, kernels, c_.optimizer, c_.clip > 0, World::get().data_parallel());
+    }
     finish();
     return std::move(r_);
   }
@@ -208,12 +214,7 @@ private:
   Clock::time_point epoch_start_;
   double epoch_checkpoint_seconds_ = 0;          // written during the current epoch, left out of its throughput
   double norm_seconds_ = 0, update_seconds_ = 0; // the gradient's norm, the optimizer's update: in all steps
-  // --profile: on from the run's second step; what the profiled steps took in all.
-  std::optional<ProfilingSession> profiling_;
-  struct {
-    int64_t steps = 0;
-    double seconds = 0, gather = 0, norm = 0, update = 0, mpi = 0, weigh = 0, tree = 0;
-  } profiled_;
+  TrainingProfile profile_;                      // --profile
 
   // The training kernels: timed with --profile, bfloat16 products with --precision bf16 (the
   // validation loss and the checks evaluate in float32).
@@ -294,47 +295,15 @@ private:
     r_.initial_loss = p_.initial_loss;
   }
 
-  // A step, timed with --profile (the run's first step, which creates the products' kernels, is
-  // left out).
+  // A step, timed with --profile.
   void timed_step(int64_t count) {
     if (!o_.profile) return step(count);
-    if (!profiling_) {
-      step(count);
-      profiling_.emplace();
-      return;
-    }
-    const double gather = steps_->gather_seconds(), norm = norm_seconds_, update = update_seconds_,
-                 mpi = World::get().communication_seconds(), weigh = steps_->weigh_seconds(), tree = steps_->tree_seconds();
-    const auto start = Clock::now();
-    step(count);
-    profiled_.seconds += seconds_since(start);
-    ++profiled_.steps;
-    profiled_.gather += steps_->gather_seconds() - gather;
-    profiled_.norm += norm_seconds_ - norm;
-    profiled_.update += update_seconds_ - update;
-    profiled_.mpi += World::get().communication_seconds() - mpi;
-    profiled_.weigh += steps_->weigh_seconds() - weigh;
-    profiled_.tree += steps_->tree_seconds() - tree;
-  }
-
-  StepProfile profile() {
-    const KernelTimes times = profiling_->stop();
-    if (profiled_.steps == 0) return {};
-    std::vector<ProfiledKernel> kernels{{kernel_.get(), ""}};
-    if (statistics_)
-      for (const codegen::Kernel *k : statistics_->kernels()) kernels.push_back({k, "batch statistics"});
-    std::vector<ProfileRow> rows = kernel_rows(m_, times, kernels, profiled_.steps);
-    const double per_step = 1.0 / double(profiled_.steps);
-    rows.push_back({"data", "gathering the batch's samples and drawing its noise", profiled_.gather * per_step});
-    rows.push_back(
-        {"update", "the gradients' norm (finite check" + std::string(c_.clip > 0 ? ", clipping" : "") + ")", profiled_.norm * per_step});
-    rows.push_back({"update", c_.optimizer + " update", profiled_.update * per_step});
-    if (World::get().data_parallel()) {
-      rows.push_back({"mpi", "MPI: summing the gradients across processes", profiled_.mpi * per_step});
-      rows.push_back({"chunks", "weighting each chunk's gradients by its share of the batch", profiled_.weigh * per_step});
-      rows.push_back({"chunks", "adding up the chunks' gradients along the fixed tree", profiled_.tree * per_step});
-    }
-    return make_profile(std::move(rows), profiled_.steps, profiled_.seconds);
+    profile_.step([&] { step(count); },
+                  [&] {
+                    return StepClocks{steps_->gather_seconds(), norm_seconds_,
+                                      update_seconds_,          World::get().communication_seconds(),
+                                      steps_->weigh_seconds(),  steps_->tree_seconds()};
+                  });
   }
 
   void step(int64_t count) {

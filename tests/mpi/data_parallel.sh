@@ -74,6 +74,17 @@ for n in 1 2 3; do
 done
 cmp -s "$dir/n1.ckpt" "$dir/n2.ckpt" && cmp -s "$dir/n1.ckpt" "$dir/n3.ckpt" && echo "batch statistics: -np 2 = -np 3 = -np 1" ||
   fail "batch statistics: the checkpoints differ"
+# --profile on 2 processes with batch statistics: the rows (the statistics' passes, MPI, the
+# chunks' weighting and the tree) account for the step within 5%.
+run 2 "${normalized[@]}" --profile --json >"$dir/p.log" 2>&1 || fail "--profile on 2 processes: $(tail -n 3 "$dir/p.log")"
+tail -n 1 "$dir/p.log" | /usr/bin/python3 -c "
+import json, sys
+p = json.loads(sys.stdin.read())['profile']
+kinds = {r['kind'] for r in p['rows']}
+assert abs(p['unaccounted_share']) < 0.05, p['unaccounted_share']
+assert {'mpi', 'chunks', 'update', 'data'} <= kinds, kinds
+assert any(r['what'].startswith('batch statistics: ') for r in p['rows'])
+" && echo "--profile on 2 processes: the rows account for the step" || fail "--profile on 2 processes: $(tail -n 1 "$dir/p.log")"
 run 3 "${normalized[@]}" --epochs 1 --save "$dir/nr.ckpt" >/dev/null 2>&1 || fail "batch statistics: the first epoch on 3 processes"
 run 2 "${normalized[@]}" --resume "$dir/nr.ckpt" >/dev/null 2>&1 || fail "batch statistics: the resume on 2 processes"
 cmp -s "$dir/nr.ckpt" "$dir/n1.ckpt" && echo "batch statistics resumed from 3 processes on 2: = uninterrupted" ||

@@ -88,4 +88,12 @@ TEST_CASE("bf16 training ends within 1% of float32's loss, `train precision=bf16
   Run wrong = run_aec("train " + program + run + " --precision bf17");
   CHECK(wrong.status == 1);
   CHECK(wrong.output.find("--precision bf17: expected fp32 or bf16") != std::string::npos);
+  const std::string wrong_line = (t.dir / "fp16.ae").string();
+  std::ofstream(wrong_line) << kProgram << "train precision=fp16\n";
+  Run located = run_aec("train " + wrong_line + run);
+  INFO(located.output);
+  CHECK(located.status == 1);
+  CHECK(located.output.find(
+            "fp16.ae:7:7: error: train precision=fp16: expected fp32 or bf16\n    train precision=fp16\n          ^~~~~~~~~") !=
+        std::string::npos);
 }

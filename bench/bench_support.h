@@ -10,14 +10,17 @@
 namespace aec::bench {
 
 // The median wall time of `body` in seconds, after one warm-up run (scratch, primitive caches):
-// at least `repeats` runs, and more (up to 2000) until `min_seconds` have passed.
-inline double median_seconds(const std::function<void()> &body, int repeats, double min_seconds = 0) {
+// at least `repeats` runs, and more (up to 2000) until `min_seconds` have passed; `untimed`, when
+// given, runs before each timed run (to evict the caches, say).
+inline double median_seconds(const std::function<void()> &body, int repeats, double min_seconds = 0,
+                             const std::function<void()> &untimed = {}) {
   using Clock = std::chrono::steady_clock;
   body();
   std::vector<double> times;
   const auto start = Clock::now();
   while (int(times.size()) < repeats ||
          (std::chrono::duration<double>(Clock::now() - start).count() < min_seconds && times.size() < 2000)) {
+    if (untimed) untimed();
     const auto t = Clock::now();
     body();
     times.push_back(std::chrono::duration<double>(Clock::now() - t).count());

@@ -12,6 +12,7 @@
 #include "bench/bench_support.h"
 #include "driver/driver.h"
 #include "runtime/batch_io.h"
+#include "runtime/bfloat16.h"
 #include "runtime/blas_core.h"
 #include "runtime/cpu_dispatch.h"
 #include "runtime/executor.h"
@@ -39,7 +40,6 @@ namespace {
 
 using namespace aec;
 using runtime::GemmShape;
-using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kBatch = 256;
 
@@ -53,15 +53,9 @@ double median_seconds(const std::function<void()> &body) { return bench::median_
 // operands were written by other steps since it last ran; a warm measurement is the best case.
 double cold_median_seconds(const std::function<void()> &body) {
   static std::vector<float> sweep(size_t(16) << 20);
-  std::vector<double> times;
-  for (int run = 0; run < 15; ++run) {
+  return bench::median_seconds(body, 15, 0, [] {
     for (size_t i = 0; i < sweep.size(); i += 16) sweep[i] += 1.0f;
-    const auto start = Clock::now();
-    body();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::nth_element(times.begin(), times.begin() + 7, times.end());
-  return times[7];
+  });
 }
 
 // Column-major operands of a shape, as aec_gemm gets them: op(A) [m, k], op(B) [k, n], C [m, n].
@@ -113,11 +107,6 @@ double onednn_seconds(const GemmShape &s, Operands &o, dnnl::memory::data_type o
   return cold ? cold_median_seconds(run) : median_seconds(run);
 }
 
-bool cpu_has_bf16() {
-  const dnnl::cpu_isa isa = dnnl::get_effective_cpu_isa();
-  return isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
-}
-
 // A plain Adam update of n params, one pass: reads param, gradient, m, v; writes param, m, v.
 AEC_CPU_DISPATCH void adam(float *p, const float *g, float *m, float *v, int64_t n, float lr) {
   const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
@@ -163,7 +152,7 @@ int main(int argc, char **argv) {
   if (models.empty()) models = {"relu_ae", "deep_ae", "contractive"};
   omp_set_num_threads(1);
   const std::string kernels = runtime::ensure_blas_kernels();
-  const bool bf16 = cpu_has_bf16();
+  const bool bf16 = !runtime::bfloat16_instructions().empty();
   std::printf("one thread; OpenBLAS kernels %s; oneDNN %s bfloat16 (%s)\n", kernels.c_str(), bf16 ? "with" : "without",
               bf16 ? "the CPU has bfloat16 instructions" : "the CPU has no bfloat16 instructions: that column is left out");
   std::mt19937 rng(1);

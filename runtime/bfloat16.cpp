@@ -1,5 +1,6 @@
 #include "runtime/bfloat16.h"
 #include "runtime/cpu_dispatch.h"
+#include "runtime/gemm_onednn.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -10,12 +11,14 @@
 
 namespace aec::runtime {
 
-AEC_CPU_DISPATCH void to_bfloat16(const float *from, int64_t n, uint16_t *to) {
-  for (int64_t i = 0; i < n; ++i) to[i] = bfloat16_bits(from[i]);
+AEC_CPU_DISPATCH void to_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, uint16_t *to) {
+  for (int64_t j = 0; j < cols; ++j)
+    for (int64_t i = 0; i < rows; ++i) to[i + j * rows] = bfloat16_bits(from[i + j * ld]);
 }
 
-AEC_CPU_DISPATCH void round_to_bfloat16(const float *from, int64_t n, float *to) {
-  for (int64_t i = 0; i < n; ++i) to[i] = round_to_bfloat16(from[i]);
+AEC_CPU_DISPATCH void round_to_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, float *to) {
+  for (int64_t j = 0; j < cols; ++j)
+    for (int64_t i = 0; i < rows; ++i) to[i + j * rows] = round_to_bfloat16(from[i + j * ld]);
 }
 
 std::string bfloat16_instructions() {
@@ -41,9 +44,12 @@ Bfloat16Path bfloat16_path() {
   return path;
 }
 
-const char *to_string(Bfloat16Path p) {
-  switch (p) {
-  case Bfloat16Path::Instructions: return "the CPU's bfloat16 instructions through oneDNN";
+std::string bfloat16_path_text() {
+  switch (bfloat16_path()) {
+  case Bfloat16Path::Instructions: {
+    const std::string kernel = onednn::bfloat16_kernel();
+    return bfloat16_instructions() + " through oneDNN" + (kernel.empty() ? "" : " (" + kernel + ")");
+  }
   case Bfloat16Path::Emulated: return "emulated (operands rounded to bfloat16, float32 products; AEC_BF16=emulate)";
   case Bfloat16Path::Unavailable: return "unavailable (no bfloat16 instructions)";
   }

@@ -29,9 +29,10 @@ inline float round_to_bfloat16(float x) {
   return y;
 }
 
-// n floats rounded to bfloat16: as bfloat16 bits, or as floats (vectorized for the CPU).
-void to_bfloat16(const float *from, int64_t n, uint16_t *to);
-void round_to_bfloat16(const float *from, int64_t n, float *to);
+// The column-major rows x cols matrix at `from` (leading dimension ld) rounded to bfloat16, into
+// `to` densely: as bfloat16 bits, or as floats (vectorized for the CPU).
+void to_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, uint16_t *to);
+void round_to_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, float *to);
 
 // The emulation of one product on this thread: column-major C[M, N] = op(A) op(B) + beta C from
 // A and B rounded to bfloat16, through a float32 product (runtime/gemm_calls.cpp).
@@ -47,6 +48,8 @@ std::string bfloat16_instructions();
 // (training refuses bf16 then, naming AEC_BF16=emulate).
 enum class Bfloat16Path { Instructions, Emulated, Unavailable };
 Bfloat16Path bfloat16_path();
-const char *to_string(Bfloat16Path p);
+// That path for the training's header line: "AVX512-BF16 through oneDNN (brg:avx512_core_bf16)",
+// "emulated (...)" or "unavailable (...)".
+std::string bfloat16_path_text();
 
 } // namespace aec::runtime

@@ -42,7 +42,7 @@ GemmLibrary sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float
 // floats, densely into this thread's `room`.
 const float *rounded(int64_t rows, int64_t cols, const float *from, int64_t ld, std::vector<float> &room) {
   if (room.size() < size_t(rows * cols)) room.resize(size_t(rows * cols));
-  for (int64_t j = 0; j < cols; ++j) aec::runtime::round_to_bfloat16(from + j * ld, rows, room.data() + j * rows);
+  aec::runtime::round_to_bfloat16(rows, cols, from, ld, room.data());
   return room.data();
 }
 
@@ -138,13 +138,13 @@ unsigned shared_gemm(const Route &r, bool ta, bool tb, int64_t M, int64_t N, int
 void gemm(const Route &piece, int32_t ta, int32_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
           int64_t ldb, float *C, int64_t ldc, float beta) {
   if (M == 0 || N == 0) return;
+  const aec::runtime::GemmShape shape{ta != 0, tb != 0, M, N, K};
   if (!aec::runtime::recording_gemms()) {
-    shared_gemm(piece, ta != 0, tb != 0, M, N, K, A, lda, B, ldb, C, ldc, beta);
+    aec::runtime::add_product_to_step(shape, shared_gemm(piece, ta != 0, tb != 0, M, N, K, A, lda, B, ldb, C, ldc, beta));
     return;
   }
   const auto start = std::chrono::steady_clock::now();
   const unsigned libraries = shared_gemm(piece, ta != 0, tb != 0, M, N, K, A, lda, B, ldb, C, ldc, beta);
-  const aec::runtime::GemmShape shape{ta != 0, tb != 0, M, N, K};
   aec::runtime::record_gemm(shape, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   aec::runtime::add_product_to_step(shape, libraries);
 }

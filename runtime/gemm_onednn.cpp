@@ -63,11 +63,6 @@ void copy_dense(int64_t rows, int64_t cols, const float *from, int64_t ld, float
   for (int64_t j = 0; j < cols; ++j) std::memcpy(to + j * rows, from + j * ld, size_t(rows) * sizeof(float));
 }
 
-// The same matrix rounded to bfloat16 (ties to even), densely.
-void copy_bfloat16(int64_t rows, int64_t cols, const float *from, int64_t ld, uint16_t *to) {
-  for (int64_t j = 0; j < cols; ++j) to_bfloat16(from + j * ld, rows, to + j * rows);
-}
-
 // This thread's room for dense copies of the operands and the result. oneDNN 2.6's brgemm wants
 // every matrix dense, and a piece of a product cut among threads (runtime/gemm_calls.cpp) has a
 // leading dimension larger than the piece; bfloat16 operands are always copies.
@@ -158,18 +153,16 @@ bool gemm_bfloat16(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const floa
   if (!p) return false;
   const int64_t a_rows = ta ? K : M, a_cols = ta ? M : K, b_rows = tb ? N : K, b_cols = tb ? K : N;
   uint16_t *a = room(copies().a16, a_rows * a_cols), *b = room(copies().b16, b_rows * b_cols);
-  copy_bfloat16(a_rows, a_cols, A, lda, a);
-  copy_bfloat16(b_rows, b_cols, B, ldb, b);
+  to_bfloat16(a_rows, a_cols, A, lda, a);
+  to_bfloat16(b_rows, b_cols, B, ldb, b);
   return finish(ta, tb, M, N, K, p, bf16, a, b, C, ldc, beta);
 }
 
 std::string bfloat16_kernel() {
   thread_local std::string name = [] {
     try {
-      ThreadContext &c = context();
-      const memory::desc src({256, 256}, memory::data_type::bf16, memory::dims{256, 1});
-      const memory::desc dst({256, 256}, memory::data_type::f32, memory::dims{256, 1});
-      const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, src, dst), c.engine);
+      const auto [src, weights, dst] = column_major_product(false, false, 256, 256, 256, 256, 256, 256, memory::data_type::bf16);
+      const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, weights, dst), context().engine);
       return std::string(pd.impl_info_str());
     } catch (const dnnl::error &) {
       return std::string();

@@ -32,8 +32,8 @@ struct StepTime {
 // By kernel (the address aec_profile_mark is given): its steps' times, by step index.
 using KernelTimes = std::map<const codegen::Kernel *, std::vector<StepTime>>;
 
-// Starts profiling (from nothing recorded; also records the products by shape, gemm_record.h);
-// stop returns what the profiled kernels did and turns profiling off.
+// Starts profiling (from nothing recorded); stop returns what the profiled kernels did and turns
+// profiling off. (Recording the products by shape, gemm_record.h, is separate.)
 void start_profiling();
 KernelTimes stop_profiling();
 
@@ -56,7 +56,8 @@ private:
   bool stopped_ = false;
 };
 
-// For aec_gemm, while recording: a product of the step in progress.
+// For the products (aec_gemm, the convolutions): one of the step in progress; nothing unless
+// profiling (one relaxed atomic load).
 void add_product_to_step(const GemmShape &shape, unsigned libraries);
 
 } // namespace aec::runtime

@@ -33,9 +33,9 @@ public:
 
   // out[0, length) on every process = the sum of vectors 0..total-1, of which this process holds
   // share_of(total, rank, size) (mine(i, to, add) writes or adds vector i of those into
-  // to[0, length), once each, in order: tree_sum.h): summed along tree_sum.h's fixed tree, so that any number of processes gives
-  // the bits of one. Each process adds up a segment of the entries (reduce-scatter), then the
-  // segments are gathered.
+  // to[0, length), once each, in order): summed along tree_sum.h's fixed tree, so that any number
+  // of processes gives the bits of one. Each process adds up a segment of the entries
+  // (reduce-scatter), then the segments are gathered.
   void tree_sum(int64_t total, int64_t length, const TreeLeaf &mine, float *out) const;
 
   // Each process's bytes, in rank order, on every process.

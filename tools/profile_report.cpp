@@ -1,4 +1,5 @@
 #include "profile_report.h"
+#include "json_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -10,27 +11,7 @@ namespace {
 
 constexpr double kListedShare = 0.005;
 constexpr size_t kMostRows = 30;
-
-std::string json_text(const std::string &s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += std::string("\\") + ch;
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += ch;
-  }
-  return out + "\"";
-}
-
-std::string json_value(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+constexpr int kDigits = 6; // of timings and shares: more than the clocks resolve
 
 void print_row(std::ostream &out, double share, double seconds, double gflops, const std::string &what) {
   char line[96];
@@ -69,20 +50,22 @@ void print_profile(std::ostream &out, const runtime::StepProfile &p, int threads
   }
   if (rest > 0)
     print_row(out, p.step_seconds > 0 ? rest_seconds / p.step_seconds : 0, rest_seconds, 0,
-              std::to_string(rest) + " more row" + (rest == 1 ? "" : "s") + ", each under " + json_value(100 * kListedShare) + "%");
+              std::to_string(rest) + " more row" + (rest == 1 ? "" : "s") + ", each under " + json_number(100 * kListedShare, kDigits) +
+                  "%");
   print_row(out, p.unaccounted_share(), p.unaccounted_seconds, 0, "in no row (timers, calls between the steps)");
 }
 
 std::string profile_json(const runtime::StepProfile &p) {
   std::ostringstream os;
-  os << "{\"steps\": " << p.steps << ", \"step_seconds\": " << json_value(p.step_seconds)
-     << ", \"unaccounted_share\": " << json_value(p.unaccounted_share()) << ", \"rows\": [";
+  os << "{\"steps\": " << p.steps << ", \"step_seconds\": " << json_number(p.step_seconds, kDigits)
+     << ", \"unaccounted_share\": " << json_number(p.unaccounted_share(), kDigits) << ", \"rows\": [";
   for (size_t i = 0; i < p.rows.size(); ++i) {
     const runtime::ProfileRow &r = p.rows[i];
-    os << (i ? ", " : "") << "{\"kind\": " << json_text(r.kind) << ", \"what\": " << json_text(r.what)
-       << ", \"seconds\": " << json_value(r.seconds) << ", \"share\": " << json_value(r.share);
+    os << (i ? ", " : "") << "{\"kind\": " << json_string(r.kind) << ", \"what\": " << json_string(r.what)
+       << ", \"seconds\": " << json_number(r.seconds, kDigits) << ", \"share\": " << json_number(r.share, kDigits);
     if (r.kind == "product" || r.kind == "convolution")
-      os << ", \"shape\": " << json_text(r.shape) << ", \"library\": " << json_text(r.library) << ", \"gflops\": " << json_value(r.gflops);
+      os << ", \"shape\": " << json_string(r.shape) << ", \"library\": " << json_string(r.library)
+         << ", \"gflops\": " << json_number(r.gflops, kDigits);
     os << "}";
   }
   os << "]}";

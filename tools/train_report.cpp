@@ -1,7 +1,7 @@
 #include "train_report.h"
+#include "json_text.h"
 #include "profile_report.h"
 #include "runtime/bfloat16.h"
-#include "runtime/gemm_onednn.h"
 #include "runtime/world.h"
 
 #include <cmath>
@@ -12,13 +12,6 @@
 namespace aec::cli {
 
 namespace {
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
 
 std::string json_array(const std::vector<double> &v) {
   std::string s = "[";
@@ -67,14 +60,6 @@ Span check_span(const Model &m, const std::string &param) {
   return {};
 }
 
-// How this machine computes --precision bf16's products.
-std::string bfloat16_products_text() {
-  const runtime::Bfloat16Path path = runtime::bfloat16_path();
-  if (path != runtime::Bfloat16Path::Instructions) return runtime::to_string(path);
-  const std::string kernel = runtime::onednn::bfloat16_kernel();
-  return runtime::bfloat16_instructions() + " through oneDNN" + (kernel.empty() ? "" : " (" + kernel + ")");
-}
-
 } // namespace
 
 void print_header(std::ostream &out, const std::string &path, const Dataset &data, const TrainConfig &c,
@@ -85,7 +70,7 @@ void print_header(std::ostream &out, const std::string &path, const Dataset &dat
   if (c.clip > 0) out << ", clip " << c.clip;
   if (c.val > 0) out << ", " << c.val * 100 << "% held out" << (c.patience ? ", patience " + std::to_string(c.patience) : "");
   out << (c.center ? ", centered" : "") << ", " << c.threads << " thread" << (c.threads == 1 ? "" : "s");
-  if (c.precision == "bf16") out << ", bfloat16 products: " << bfloat16_products_text();
+  if (c.precision == "bf16") out << ", bfloat16 products: " << runtime::bfloat16_path_text();
   out << std::endl;
   if (resumed)
     out << "continuing after epoch " << resumed->epoch << ", step " << resumed->step << " (" << resumed->position

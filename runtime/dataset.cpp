@@ -71,7 +71,7 @@ void check_finite_values(const float *v, int64_t count, int64_t first_sample, in
 } // namespace
 
 void check_finite(const Dataset &d, const std::string &path) {
-  if (d.in_memory()) return check_finite_values(d.values.data(), int64_t(d.values.size()), 0, d.width, path);
+  if (d.in_memory()) return check_finite_values(d.rows(), d.n * d.width, 0, d.width, path);
   if (!d.mapped->type().may_be_non_finite()) return;
   MappedSamples::SequentialPass pass(d.mapped.get());
   std::vector<float> sample(static_cast<size_t>(d.width));
@@ -82,27 +82,25 @@ void check_finite(const Dataset &d, const std::string &path) {
 }
 
 void Dataset::read(int64_t i, int64_t offset, int64_t count, float *out) const {
-  if (!mapped) {
-    std::copy_n(values.data() + i * width + offset, count, out);
-    return;
-  }
-  mapped->read(i, offset, count, out);
+  if (mapped) mapped->read(i, offset, count, out);
+  else std::copy_n(rows() + i * width + offset, count, out);
   if (!shift.empty())
     for (int64_t j = 0; j < count; ++j) out[j] -= shift[size_t(offset + j)];
 }
 
 void Dataset::load_into_memory() {
-  if (!mapped) return;
+  if (!mapped && !borrowed) return;
   std::vector<float> all(static_cast<size_t>(n * width));
   for (int64_t i = 0; i < n; ++i) read(i, 0, width, all.data() + i * width);
   values = std::move(all);
   mapped.reset();
+  borrowed.reset();
   shift.clear();
 }
 
 void Dataset::keep_first(int64_t count) {
   n = count;
-  if (!mapped) values.resize(static_cast<size_t>(n * width));
+  if (!mapped && !borrowed) values.resize(static_cast<size_t>(n * width));
 }
 
 std::string default_data_spec() {
@@ -157,7 +155,7 @@ std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
 }
 
 void subtract_mean(Dataset &d, const InputColumns &c, const std::vector<float> &mean) {
-  if (!d.in_memory()) {
+  if (d.mapped || d.borrowed) { // not ours to write: subtracted as the samples are read
     if (d.shift.empty()) d.shift.assign(static_cast<size_t>(d.width), 0.0f);
     for (int64_t j = 0; j < c.width; ++j) d.shift[size_t(c.offset + j)] += mean[size_t(j)];
     return;

@@ -23,8 +23,11 @@ struct Dataset {
   int64_t n = 0, width = 0;
   std::vector<float> values;                   // n * width when the samples are in memory
   std::shared_ptr<const MappedSamples> mapped; // else: read in place from an uncompressed NPY or IDX file
-  // By column, subtracted from mapped samples as they are read (`center` of a mapped data set;
-  // one in memory is centered in place). Empty: nothing.
+  // or else: n * width floats read in place from memory an application owns (aec/aec.h's
+  // Data::view, a NumPy array); the pointer's owner keeps them alive, and aec never writes them.
+  std::shared_ptr<const float> borrowed;
+  // By column, subtracted from mapped or borrowed samples as they are read (`center` of such a
+  // data set; one whose values are its own is centered in place). Empty: nothing.
   std::vector<float> shift;
   std::string description;   // what was loaded, for the user
   bool bytes_scaled = false; // unsigned bytes divided by 255 (IDX, uint8 NPY): ids are value * 255
@@ -32,7 +35,8 @@ struct Dataset {
   // every column.
   std::vector<InputColumns> inputs;
 
-  bool in_memory() const { return !mapped; }
+  bool in_memory() const { return !mapped; } // values or borrowed: rows() holds every sample
+  const float *rows() const { return borrowed ? borrowed.get() : values.data(); }
   // Columns [offset, offset + count) of sample i, into `out`.
   void read(int64_t i, int64_t offset, int64_t count, float *out) const;
   float value(int64_t i, int64_t column) const {
@@ -40,7 +44,7 @@ struct Dataset {
     read(i, column, 1, &v);
     return v;
   }
-  // Reads a mapped data set's samples into `values` (for whoever needs them all at once).
+  // Reads a mapped or borrowed data set's samples into `values` (for whoever needs them all as its own).
   void load_into_memory();
   // Keeps the first `count` samples.
   void keep_first(int64_t count);

@@ -83,7 +83,9 @@ void MemoryPlan::add_data(const Dataset &d, int64_t limit) {
   if (!d.in_memory())
     d.mapped->set_resident_window(limit > 0 ? std::min(limit - int64_t(bytes()), limit / 4) : available_memory() / 2 - int64_t(bytes()));
   const std::string samples = std::to_string(d.n) + " samples of width " + std::to_string(d.width);
-  if (d.in_memory()) parts_.push_back({"the data (" + samples + ", in memory)", double(d.values.size()) * 4, {}, ""});
+  if (d.in_memory())
+    parts_.push_back(
+        {"the data (" + samples + (d.borrowed ? ", in the application's memory)" : ", in memory)"), double(d.n * d.width) * 4, {}, ""});
   else
     parts_.push_back({"the data file's resident pages (memory-mapped: at most this much of its " +
                           memory_text(double(d.mapped->file_bytes())) + " at once)",

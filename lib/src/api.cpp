@@ -55,9 +55,44 @@ runtime::Dataset to_dataset(const Data &d) {
   runtime::Dataset out;
   out.n = d.samples;
   out.width = d.width;
-  out.values = d.values;
+  if (d.viewed) out.borrowed = std::shared_ptr<const float>(d.owner, d.viewed); // in place, kept alive by its owner
+  else out.values = d.values;
   out.description = d.description;
   return out;
+}
+
+std::vector<std::string> input_names(const Model &m) {
+  std::vector<std::string> names;
+  for (const InputInfo &in : m.inputs) names.push_back(in.name);
+  return names;
+}
+
+std::string listed(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// A checkpoint's params (those of the program, by name), mean and training state into `impl`.
+void load_into(Program::Impl &impl, Checkpoint c, const std::string &path) {
+  runtime::check_checkpoint_matches(c, impl.program.model(), path, runtime::CheckpointUse::Run);
+  impl.params.clear();
+  for (auto &[name, p] : c.params)
+    if (impl.program.model().param(name)) impl.params[name] = std::move(p.values);
+  impl.mean = std::move(c.mean);
+  impl.samples = c.samples;
+  impl.progress = std::move(c.training);
+}
+
+std::vector<int64_t> dims_of(const ir::Shape &s) { return std::vector<int64_t>(s.d, s.d + s.rank); }
+
+// Throws unless every one of `count` values is finite, naming the first that is not.
+void check_finite_rows(const char *what, const float *values, int64_t count, int64_t width) {
+  for (int64_t i = 0; i < count; ++i)
+    if (!std::isfinite(values[i]))
+      throw Error(std::string(what) + ": sample " + std::to_string(i / width) + ", column " + std::to_string(i % width + 1) +
+                      " is not finite",
+                  {}, false);
 }
 
 // Hands progress to the application's callback and its answer back to the trainer.
@@ -125,11 +160,16 @@ Data Data::from_rows(const float *values, int64_t samples, int64_t width) {
   if (samples < 1 || width < 1) throw Error("Data::from_rows: samples and width must be positive", {}, false);
   Data d{samples, width, std::vector<float>(values, values + samples * width),
          std::to_string(samples) + " samples of width " + std::to_string(width) + " from memory"};
-  for (size_t i = 0; i < d.values.size(); ++i)
-    if (!std::isfinite(d.values[i]))
-      throw Error("Data::from_rows: sample " + std::to_string(i / size_t(width)) + ", column " + std::to_string(i % size_t(width) + 1) +
-                      " is not finite",
-                  {}, false);
+  check_finite_rows("Data::from_rows", d.values.data(), samples * width, width);
+  return d;
+}
+
+Data Data::view(const float *values, int64_t samples, int64_t width, std::shared_ptr<const void> owner) {
+  if (samples < 1 || width < 1) throw Error("Data::view: samples and width must be positive", {}, false);
+  check_finite_rows("Data::view", values, samples * width, width);
+  Data d{samples, width, {}, std::to_string(samples) + " samples of width " + std::to_string(width) + " in the application's memory"};
+  d.viewed = values;
+  d.owner = std::move(owner);
   return d;
 }
 
@@ -144,7 +184,52 @@ Program Program::from_string(const std::string &name, const std::string &text, s
   });
 }
 
+Program Program::for_inputs(const std::map<std::string, int64_t> &widths) const {
+  return translated([&] {
+    const Model &m = impl_->program.model();
+    for (const auto &[name, width] : widths)
+      if (!m.input(name)) throw InputError("for_inputs: the program has no input " + name + " (it has: " + listed(input_names(m)) + ")");
+    const SourceFile &src = impl_->program.source();
+    return Program(
+        std::make_shared<Impl>(Impl{LoadedProgram::from_string(src.name, src.text, std::nullopt, widths, m.overrides), {}, {}, 0, {}}));
+  });
+}
+
+Program Program::with_checkpoint(const std::string &path) const {
+  return translated([&] {
+    Checkpoint c = runtime::load_checkpoint(path);
+    const Model &m = impl_->program.model();
+    // The widths the checkpoint's data had: the first input's, and every input whose size is a
+    // dim the checkpoint knows.
+    std::map<std::string, int64_t> widths{{m.first_input().name, c.width}};
+    for (const InputInfo &in : m.inputs)
+      if (auto d = c.dims.find(in.dim); !in.dim.empty() && d != c.dims.end()) widths.emplace(in.name, d->second);
+    std::map<std::string, std::string> set = c.overrides;
+    for (const auto &[name, value] : m.overrides) set[name] = value; // given here: wins
+    const SourceFile &src = impl_->program.source();
+    Program p(std::make_shared<Impl>(Impl{LoadedProgram::from_string(src.name, src.text, std::nullopt, widths, set), {}, {}, 0, {}}));
+    load_into(*p.impl_, std::move(c), path);
+    return p;
+  });
+}
+
 TrainSettings Program::defaults() const { return to_settings(impl_->program.train_defaults()); }
+
+std::vector<InputWidth> Program::inputs() const {
+  std::vector<InputWidth> out;
+  for (const InputInfo &in : impl_->program.model().inputs) out.push_back({in.name, in.width > 0 ? int64_t(in.width) : 0});
+  return out;
+}
+
+std::vector<int64_t> Program::param_shape(const std::string &name) const {
+  return translated([&] {
+    const ParamInfo *p = impl_->program.model().param(name);
+    if (!p) throw InputError("param_shape(" + name + "): no such param");
+    std::vector<int64_t> shape = dims_of(p->shape);
+    if (p->per_sample) shape.insert(shape.begin(), impl_->samples);
+    return shape;
+  });
+}
 
 std::vector<std::string> Program::outputs() const { return impl_->program.model().outputs; }
 
@@ -165,11 +250,6 @@ runtime::Dataset bound(const Model &m, const Inputs &inputs, const std::vector<s
   return runtime::bind_inputs(m, std::move(sources), required);
 }
 
-std::vector<std::string> input_names(const Model &m) {
-  std::vector<std::string> names;
-  for (const InputInfo &in : m.inputs) names.push_back(in.name);
-  return names;
-}
 } // namespace
 
 namespace {
@@ -231,8 +311,8 @@ Output evaluate_on(const Program::Impl &impl, const std::string &output, runtime
     std::ostringstream quiet;
     OutputValues v = runtime::run_output(impl.program.model(), d, ck, output, RunConfig{}, quiet);
     // An image [c, h, w] is handed out as its row-major entries: a vector of c h w per sample.
-    if (v.shape.rank > 2) return Output{v.n, v.shape.numel(), 1, std::move(v.values)};
-    return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values)};
+    if (v.shape.rank > 2) return Output{v.n, v.shape.numel(), 1, std::move(v.values), dims_of(v.shape)};
+    return Output{v.n, v.shape.rows(), v.shape.cols(), std::move(v.values), dims_of(v.shape)};
   }
 }
 } // namespace
@@ -272,16 +352,7 @@ void Program::save(const std::string &path) const {
 }
 
 void Program::load(const std::string &path) {
-  translated([&] {
-    Checkpoint c = runtime::load_checkpoint(path);
-    runtime::check_checkpoint_matches(c, impl_->program.model(), path, runtime::CheckpointUse::Run);
-    impl_->params.clear();
-    for (auto &[name, p] : c.params)
-      if (impl_->program.model().param(name)) impl_->params[name] = std::move(p.values); // the program's params, by name
-    impl_->mean = std::move(c.mean);
-    impl_->samples = c.samples;
-    impl_->progress = std::move(c.training);
-  });
+  translated([&] { load_into(*impl_, runtime::load_checkpoint(path), path); });
 }
 
 } // namespace aec

@@ -249,3 +249,59 @@ TEST_CASE("several named inputs: a classifier trained on class ids, predictions 
     CHECK(std::string(e.what()).find("inputs[\"y\"]: sample 5 holds 7") != std::string::npos);
   }
 }
+
+TEST_CASE("a view of the application's memory trains and evaluates in place, bit for bit as a copy, and is never written") {
+  aec::Data copy = aec::Data::load("synthetic:lowrank?n=800&d=16&rank=3");
+  std::vector<float> mine = copy.values;
+  auto owner = std::make_shared<int>(7);
+  aec::Data view = aec::Data::view(mine.data(), copy.samples, copy.width, owner);
+  CHECK(view.values.empty());
+  CHECK(view.rows() == mine.data());
+  CHECK(owner.use_count() == 2); // held by the view
+  aec::Program a = aec::Program::from_string("pca.ae", kPca, copy.width), b = aec::Program::from_string("pca.ae", kPca, copy.width);
+  aec::TrainSettings s = a.defaults(); // center=true: the mean is subtracted as samples are read
+  s.epochs = 3;
+  a.train(copy, s);
+  b.train(view, s);
+  CHECK(a.param("B") == b.param("B"));
+  CHECK(mine == copy.values); // not centered in place
+  CHECK(a.evaluate("code", copy).values == b.evaluate("code", view).values);
+  // What the view sees is the memory as it is now: change it and the outputs change.
+  for (float &v : mine) v *= 2;
+  CHECK(b.evaluate("code", view).values != a.evaluate("code", copy).values);
+  mine[17] = NAN;
+  CHECK_THROWS_WITH_AS(aec::Data::view(mine.data(), copy.samples, copy.width), "Data::view: sample 1, column 2 is not finite", aec::Error);
+}
+
+TEST_CASE("a program checked without data is made for the data's widths, or for a checkpoint's, whatever it was trained with") {
+  const char *program = "dim D\ndim C\ninput x : [D]\ninput y : [C]\ndim k = 4\nparam W : [k, D] = glorot\nparam U : [C, k] = glorot\n"
+                        "f(x) = tanh(W * x)\nminimize ||y - U * f(x)||^2\noutput code = f(x)\noutput jacobian = df/dx\n"
+                        "train epochs=2 batch=32\n";
+  aec::Program checked = aec::Program::from_string("two.ae", program, std::nullopt, {{"k", "3"}});
+  REQUIRE(checked.inputs().size() == 2);
+  CHECK(checked.inputs()[0].name == "x");
+  CHECK(checked.inputs()[1].width == 0); // from the data, not seen yet
+  CHECK_THROWS_WITH_AS(checked.for_inputs({{"z", 3}}), "for_inputs: the program has no input z (it has: x, y)", aec::Error);
+  aec::Program p = checked.for_inputs({{"x", 6}, {"y", 2}});
+  CHECK(p.inputs()[1].width == 2);
+  CHECK(p.param_shape("W") == std::vector<int64_t>{3, 6}); // k=3 given to the checked program
+  CHECK(p.param_shape("U") == std::vector<int64_t>{2, 3});
+  std::vector<float> x(64 * 6), y(64 * 2);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float((i * 37) % 11) / 11;
+  for (size_t i = 0; i < y.size(); ++i) y[i] = float((i * 13) % 5) / 5;
+  aec::Inputs inputs = {{"x", aec::Data::from_rows(x.data(), 64, 6)}, {"y", aec::Data::from_rows(y.data(), 64, 2)}};
+  p.train(inputs, p.defaults());
+  aec::Output jacobian = p.evaluate("jacobian", inputs);
+  CHECK(jacobian.shape == std::vector<int64_t>{3, 6});
+  CHECK(p.evaluate("code", inputs).shape == std::vector<int64_t>{3});
+  std::string path = temp_file("two.ckpt");
+  p.save(path);
+  // Without k=3 or any width: the checkpoint's.
+  aec::Program loaded = aec::Program::from_string("two.ae", program).with_checkpoint(path);
+  CHECK(loaded.param("W") == p.param("W"));
+  CHECK(loaded.param_shape("U") == std::vector<int64_t>{2, 3});
+  CHECK(loaded.evaluate("jacobian", inputs).values == jacobian.values);
+  // A --set value given here wins, and a checkpoint it does not fit is refused.
+  CHECK_THROWS_AS(aec::Program::from_string("two.ae", program, std::nullopt, {{"k", "5"}}).with_checkpoint(path), aec::Error);
+  std::remove(path.c_str());
+}

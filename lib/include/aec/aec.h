@@ -46,16 +46,24 @@ private:
   bool in_program_;
 };
 
-// Samples of `width` floats, sample after sample (row-major: one row per sample).
+// Samples of `width` floats, sample after sample (row-major: one row per sample): its own
+// `values`, or a view of the application's memory (Data::view; `values` is then empty).
 struct Data {
   int64_t samples = 0, width = 0;
   std::vector<float> values;
   std::string description;
+  const float *viewed = nullptr;     // a view's first value
+  std::shared_ptr<const void> owner; // kept while a view is in use: what keeps `viewed` alive
 
   // fashion-mnist, fashion-mnist:test, synthetic:lowrank?..., or an IDX, NPY or CSV file.
   static Data load(const std::string &spec);
   // A copy of `samples` x `width` floats from memory, row-major (aec/eigen.h adds Eigen).
   static Data from_rows(const float *values, int64_t samples, int64_t width);
+  // The same floats used in place, without a copy: training and evaluating read them where they
+  // are and never write them (with center=true the mean is subtracted as samples are read). They
+  // must stay alive and unchanged while in use; `owner`, when given, is held until then.
+  static Data view(const float *values, int64_t samples, int64_t width, std::shared_ptr<const void> owner = {});
+  const float *rows() const { return viewed ? viewed : values.data(); }
 };
 
 struct TrainSettings {
@@ -113,6 +121,13 @@ using Inputs = std::map<std::string, Data>;
 struct Output {
   int64_t samples = 0, rows = 0, cols = 0;
   std::vector<float> values;
+  std::vector<int64_t> shape; // one sample's, as declared: {} a number, {k}, {r, c}, {c, h, w}
+};
+
+// An input of a program and the width of its samples (0 while it is taken from data not yet seen).
+struct InputWidth {
+  std::string name;
+  int64_t width = 0;
 };
 
 class Program {
@@ -124,9 +139,22 @@ public:
   static Program from_string(const std::string &name, const std::string &text, std::optional<int64_t> width = std::nullopt,
                              const std::map<std::string, std::string> &set = {});
 
+  // The same program for data of these widths, by input name: what `width` of from_file is for
+  // the first input, for every input (a dim taken from the data comes from the first input that
+  // names it). The result starts without params.
+  Program for_inputs(const std::map<std::string, int64_t> &widths) const;
+  // The same program for the data a checkpoint was trained on (its widths, and its --set values
+  // where this program was given none), with the checkpoint's params: from_file(path), then
+  // with_checkpoint(ckpt), is a trained model, whatever overrides and data it was trained with.
+  Program with_checkpoint(const std::string &path) const;
+
   TrainSettings defaults() const;           // the program's `train` statement
   std::vector<std::string> outputs() const; // the names of its `output` statements
   std::vector<std::string> params() const;
+  std::vector<InputWidth> inputs() const; // in declaration order
+  // The shape of a param as param() returns it: as declared ({} a number, {k}, {r, c}, a filter
+  // bank {o, c, kh, kw}), after the samples for a param declared `per sample`.
+  std::vector<int64_t> param_shape(const std::string &name) const;
 
   // Trains from freshly initialized params (or from settings.resume_path). `data` is left as it
   // is (with center=true, the model subtracts the training mean, and evaluate() does too).
@@ -139,7 +167,9 @@ public:
   Output evaluate(const std::string &output, const Data &data) const;
   // The same with several inputs: only those the output reads are needed.
   Output evaluate(const std::string &output, const Inputs &inputs) const;
-  std::vector<float> param(const std::string &name) const; // current values, column-major
+  // Current values: a matrix column-major, a filter bank or image row-major (as the checkpoint
+  // holds them), a per-sample param sample after sample.
+  std::vector<float> param(const std::string &name) const;
 
   void save(const std::string &path) const; // a checkpoint of the current params
   void load(const std::string &path);       // params from a checkpoint of this same program

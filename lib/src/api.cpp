@@ -58,6 +58,7 @@ runtime::Dataset to_dataset(const Data &d) {
   if (d.viewed) out.borrowed = std::shared_ptr<const float>(d.owner, d.viewed); // in place, kept alive by its owner
   else out.values = d.values;
   out.description = d.description;
+  out.bytes_scaled = d.bytes_scaled;
   return out;
 }
 
@@ -152,7 +153,7 @@ Data Data::load(const std::string &spec) {
   return translated([&] {
     runtime::Dataset d = load_data(spec);
     d.load_into_memory(); // Data holds its values
-    return Data{d.n, d.width, std::move(d.values), d.description};
+    return Data{d.n, d.width, std::move(d.values), d.description, d.bytes_scaled};
   });
 }
 

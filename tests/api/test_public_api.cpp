@@ -7,9 +7,12 @@
 
 #include <doctest/doctest.h>
 
+#include "support/npy_text.h" // header only: NPY bytes
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace {
@@ -303,5 +306,33 @@ TEST_CASE("a program checked without data is made for the data's widths, or for 
   CHECK(loaded.evaluate("jacobian", inputs).values == jacobian.values);
   // A --set value given here wins, and a checkpoint it does not fit is refused.
   CHECK_THROWS_AS(aec::Program::from_string("two.ae", program, std::nullopt, {{"k", "5"}}).with_checkpoint(path), aec::Error);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("class ids of unsigned bytes loaded from a file bind as one-hot labels (uint8 NPY, as Fashion-MNIST's labels)") {
+  std::vector<uint8_t> ids;
+  std::vector<float> x;
+  for (int i = 0; i < 60; ++i) {
+    ids.push_back(uint8_t(i % 3));
+    for (int j = 0; j < 3; ++j) x.push_back(j == i % 3 ? 1.0f : 0.0f);
+  }
+  std::string path = temp_file("ids.npy");
+  std::ofstream(path, std::ios::binary) << aec::test::npy_bytes("|u1", "(60,)", ids);
+  aec::Data labels = aec::Data::load(path);
+  CHECK(labels.bytes_scaled);
+  CHECK(labels.values[1] == 1.0f / 255.0f);
+  aec::Program p = aec::Program::from_string("cls.ae",
+                                             "dim D\ninput x : [D]\ninput y : [3]\nparam U : [3, D] = glorot\n"
+                                             "minimize cross_entropy(y, U * x)\noutput correct = equal(argmax(U * x), argmax(y))\n",
+                                             3);
+  aec::TrainSettings s = p.defaults();
+  s.epochs = 30;
+  s.batch = 10;
+  s.lr = 0.1;
+  aec::Inputs inputs = {{"x", aec::Data::from_rows(x.data(), 60, 3)}, {"y", labels}};
+  p.train(inputs, s);
+  int correct = 0;
+  for (float c : p.evaluate("correct", inputs).values) correct += c == 1.0f;
+  CHECK(correct == 60);
   std::remove(path.c_str());
 }

@@ -52,6 +52,7 @@ struct Data {
   int64_t samples = 0, width = 0;
   std::vector<float> values;
   std::string description;
+  bool bytes_scaled = false;         // unsigned bytes read as value / 255 (as class ids: value * 255)
   const float *viewed = nullptr;     // a view's first value
   std::shared_ptr<const void> owner; // kept while a view is in use: what keeps `viewed` alive
 

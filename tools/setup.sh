@@ -14,6 +14,7 @@ packages=(cmake ninja-build g++ pkg-config zlib1g-dev
           libcairo2-dev fonts-dejavu-core
           dataset-fashion-mnist
           python3      # the layering check and the golden tests of the passes
+          python3-dev pybind11-dev python3-numpy  # the Python module (import aec)
           qemu-user)   # the portability test runs aec on emulated older CPUs
 if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)

@@ -2,8 +2,9 @@
 # Sets everything up on a fresh machine, checks the format, builds aec (warnings as errors) and
 # runs the whole test suite with CTest; compiles it once more for an AVX-512 target (x86-64-v4); then builds it again
 # with clang's AddressSanitizer and UndefinedBehaviorSanitizer, runs the suite there too (all but
-# the installed-package test, whose application is built without the sanitizers' runtime, and the
-# portability test, which runs aec under qemu) and fuzzes the parser, the data readers, the
+# the installed-package test, whose application is built without the sanitizers' runtime, the
+# portability test, which runs aec under qemu, and the Python module's, which Python cannot load
+# from such a build) and fuzzes the parser, the data readers, the
 # checkpoint reader and the compiler (also with deep and long inputs) for a bounded time.
 # The `long` label (2000 random programs) is left out unless --long is given.
 # Usage: tools/test.sh [--no-sanitizers] [--long]
@@ -20,8 +21,8 @@ done
 tools/setup.sh --test
 echo "== the format (.clang-format)"
 tools/check_format.sh
-# Warnings are errors here (and only here: a user's build warns).
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEC_WERROR=ON >/dev/null
+# Warnings are errors here (and only here: a user's build warns). The Python module is required.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEC_WERROR=ON -DAEC_PYTHON=ON >/dev/null
 cmake --build build -j2
 (cd build && ctest -j2 --output-on-failure -LE long)
 if ((long)); then (cd build && ctest --output-on-failure -L long); fi

@@ -222,13 +222,11 @@ std::vector<InputWidth> Program::inputs() const {
   return out;
 }
 
-std::vector<int64_t> Program::param_shape(const std::string &name) const {
+ParamShape Program::param_shape(const std::string &name) const {
   return translated([&] {
     const ParamInfo *p = impl_->program.model().param(name);
     if (!p) throw InputError("param_shape(" + name + "): no such param");
-    std::vector<int64_t> shape = dims_of(p->shape);
-    if (p->per_sample) shape.insert(shape.begin(), impl_->samples);
-    return shape;
+    return ParamShape{dims_of(p->shape), p->per_sample ? impl_->samples : 0};
   });
 }
 

@@ -287,8 +287,9 @@ TEST_CASE("a program checked without data is made for the data's widths, or for 
   CHECK_THROWS_WITH_AS(checked.for_inputs({{"z", 3}}), "for_inputs: the program has no input z (it has: x, y)", aec::Error);
   aec::Program p = checked.for_inputs({{"x", 6}, {"y", 2}});
   CHECK(p.inputs()[1].width == 2);
-  CHECK(p.param_shape("W") == std::vector<int64_t>{3, 6}); // k=3 given to the checked program
-  CHECK(p.param_shape("U") == std::vector<int64_t>{2, 3});
+  CHECK(p.param_shape("W").dims == std::vector<int64_t>{3, 6}); // k=3 given to the checked program
+  CHECK(p.param_shape("U").dims == std::vector<int64_t>{2, 3});
+  CHECK(p.param_shape("U").samples == 0);
   std::vector<float> x(64 * 6), y(64 * 2);
   for (size_t i = 0; i < x.size(); ++i) x[i] = float((i * 37) % 11) / 11;
   for (size_t i = 0; i < y.size(); ++i) y[i] = float((i * 13) % 5) / 5;
@@ -302,7 +303,7 @@ TEST_CASE("a program checked without data is made for the data's widths, or for 
   // Without k=3 or any width: the checkpoint's.
   aec::Program loaded = aec::Program::from_string("two.ae", program).with_checkpoint(path);
   CHECK(loaded.param("W") == p.param("W"));
-  CHECK(loaded.param_shape("U") == std::vector<int64_t>{2, 3});
+  CHECK(loaded.param_shape("U").dims == std::vector<int64_t>{2, 3});
   CHECK(loaded.evaluate("jacobian", inputs).values == jacobian.values);
   // A --set value given here wins, and a checkpoint it does not fit is refused.
   CHECK_THROWS_AS(aec::Program::from_string("two.ae", program, std::nullopt, {{"k", "5"}}).with_checkpoint(path), aec::Error);

@@ -131,6 +131,13 @@ struct InputWidth {
   int64_t width = 0;
 };
 
+// A param's shape as declared ({} a number, {k}, {r, c}, a filter bank {o, c, kh, kw}) and, for
+// a param declared `per sample`, its rows: one per sample of the data it was fitted to (else 0).
+struct ParamShape {
+  std::vector<int64_t> dims;
+  int64_t samples = 0;
+};
+
 class Program {
 public:
   // Parses and checks a program for data of `width` floats per sample (without one, sizes taken
@@ -153,9 +160,7 @@ public:
   std::vector<std::string> outputs() const; // the names of its `output` statements
   std::vector<std::string> params() const;
   std::vector<InputWidth> inputs() const; // in declaration order
-  // The shape of a param as param() returns it: as declared ({} a number, {k}, {r, c}, a filter
-  // bank {o, c, kh, kw}), after the samples for a param declared `per sample`.
-  std::vector<int64_t> param_shape(const std::string &name) const;
+  ParamShape param_shape(const std::string &name) const;
 
   // Trains from freshly initialized params (or from settings.resume_path). `data` is left as it
   // is (with center=true, the model subtracts the training mean, and evaluate() does too).

@@ -20,7 +20,8 @@ if [[ ${1:-} == --bench ]]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread bc)
 fi
 if [[ ${1:-} == --test || ${1:-} == --fuzz ]]; then
-  packages+=(clang-14 libclang-rt-14-dev clang-format-14)
+  packages+=(clang-14 libclang-rt-14-dev clang-format-14
+             python3-matplotlib)  # the README's Python example plots (optional for users)
 fi
 
 missing=()

@@ -56,6 +56,9 @@ aec::Data data_from(const std::string &input, py::handle source) {
     fail("input " + input +
          ": expected a NumPy array (or what numpy.asarray takes) or the name of a data source such as \"fashion-mnist\", got " +
          std::string(py::str(py::type::handle_of(source).attr("__name__"))));
+  if (std::string("biuf").find(a.dtype().kind()) == std::string::npos) // strings, objects, dates, complex numbers
+    fail("input " + input + ": an array of " + std::string(py::str(a.dtype())) + " (from " +
+         std::string(py::str(py::type::handle_of(source).attr("__name__"))) + ") is not real numbers");
   if (a.ndim() == 0) fail("input " + input + ": a single number is not data: give an array with one sample per row");
   const int64_t samples = a.shape(0);
   int64_t width = 1;
@@ -70,7 +73,7 @@ aec::Data data_from(const std::string &input, py::handle source) {
   else if (bytes) floats = scaled_bytes(a);
   else {
     auto converted = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
-    if (!converted) fail("input " + input + ": an array of " + std::string(py::str(a.dtype())) + " does not convert to numbers");
+    if (!converted) fail("input " + input + ": an array of " + std::string(py::str(a.dtype())) + " does not convert to float32");
     floats = std::move(converted);
   }
   const float *values = floats.data();

@@ -219,7 +219,9 @@ class Errors(Temp):
         self.assert_error("input x: sample 3, column 5 is not finite", prog.train, x)
         self.assert_error("input x: the array of shape (0, 12) holds no samples", prog.train, np.zeros((0, 12), np.float32))
         self.assert_error("input x: a single number is not data", prog.train, np.float32(1))
-        self.assert_error("does not convert to numbers", prog.train, np.array([["a", "b"]]))
+        self.assert_error("input x: an array of <U1 (from ndarray) is not real numbers", prog.train, np.array([["a", "b"]]))
+        self.assert_error("input x: an array of object (from NoneType) is not real numbers", prog.train, {"x": None})
+        self.assert_error("input x: an array of complex64", prog.train, x.astype(np.complex64))
         self.assert_error("no such file", prog.train, self.path("missing.npy"))
         self.assert_error("train: no data", prog.train)
         self.assert_error("the program has no input z", prog.train, z=samples())
@@ -274,7 +276,7 @@ class Errors(Temp):
         t.start()
         inside.wait(10)
         try:
-            self.assert_error("in use by another thread", prog.train, x)
+            self.assert_error("already training or evaluating", prog.train, x)
         finally:
             release.set()
             t.join()
@@ -365,6 +367,20 @@ class Threads(unittest.TestCase):
             for name in alone[k]:
                 self.assertTrue(np.array_equal(alone[k][name], together[k][name]), f"k={k} {name}")
         self.assertLess(longest_wait, one_run / 3, f"a run takes {one_run:.3f} s")
+
+
+class Readme(Temp):
+    def test_the_readmes_python_block_runs_as_written(self):
+        source = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with open(os.path.join(source, "README.md")) as f:
+            readme = f.read()
+        section = readme[readme.index("\n## Python\n"):]
+        block = section[section.index("```python\n") + len("```python\n"):]
+        block = block[:block.index("```")]
+        os.symlink(os.path.join(source, "examples"), self.path("examples"))  # its paths are the source folder's
+        run = subprocess.run([sys.executable, "-c", block], cwd=self.dir, capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("epoch 3: loss", run.stdout)
 
 
 if __name__ == "__main__":

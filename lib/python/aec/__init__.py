@@ -295,7 +295,8 @@ class Program:
         class _Held:
             def __enter__(self):
                 if not program._busy.acquire(blocking=False):
-                    raise _error(f"{what}: this Program is in use by another thread; give each thread its own Program")
+                    raise _error(f"{what}: this Program is already training or evaluating (on another thread, or "
+                                 f"in its own progress callable); give each thread its own Program")
 
             def __exit__(self, *exc):
                 program._busy.release()

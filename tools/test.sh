@@ -28,9 +28,10 @@ cmake --build build -j2
 if ((long)); then (cd build && ctest --output-on-failure -L long); fi
 
 # An AVX-512 target warns where an AVX2 one does not (GCC inside Eigen's AVX-512 code): compile
-# everything once for x86-64-v4 with warnings as errors, whatever CPU this machine has (not run).
+# everything once for x86-64-v4 with warnings as errors, whatever CPU this machine has (nothing of
+# it runs: not even the test binaries that register their cases, which an AVX2 CPU cannot run).
 echo "== compiling for an AVX-512 target (x86-64-v4), warnings as errors"
-cmake -S . -B build-x86-64-v4 -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEC_ARCH=x86-64-v4 -DAEC_WERROR=ON >/dev/null
+cmake -S . -B build-x86-64-v4 -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEC_ARCH=x86-64-v4 -DAEC_WERROR=ON -DAEC_DISCOVER_TESTS=OFF >/dev/null
 cmake --build build-x86-64-v4 -j2
 
 ((sanitizers)) || exit 0

@@ -74,7 +74,7 @@ aec::Data data_from(const std::string &input, py::handle source) {
   else {
     auto converted = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
     if (!converted) fail("input " + input + ": an array of " + std::string(py::str(a.dtype())) + " does not convert to float32");
-    floats = std::move(converted);
+    floats = converted; // another array_t type: a new reference to the same array
   }
   const float *values = floats.data();
   try {

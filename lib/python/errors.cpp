@@ -23,7 +23,8 @@ void register_error(py::module_ &m) {
   error_type = PyErr_NewExceptionWithDoc("aec.Error", kErrorDoc, PyExc_Exception, nullptr);
   if (!error_type) throw py::error_already_set();
   m.add_object("Error", py::handle(error_type));
-  py::register_exception_translator([](std::exception_ptr p) {
+  // pybind11 takes a translator of void(std::exception_ptr), by value.
+  py::register_exception_translator([](std::exception_ptr p) { // NOLINT(performance-unnecessary-value-param)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const aec::Error &e) {

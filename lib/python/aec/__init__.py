@@ -55,9 +55,8 @@ class Program:
     time; independent Programs train on several threads at once.
     """
 
-    def __init__(self, checked, overrides):
+    def __init__(self, checked):
         self._checked = checked          # without data: sizes from the data still open
-        self._overrides = overrides
         self._program = None             # made for the widths of the data
         self._trained = False            # self._program has params: trained or loaded
         self._busy = threading.Lock()
@@ -71,8 +70,7 @@ class Program:
         Program.from_file("relu_ae.ae", k=32, lam=0.1). Raises aec.Error with the place
         (file:line:col) of anything wrong in the program.
         """
-        set_values = _set_values(overrides)
-        return cls(_Program.from_file(os.fspath(path), set_values), set_values)
+        return cls(_Program.from_file(os.fspath(path), _set_values(overrides)))
 
     @classmethod
     def from_string(cls, text, name="program.ae", **overrides):
@@ -80,8 +78,7 @@ class Program:
 
         Keyword arguments set dims and hypers, as in from_file.
         """
-        set_values = _set_values(overrides)
-        return cls(_Program.from_string(name, text, set_values), set_values)
+        return cls(_Program.from_string(name, text, _set_values(overrides)))
 
     @classmethod
     def load(cls, program, checkpoint, **overrides):
@@ -95,7 +92,7 @@ class Program:
         if isinstance(program, Program) and overrides:
             raise _error("Program.load: give dims and hypers with a program's path, not with a Program")
         p = program if isinstance(program, Program) else cls.from_file(program, **overrides)
-        made = cls(p._checked, p._overrides)
+        made = cls(p._checked)
         made._program = p._checked.with_checkpoint(os.fspath(checkpoint))
         made._trained = True
         return made

@@ -71,6 +71,8 @@ void check_finite_values(const float *v, int64_t count, int64_t first_sample, in
 } // namespace
 
 void check_finite(const Dataset &d, const std::string &path) {
+  for (const SourceColumns &s : d.sources) check_finite(*s.data, path);
+  if (!d.sources.empty()) return;
   if (d.in_memory()) return check_finite_values(d.rows(), d.n * d.width, 0, d.width, path);
   if (!d.mapped->type().may_be_non_finite()) return;
   MappedSamples::SequentialPass pass(d.mapped.get());
@@ -82,25 +84,47 @@ void check_finite(const Dataset &d, const std::string &path) {
 }
 
 void Dataset::read(int64_t i, int64_t offset, int64_t count, float *out) const {
-  if (mapped) mapped->read(i, offset, count, out);
+  if (!sources.empty()) read_sources(i, offset, count, out);
+  else if (mapped) mapped->read(i, offset, count, out);
   else std::copy_n(rows() + i * width + offset, count, out);
   if (!shift.empty())
     for (int64_t j = 0; j < count; ++j) out[j] -= shift[size_t(offset + j)];
 }
 
+void Dataset::read_sources(int64_t i, int64_t offset, int64_t count, float *out) const {
+  for (size_t j = 0; j < sources.size(); ++j) { // the columns of each input that the range covers
+    const InputColumns &c = inputs[j];
+    const int64_t from = std::max(offset, c.offset), to = std::min(offset + count, c.offset + c.width);
+    if (from >= to) continue;
+    float *dst = out + (from - offset);
+    if (sources[j].classes > 0) { // one-hot: the id was checked when bound
+      const int64_t id = int64_t(class_id(*sources[j].data, i));
+      for (int64_t col = from; col < to; ++col) dst[col - from] = col - c.offset == id ? 1.0f : 0.0f;
+    } else {
+      sources[j].data->read(i, from - c.offset, to - from, dst);
+    }
+  }
+}
+
+double class_id(const Dataset &ids, int64_t i) {
+  double v = ids.value(i, 0);
+  return ids.bytes_scaled ? std::round(v * 255.0) : v;
+}
+
 void Dataset::load_into_memory() {
-  if (!mapped && !borrowed) return;
+  if (owns_values()) return;
   std::vector<float> all(static_cast<size_t>(n * width));
   for (int64_t i = 0; i < n; ++i) read(i, 0, width, all.data() + i * width);
   values = std::move(all);
   mapped.reset();
   borrowed.reset();
+  sources.clear();
   shift.clear();
 }
 
 void Dataset::keep_first(int64_t count) {
   n = count;
-  if (!mapped && !borrowed) values.resize(static_cast<size_t>(n * width));
+  if (owns_values()) values.resize(static_cast<size_t>(n * width));
 }
 
 std::string default_data_spec() {
@@ -155,7 +179,7 @@ std::vector<float> center_in_place(Dataset &d, const InputColumns &c) {
 }
 
 void subtract_mean(Dataset &d, const InputColumns &c, const std::vector<float> &mean) {
-  if (d.mapped || d.borrowed) { // not ours to write: subtracted as the samples are read
+  if (!d.owns_values()) { // not ours to write: subtracted as the samples are read
     if (d.shift.empty()) d.shift.assign(static_cast<size_t>(d.width), 0.0f);
     for (int64_t j = 0; j < c.width; ++j) d.shift[size_t(c.offset + j)] += mean[size_t(j)];
     return;

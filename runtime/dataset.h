@@ -18,6 +18,13 @@ struct InputColumns {
 };
 
 class MappedSamples;
+struct Dataset;
+
+// One input's source in a Dataset of several side by side (bind_inputs), read in place.
+struct SourceColumns {
+  std::shared_ptr<const Dataset> data;
+  int64_t classes = 0; // > 0: one class id per sample, read as a one-hot vector of this width
+};
 
 struct Dataset {
   int64_t n = 0, width = 0;
@@ -26,8 +33,12 @@ struct Dataset {
   // or else: n * width floats read in place from memory an application owns (aec/aec.h's
   // Data::view, a NumPy array); the pointer's owner keeps them alive, and aec never writes them.
   std::shared_ptr<const float> borrowed;
-  // By column, subtracted from mapped or borrowed samples as they are read (`center` of such a
-  // data set; one whose values are its own is centered in place). Empty: nothing.
+  // or else: the sources of several inputs side by side, each read where it is: the columns of
+  // inputs[j] are sources[j]'s samples (bind_inputs; nothing is copied).
+  std::vector<SourceColumns> sources;
+  // By column, subtracted from samples not its own as they are read (`center` of a mapped,
+  // borrowed or side-by-side data set; one whose values are its own is centered in place).
+  // Empty: nothing.
   std::vector<float> shift;
   std::string description;   // what was loaded, for the user
   bool bytes_scaled = false; // unsigned bytes divided by 255 (IDX, uint8 NPY): ids are value * 255
@@ -35,7 +46,8 @@ struct Dataset {
   // every column.
   std::vector<InputColumns> inputs;
 
-  bool in_memory() const { return !mapped; } // values or borrowed: rows() holds every sample
+  bool in_memory() const { return !mapped && sources.empty(); } // values or borrowed: rows() holds every sample
+  bool owns_values() const { return !mapped && !borrowed && sources.empty(); }
   const float *rows() const { return borrowed ? borrowed.get() : values.data(); }
   // Columns [offset, offset + count) of sample i, into `out`.
   void read(int64_t i, int64_t offset, int64_t count, float *out) const;
@@ -44,13 +56,21 @@ struct Dataset {
     read(i, column, 1, &v);
     return v;
   }
-  // Reads a mapped or borrowed data set's samples into `values` (for whoever needs them all as its own).
+  // Reads the samples of a data set that does not own them into `values` (for whoever needs
+  // them all as its own).
   void load_into_memory();
   // Keeps the first `count` samples.
   void keep_first(int64_t count);
   // The columns of `input`; nullopt when no source is bound to it.
   std::optional<InputColumns> columns(const std::string &input, bool first) const;
+
+private:
+  void read_sources(int64_t i, int64_t offset, int64_t count, float *out) const;
 };
+
+// Sample i's class id in a source of class ids (unsigned bytes, read as value / 255, scaled back
+// to the byte): a number, which bind_inputs checks is an integer in [0, c) for an input [c].
+double class_id(const Dataset &ids, int64_t i);
 
 // Throws InputError naming the source and what is wrong.
 Dataset load_dataset(const std::string &spec);

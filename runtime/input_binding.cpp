@@ -49,15 +49,15 @@ std::string names_of(const Model &m) {
   return out;
 }
 
-// Sample i's one-hot vector of width c from its class id.
-void one_hot(const Dataset &ids, const DataBinding &b, const InputInfo &in, int64_t i, float *out) {
-  double v = ids.value(i, 0);
-  if (ids.bytes_scaled) v = std::round(v * 255.0);
-  if (v != std::floor(v) || v < 0 || v >= double(in.width))
-    throw InputError(b.flag() + ": sample " + std::to_string(i) + " holds " + shortest_text(v) + ", not a class id of input " + in.name +
-                     " : [" + std::to_string(in.width) + "] (an integer in [0, " + std::to_string(in.width) + "))");
-  std::fill(out, out + in.width, 0.0f);
-  out[int64_t(v)] = 1.0f;
+// Throws InputError naming the sample unless every sample holds a class id of `in`: an integer
+// in [0, c) for an input [c].
+void check_class_ids(const Dataset &ids, const DataBinding &b, const InputInfo &in) {
+  for (int64_t i = 0; i < ids.n; ++i) {
+    const double v = class_id(ids, i);
+    if (v != std::floor(v) || v < 0 || v >= double(in.width))
+      throw InputError(b.flag() + ": sample " + std::to_string(i) + " holds " + shortest_text(v) + ", not a class id of input " + in.name +
+                       " : [" + std::to_string(in.width) + "] (an integer in [0, " + std::to_string(in.width) + "))");
+  }
 }
 
 } // namespace
@@ -105,16 +105,11 @@ Dataset bind_inputs(const Model &m, LoadedSources sources, const std::vector<std
     out.description +=
         (out.description.empty() ? "" : ", ") + in->name + " = " + d.description + (class_ids(*in, d) ? " as one-hot class ids" : "");
   }
-  out.values.resize(size_t(out.n * out.width));
-  for (size_t j = 0; j < bound.size(); ++j) {
-    const InputInfo &in = *bound[j].first;
-    const Dataset &d = sources.data[bound[j].second];
-    const int64_t offset = out.inputs[j].offset;
-    for (int64_t i = 0; i < out.n; ++i) {
-      float *row = out.values.data() + i * out.width + offset;
-      if (class_ids(in, d)) one_hot(d, sources.bindings[bound[j].second], in, i, row);
-      else d.read(i, 0, d.width, row);
-    }
+  // Side by side, each source read where it is (in memory, mapped or the application's).
+  for (auto &[in, k] : bound) {
+    const bool ids = class_ids(*in, sources.data[k]);
+    if (ids) check_class_ids(sources.data[k], sources.bindings[k], *in);
+    out.sources.push_back({std::make_shared<const Dataset>(std::move(sources.data[k])), ids ? int64_t(in->width) : 0});
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // Data sources bound to a program's inputs: `--data SOURCE` for a program with one input,
 // `--data NAME=SOURCE` for each input of several. The sources are put side by side in one
-// Dataset (sample i of every source belongs together, so shuffling keeps them together); a source
-// of class ids (one integer per sample) bound to an input [c] becomes one-hot vectors of width c.
+// Dataset, each read where it is (sample i of every source belongs together, so shuffling keeps
+// them together); a source of class ids (one integer per sample) bound to an input [c] is read
+// as one-hot vectors of width c.
 #pragma once
 #include "runtime/dataset.h"
 #include "sema/model.h"

@@ -80,6 +80,8 @@ void MemoryPlan::add_kernel(const codegen::Kernel &k, int64_t max_batch, const s
 }
 
 void MemoryPlan::add_data(const Dataset &d, int64_t limit) {
+  for (const SourceColumns &s : d.sources) add_data(*s.data, limit); // several inputs' sources, each where it is
+  if (!d.sources.empty()) return;
   if (!d.in_memory())
     d.mapped->set_resident_window(limit > 0 ? std::min(limit - int64_t(bytes()), limit / 4) : available_memory() / 2 - int64_t(bytes()));
   const std::string samples = std::to_string(d.n) + " samples of width " + std::to_string(d.width);

@@ -183,6 +183,19 @@ class SeveralInputs(Temp):
         again.train({"x": x, "y": ids.astype(np.uint8).astype(np.float32)})  # a dict does the same
         self.assertTrue(np.array_equal(again.params["U"], prog.params["U"]))
 
+    def test_several_inputs_are_read_in_place_too(self):
+        x, ids = self.data()
+        losses = {}
+        for name, features in (("in place", x), ("a copy", x.astype(np.float64))):
+            def zero_after_first_epoch(p):
+                if p.epoch_end and p.epoch == 1:
+                    x[:] = 0  # the logits U x are 0 from now on, if training reads x itself
+            r = aec.Program.from_string(CLASSIFIER).train(x=features, y=ids, epochs=2, progress=zero_after_first_epoch)
+            losses[name] = r.epoch_losses
+            x[:] = self.data()[0]
+        self.assertAlmostEqual(losses["in place"][1], np.log(3), places=6)  # cross-entropy of equal logits
+        self.assertLess(losses["a copy"][1], 0.9 * np.log(3))
+
     def test_a_source_by_name_as_the_command_line_takes_it(self):
         x, ids = self.data()
         np.save(self.path("x.npy"), x)

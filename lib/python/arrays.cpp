@@ -80,8 +80,8 @@ aec::Data data_from(const std::string &input, py::handle source) {
   try {
     aec::Data d = aec::Data::view(values, samples, width, owner_of(std::move(floats)));
     d.bytes_scaled = bytes;
-    d.description = "input " + input + " (an array of shape " + shape_text(a) + ", " + std::string(py::str(a.dtype())) +
-                    (in_place ? ", used in place)" : ", converted to float32)");
+    d.description = "an array of shape " + shape_text(a) + ", " + std::string(py::str(a.dtype())) +
+                    (in_place ? ", used in place" : ", converted to float32");
     return d;
   } catch (const aec::Error &e) { // not finite: say which input rather than which function
     std::string text = e.what(), prefix = "Data::view: ";

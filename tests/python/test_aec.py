@@ -255,7 +255,11 @@ class Errors(Temp):
         self.assert_error("optimizer lbfgs: expected sgd, momentum or adam", prog.train, x, optimizer="lbfgs")
         self.assert_error("expected a callable", prog.train, x, progress=3)
         prog.train(x, epochs=1)
-        self.assert_error("input x: input x (an array of shape (400, 7)", prog.evaluate, "code", samples(d=7))
+        self.assert_error("input x: an array of shape (400, 7), float32, used in place: samples of width 7, but the "
+                          "program is for x : [12]", prog.evaluate, "code", samples(d=7))
+        np.save(self.path("x7.npy"), samples(d=7))
+        self.assert_error(f"input x: {self.path('x7.npy')} (400 samples of width 7): samples of width 7", prog.evaluate, "code",
+                          self.path("x7.npy"))
 
     def test_checkpoints_that_do_not_fit_or_do_not_read(self):
         prog = aec.Program.from_string(SMALL_AE, name="small.ae")

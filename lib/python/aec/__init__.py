@@ -270,7 +270,7 @@ class Program:
         have = dict(program.inputs())
         for name, d in sources.items():
             if d.width != have[name] and not (d.width == 1 and have[name] > 1):
-                raise _error(f"input {name}: {d.description} has samples of width {d.width}, but the program is "
+                raise _error(f"input {name}: {d.description}: samples of width {d.width}, but the program is "
                              f"for {name} : [{have[name]}]")
 
     @staticmethod

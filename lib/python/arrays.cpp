@@ -45,11 +45,8 @@ aec::Data data_from(const std::string &input, py::handle source) {
       py::gil_scoped_release nogil; // reading a file takes a while: other threads run
       loaded = std::make_shared<aec::Data>(aec::Data::load(spec));
     }
-    // A view of it, so that handing it on copies no samples.
-    aec::Data d = aec::Data::view(loaded->values.data(), loaded->samples, loaded->width, loaded);
-    d.bytes_scaled = loaded->bytes_scaled;
-    d.description = loaded->description;
-    return d;
+    // A view of it, so that handing it on copies no samples (its reader checked it is finite).
+    return aec::Data{loaded->samples, loaded->width, {}, loaded->description, loaded->bytes_scaled, loaded->values.data(), loaded};
   }
   py::array a = py::array::ensure(source);
   if (!a)
